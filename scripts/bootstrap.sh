@@ -66,12 +66,12 @@ pkg_installed() {
 
 apt_update() {
   say "running apt-get update ..."
-  run_logged "$GG_DIR/apt.log" apt-get update
+  run_logged "$GG_DIR/apt.log" apt-get -o DPkg::Lock::Timeout=300 update
 }
 
 apt_install() {
   DEBIAN_FRONTEND=noninteractive run_logged "$GG_DIR/apt.log" \
-    apt-get install -y --no-install-recommends "$@"
+    apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "$@"
 }
 
 # ensure_packages PKG... : install missing Debian packages (root) or print the
@@ -273,10 +273,37 @@ EOF
   chmod 0600 "$PGDATA_DIR/gridgov.conf"
 }
 
+# Process state letter of a PID (R, S, Z, ...), empty when there is no such process.
+pid_state() { sed -E 's/^.*\) ([A-Za-z]).*$/\1/' "/proc/$1/stat" 2>/dev/null || true; }
+lockfile_pid() { head -n 1 "$1" 2>/dev/null | tr -d '[:space:]'; }
+
 cluster_running() {
   [[ -f "$PGDATA_DIR/postmaster.pid" ]] || return 1
   ((EUID != 0)) || id -u "$PG_OS_USER" >/dev/null 2>&1 || return 1
-  as_pg "$PG_BIN/pg_ctl" status -D "$PGDATA_DIR" >/dev/null 2>&1
+  as_pg "$PG_BIN/pg_ctl" status -D "$PGDATA_DIR" >/dev/null 2>&1 || return 1
+  # A crashed postmaster that its parent has not reaped yet is a zombie: not running.
+  [[ "$(pid_state "$(lockfile_pid "$PGDATA_DIR/postmaster.pid")")" != Z ]]
+}
+
+# After a crash, the lock files may name a dead postmaster that is still a zombie
+# (an init that reaps slowly): PostgreSQL would take it for a live server. Wait a
+# little for it to be reaped, then remove such lock files. Plain stale lock files
+# (dead PID) are left to PostgreSQL, which handles them itself.
+clear_zombie_locks() {
+  local f pid i
+  for f in "$PGDATA_DIR/postmaster.pid" "$PG_RUN/.s.PGSQL.$PG_PORT.lock"; do
+    [[ -f "$f" ]] || continue
+    pid="$(lockfile_pid "$f")"
+    [[ "$pid" =~ ^[0-9]+$ ]] || continue
+    for ((i = 0; i < 50; i++)); do
+      [[ "$(pid_state "$pid")" == Z ]] || break
+      sleep 0.2
+    done
+    if [[ "$(pid_state "$pid")" == Z ]]; then
+      say "removing stale ${f#"$ROOT"/} (PID $pid has exited but was not reaped)"
+      rm -f "$f"
+    fi
+  done
 }
 
 running_port() { sed -n 4p "$PGDATA_DIR/postmaster.pid" 2>/dev/null | tr -d '[:space:]'; }
@@ -298,6 +325,7 @@ cluster_start() {
   else
     port_in_use "$PG_PORT" &&
       die "port $PG_PORT on 127.0.0.1 is already in use by another program (not the GridGov cluster in .gridgov/pgdata): set GRIDGOV_PGPORT to a free port, e.g. GRIDGOV_PGPORT=$((PG_PORT + 1)) ./gridgov ..."
+    clear_zombie_locks
     write_gridgov_conf
     if [[ -f "$PG_LOG" ]] && (($(stat -c %s "$PG_LOG") > 50 * 1024 * 1024)); then
       mv -f "$PG_LOG" "$PG_LOG.1"
@@ -310,6 +338,7 @@ cluster_start() {
       if as_pg "$PG_BIN/pg_ctl" start -D "$PGDATA_DIR" -l "$PG_LOG" -w -t 60 -s >/dev/null 2>"$GG_DIR/pg_ctl.log"; then
         # shellcheck disable=SC2034
         CLUSTER_STARTED=1
+        rm -f "$GG_DIR/pg_ctl.log"
         break
       fi
       # After a crash the old backends may need a moment to notice and exit.
@@ -340,12 +369,12 @@ cluster_stop() {
 
 pg_sql() {
   local db=$1; shift
-  PGPASSWORD="$DB_PW" PGCONNECT_TIMEOUT=10 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
+  PGPASSWORD="$DB_PW" PGCONNECT_TIMEOUT=10 PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
     -h 127.0.0.1 -p "$PG_PORT" -U "$DB_SUPERUSER" -d "$db" "$@"
 }
 
 db_extensions() {
-  pg_sql "$1" -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS pgrouting;" ||
+  pg_sql "$1" -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS pgrouting;" ||
     die "could not create the postgis/pgrouting extensions in database $1"
 }
 

@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.Tokens;
+
+namespace GridGov.Api.Auth;
+
+public sealed class JwtSettings
+{
+    public string Issuer { get; set; } = "gridgov";
+    public string Audience { get; set; } = "gridgov";
+    public int LifetimeMinutes { get; set; } = 480;
+    /// <summary>Base64 key of at least 32 bytes; from configuration only (./gridgov writes one into .gridgov/jwt.key).</summary>
+    public string SigningKey { get; set; } = "";
+
+    public SymmetricSecurityKey Key()
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(SigningKey);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException("Jwt:SigningKey must be base64.");
+        }
+        if (bytes.Length < 32)
+            throw new InvalidOperationException("Jwt:SigningKey is missing or shorter than 32 bytes. `./gridgov run` generates one into .gridgov/jwt.key; elsewhere set Jwt__SigningKey.");
+        return new SymmetricSecurityKey(bytes);
+    }
+}
+
+public static class AuthSetup
+{
+    public const string LoginRateLimit = "login";
+
+    public static IHostApplicationBuilder AddGridGovAuth(this IHostApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection("Jwt").Get<JwtSettings>() ?? new JwtSettings();
+        var key = settings.Key();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = settings.Issuer,
+                ValidAudience = settings.Audience,
+                IssuerSigningKey = key,
+                NameClaimType = "sub",
+                RoleClaimType = "role",
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+            // SignalR sends the token in the query string on WebSocket upgrades.
+            o.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = ctx =>
+                {
+                    if (ctx.HttpContext.Request.Path.StartsWithSegments("/hubs") && ctx.Request.Query.TryGetValue("access_token", out var token))
+                        ctx.Token = token;
+                    return Task.CompletedTask;
+                },
+                OnChallenge = ctx =>
+                {
+                    ctx.HandleResponse();
+                    var detail = ctx.AuthenticateFailure switch
+                    {
+                        SecurityTokenExpiredException expired => $"The access token expired at {expired.Expires:u}; request a new one with POST /api/auth/token.",
+                        not null => "The access token is not valid for this service; request a new one with POST /api/auth/token.",
+                        null => "This endpoint needs a signed-in user: get a token with POST /api/auth/token and send it as 'Authorization: Bearer <accessToken>'.",
+                    };
+                    ctx.Response.Headers.WWWAuthenticate = "Bearer";
+                    return WriteProblem(ctx.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+                },
+                OnForbidden = ctx =>
+                {
+                    var roles = string.Join(", ", ctx.HttpContext.User.FindAll("role").Select(c => c.Value));
+                    return WriteProblem(ctx.HttpContext, StatusCodes.Status403Forbidden, "Forbidden",
+                        $"Your role ({roles}) may not use {ctx.Request.Method} {ctx.Request.Path}.");
+                },
+            };
+        });
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.All))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Planning, p => p.RequireRole(Roles.Admin, Roles.Planner))
+            .AddPolicy(Policies.Dispatch, p => p.RequireRole(Roles.Admin, Roles.Dispatcher));
+
+        var permits = builder.Configuration.GetValue("Auth:LoginPermitsPerMinute", 30);
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (ctx, _) => new ValueTask(WriteProblem(ctx.HttpContext, StatusCodes.Status429TooManyRequests, "Too many attempts",
+                $"At most {permits} sign-in attempts a minute are accepted from one address; wait a minute and try again."));
+            o.AddPolicy(LoginRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+                ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) }));
+        });
+        return builder;
+    }
+
+    public static WebApplication UseGridGovAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static int? ClaimInt(this ClaimsPrincipal user, string type) =>
+        int.TryParse(user.FindFirst(type)?.Value, out var v) ? v : null;
+
+    private static Task WriteProblem(HttpContext http, int status, string title, string detail)
+    {
+        http.Response.StatusCode = status;
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        return problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+    }
+}

@@ -1,0 +1,33 @@
+namespace GridGov.Api.Auth;
+
+public sealed class User
+{
+    public int Id { get; set; }
+    public required string Username { get; set; }
+    public required string PasswordHash { get; set; }
+    public required string[] Roles { get; set; }
+    public int? TeamId { get; set; }
+    public int? CrewId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>The five roles of the contract, and the policies built from them.</summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Dispatcher = "dispatcher";
+    public const string Planner = "planner";
+    public const string Crew = "crew";
+    public const string Leader = "leader";
+
+    public static readonly string[] All = [Admin, Dispatcher, Planner, Crew, Leader];
+}
+
+public static class Policies
+{
+    /// <summary>Any signed-in staff role.</summary>
+    public const string Staff = "staff";
+    public const string Admin = "admin";
+    public const string Planning = "planning";
+    public const string Dispatch = "dispatch";
+}

@@ -1,0 +1,49 @@
+using NetTopologySuite.Geometries;
+
+namespace GridGov.Api.Basemap;
+
+/// <summary>A noded, walkable road segment; Source/Target are junction ids (the pgRouting edge layout).</summary>
+public sealed class Road
+{
+    public int Id { get; set; }
+    public required string Class { get; set; }
+    public string? Name { get; set; }
+    public required LineString Geometry { get; set; }
+    public int Source { get; set; }
+    public int Target { get; set; }
+    public double LengthM { get; set; }
+}
+
+public sealed class Building
+{
+    public int Id { get; set; }
+    public required string Kind { get; set; }
+    public required Polygon Geometry { get; set; }
+    public int Floors { get; set; }
+    public int Households { get; set; }
+    public required string UnitGridCode { get; set; }
+}
+
+/// <summary>A community facility of the 15-minute life circle (GB 50180-2018).</summary>
+public sealed class Facility
+{
+    public int Id { get; set; }
+    public required string Kind { get; set; }
+    public required string Name { get; set; }
+    public int LevelMinutes { get; set; }
+    public required Point Location { get; set; }
+    public required string UnitGridCode { get; set; }
+}
+
+/// <summary>A streetlight-system component (GB/T 47678.5): 01037 streetlight or 01060 power cabinet.</summary>
+public sealed class Streetlight
+{
+    public required string Code { get; set; }
+    public required string Component { get; set; }
+    public required Point Location { get; set; }
+    public int? RoadId { get; set; }
+    public required string CabinetCode { get; set; }
+    public string? CircuitCode { get; set; }
+    public required string UnitGridCode { get; set; }
+    public string Status { get; set; } = "normal";
+}

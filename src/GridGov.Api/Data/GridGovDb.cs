@@ -1,0 +1,34 @@
+using GridGov.Api.Auth;
+using GridGov.Api.Basemap;
+using GridGov.Api.Grids;
+using GridGov.Api.Teams;
+using Microsoft.EntityFrameworkCore;
+
+namespace GridGov.Api.Data;
+
+public sealed class GridGovDb(DbContextOptions<GridGovDb> options) : DbContext(options)
+{
+    public DbSet<Grid> Grids => Set<Grid>();
+    public DbSet<KeyPost> KeyPosts => Set<KeyPost>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<Crew> Crews => Set<Crew>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Road> Roads => Set<Road>();
+    public DbSet<Building> Buildings => Set<Building>();
+    public DbSet<Facility> Facilities => Set<Facility>();
+    public DbSet<Streetlight> Streetlights => Set<Streetlight>();
+    public DbSet<AppState> AppState => Set<AppState>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasPostgresExtension("postgis");
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(GridGovDb).Assembly);
+    }
+}
+
+/// <summary>Key/value facts about the database itself, e.g. when the demo county was loaded.</summary>
+public sealed class AppState
+{
+    public required string Key { get; set; }
+    public required string Value { get; set; }
+}

@@ -1,0 +1,58 @@
+using GridGov.Api.Data;
+using GridGov.Geo.Grids;
+using Microsoft.EntityFrameworkCore;
+
+namespace GridGov.Api.Grids;
+
+/// <summary>
+/// The grid hierarchy held in memory for routing: the unit grids' point index plus each area's name, parent
+/// and team. Loaded at start; <see cref="ReloadAsync"/> swaps in a fresh snapshot atomically when grids change.
+/// </summary>
+public sealed class GridCatalog(IServiceScopeFactory scopes)
+{
+    private Snapshot? _snapshot;
+
+    public sealed record Area(string Code, GridLevel Level, string Name, string? ParentCode, int? TeamId);
+    public sealed record Named(string Code, string Name);
+    public sealed record TeamRef(int Id, string Name);
+    public sealed record Location(Named UnitGrid, Named? LargeGrid, Named? Community, Named? Street, TeamRef? Team);
+
+    private sealed record Snapshot(UnitGridIndex Index, Dictionary<string, Area> Areas, Dictionary<int, string> Teams);
+
+    public int UnitGridCount => Current.Index.Count;
+
+    private Snapshot Current => _snapshot ?? throw new InvalidOperationException("The grid catalog has not been loaded yet.");
+
+    public async Task ReloadAsync(CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GridGovDb>();
+        var areas = await db.Grids.AsNoTracking()
+            .Select(g => new { g.Code, g.Level, g.Name, g.ParentCode, g.TeamId, Geometry = g.Level == GridLevel.Unit ? g.Geometry : null })
+            .ToListAsync(ct);
+        var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var index = UnitGridIndex.Build(areas.Where(a => a.Geometry is not null).Select(a => (a.Code, (NetTopologySuite.Geometries.Geometry)a.Geometry!)));
+        _snapshot = new Snapshot(index, areas.ToDictionary(a => a.Code, a => new Area(a.Code, a.Level, a.Name, a.ParentCode, a.TeamId)), teams);
+    }
+
+    /// <summary>The unit grid at a lon/lat point and everything above it, or null outside every grid.</summary>
+    public Location? Locate(double lon, double lat)
+    {
+        var snapshot = Current;
+        var code = snapshot.Index.Locate(lon, lat);
+        if (code is null) return null;
+        var unit = snapshot.Areas[code];
+        var large = Parent(snapshot, unit);
+        var community = large is null ? null : Parent(snapshot, large);
+        var street = community is null ? null : Parent(snapshot, community);
+        var team = large?.TeamId is { } id && snapshot.Teams.TryGetValue(id, out var teamName) ? new TeamRef(id, teamName) : null;
+        return new Location(Name(unit)!, Name(large), Name(community), Name(street), team);
+    }
+
+    /// <summary>Just the unit grid code at a point (the hot path of routing and benchmarks).</summary>
+    public string? LocateCode(double lon, double lat) => Current.Index.Locate(lon, lat);
+
+    private static Area? Parent(Snapshot s, Area a) => a.ParentCode is { } p && s.Areas.TryGetValue(p, out var parent) ? parent : null;
+
+    private static Named? Name(Area? a) => a is null ? null : new Named(a.Code, a.Name);
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Serialization;
+using GridGov.Api.Auth;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using NetTopologySuite.IO.Converters;
+using Scalar.AspNetCore;
+
+namespace GridGov.Api.Platform;
+
+public static class ServiceDefaults
+{
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+            ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier));
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory());
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "GridGov API";
+            doc.Info.Description = "Grid management for city governance (网格化管理): grids, incidents, crews. Sign in with POST /api/auth/token.";
+            return Task.CompletedTask;
+        }));
+        return builder;
+    }
+
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseGridGovAuth();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("GridGov API")).AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>The web map's client routes fall back to index.html; unknown API paths get a 404 problem.</summary>
+    public static WebApplication MapFallbacks(this WebApplication app)
+    {
+        foreach (var prefix in new[] { "/api", "/tiles", "/hubs" })
+        {
+            app.MapFallback(prefix + "/{**rest}", (HttpContext ctx) => TypedResults.Problem(
+                    statusCode: StatusCodes.Status404NotFound,
+                    detail: $"There is no endpoint at {ctx.Request.Method} {ctx.Request.Path}; see /openapi/v1.json or /docs for the API."))
+                .AllowAnonymous().ExcludeFromDescription();
+        }
+        app.MapFallbackToFile("index.html").AllowAnonymous();
+        return app;
+    }
+}
+
+/// <summary>Turns model-binding failures (malformed JSON, a non-numeric query value) into a 400 problem with the reason.</summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad) return false;
+        httpContext.Response.StatusCode = bad.StatusCode;
+        var detail = bad.InnerException is System.Text.Json.JsonException json
+            ? $"The request body is not valid JSON: {json.Message}"
+            : bad.Message;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = { Status = bad.StatusCode, Title = "Bad request", Detail = detail },
+            Exception = exception,
+        });
+    }
+}

@@ -1,0 +1,25 @@
+using GridGov.Api.Auth;
+using GridGov.Api.Data;
+using GridGov.Api.Grids;
+using GridGov.Api.Platform;
+using GridGov.Api.Tiles;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddGridGovData();
+builder.AddGridGovAuth();
+builder.Services.AddSingleton<GridCatalog>();
+
+var app = builder.Build();
+await app.PrepareDatabaseAsync();
+await app.Services.GetRequiredService<GridCatalog>().ReloadAsync();
+
+app.UseServiceDefaults();
+app.MapHealth();
+app.MapAuthApi();
+app.MapGridsApi();
+app.MapTilesApi();
+app.MapFallbacks();
+app.Run();
+
+public partial class Program;

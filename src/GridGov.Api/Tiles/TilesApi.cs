@@ -1,0 +1,73 @@
+using GridGov.Api.Auth;
+using Npgsql;
+
+namespace GridGov.Api.Tiles;
+
+/// <summary>Mapbox Vector Tiles straight from PostGIS (ST_AsMVT); one SQL statement per layer.</summary>
+public static class TilesApi
+{
+    private sealed record Layer(int MinZoom, string Sql);
+
+    // Each query yields one row, the tile bytes; @z/@x/@y are bound parameters.
+    private const string Bounds = "WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS m, ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 0.015625), 4490) AS g)";
+
+    private static readonly Dictionary<string, Layer> Layers = new(StringComparer.Ordinal)
+    {
+        ["grids"] = new(8, $"""
+            {Bounds}
+            SELECT ST_AsMVT(t, 'grids', 4096, 'geom') FROM (
+              SELECT code, name, lower(level) AS level, parent_code, team_id,
+                     ST_AsMVTGeom(ST_Transform(geometry, 3857), b.m, 4096, 64, true) AS geom
+              FROM grids, b
+              WHERE geometry && b.g AND (level IN ('Large', 'Community', 'Street') OR (level = 'Unit' AND @z >= 11))) t
+            """),
+        ["roads"] = new(10, $"""
+            {Bounds}
+            SELECT ST_AsMVT(t, 'roads', 4096, 'geom') FROM (
+              SELECT id, class, name, ST_AsMVTGeom(ST_Transform(geometry, 3857), b.m, 4096, 64, true) AS geom
+              FROM roads, b
+              WHERE geometry && b.g AND (class <> 'alley' OR @z >= 13)) t
+            """),
+        ["buildings"] = new(13, $"""
+            {Bounds}
+            SELECT ST_AsMVT(t, 'buildings', 4096, 'geom') FROM (
+              SELECT id, kind, floors, ST_AsMVTGeom(ST_Transform(geometry, 3857), b.m, 4096, 16, true) AS geom
+              FROM buildings, b WHERE geometry && b.g) t
+            """),
+        ["streetlights"] = new(14, $"""
+            {Bounds}
+            SELECT ST_AsMVT(t, 'streetlights', 4096, 'geom') FROM (
+              SELECT code, component, status, circuit_code, ST_AsMVTGeom(ST_Transform(location, 3857), b.m, 4096, 16, true) AS geom
+              FROM streetlights, b WHERE location && b.g) t
+            """),
+    };
+
+    public static IEndpointRouteBuilder MapTilesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/tiles/{layer}/{z:int}/{x:int}/{y:int}.pbf", GetTile)
+            .RequireAuthorization(Policies.Staff)
+            .WithTags("Tiles")
+            .WithSummary("A Mapbox Vector Tile of one layer (grids, roads, buildings, streetlights); 204 when empty.");
+        return app;
+    }
+
+    private static async Task<IResult> GetTile(string layer, int z, int x, int y, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        if (!Layers.TryGetValue(layer, out var spec))
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown layer",
+                detail: $"There is no tile layer '{(layer.Length > 30 ? layer[..30] : layer)}'; layers: {string.Join(", ", Layers.Keys)}.");
+        if (z is < 0 or > 22 || x < 0 || y < 0 || x >= 1 << z || y >= 1 << z)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["z/x/y"] = [$"Tile {z}/{x}/{y} does not exist: z must be 0-22 and x, y within 0..2^z-1."] },
+                detail: $"Tile {z}/{x}/{y} does not exist: z must be 0-22 and x, y within 0..2^z-1.");
+        http.Response.Headers.CacheControl = "private, max-age=60";
+        if (z < spec.MinZoom) return TypedResults.NoContent();
+        await using var cmd = db.CreateCommand(spec.Sql);
+        cmd.Parameters.AddWithValue("z", z);
+        cmd.Parameters.AddWithValue("x", x);
+        cmd.Parameters.AddWithValue("y", y);
+        var bytes = await cmd.ExecuteScalarAsync(ct) as byte[];
+        return bytes is null || bytes.Length == 0
+            ? TypedResults.NoContent()
+            : TypedResults.Bytes(bytes, "application/vnd.mapbox-vector-tile");
+    }
+}
