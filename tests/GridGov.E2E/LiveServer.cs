@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Playwright;
+
+namespace GridGov.E2E;
+
+/// <summary>The real service on a Kestrel port, plus Debian's headless Chromium driven by Playwright.</summary>
+public sealed class LiveServer : IAsyncLifetime
+{
+    private readonly Factory _factory = new();
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static string Artifacts => Environment.GetEnvironmentVariable("GRIDGOV_ARTIFACTS") is { Length: > 0 } dir
+        ? Path.Combine(dir, "e2e")
+        : Path.Combine(AppContext.BaseDirectory, "artifacts", "e2e");
+
+    public async Task InitializeAsync()
+    {
+        var port = FreePort();
+        _factory.UseKestrel(port);
+        _factory.StartServer();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("GRIDGOV_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader", "--use-angle=swiftshader",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+            ],
+        });
+        Directory.CreateDirectory(Artifacts);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class Factory : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            var db = Environment.GetEnvironmentVariable("GRIDGOV_TEST_DB") is { Length: > 0 } cs
+                ? cs
+                : throw new InvalidOperationException("GRIDGOV_TEST_DB is not set: run the tests with ./gridgov test.");
+            builder.UseSetting("ConnectionStrings:GridGov", db);
+            builder.UseSetting("Jwt:SigningKey", Environment.GetEnvironmentVariable("Jwt__SigningKey") is { Length: > 0 } key
+                ? key : Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)));
+            builder.UseSetting("GridGov:LoadDemo", "true");
+            builder.UseSetting("Auth:LoginPermitsPerMinute", "100000");
+        }
+    }
+}
