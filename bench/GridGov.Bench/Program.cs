@@ -1,0 +1,27 @@
+namespace GridGov.Bench;
+
+/// <summary>`./gridgov bench [NAME]`: each benchmark prints its figures beside the baseline measured in the same run.</summary>
+internal static class BenchMain
+{
+    private static readonly Dictionary<string, Func<Task>> Benches = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["locate"] = LocateBench.RunAsync,
+    };
+
+    public static async Task<int> Main(string[] args)
+    {
+        var name = args.FirstOrDefault() ?? "all";
+        if (name == "all")
+        {
+            foreach (var bench in Benches.Values) await bench();
+            return 0;
+        }
+        if (!Benches.TryGetValue(name, out var run))
+        {
+            Console.Error.WriteLine($"Unknown benchmark '{name}'. Available: {string.Join(", ", Benches.Keys)} ('ingest' and 'live' arrive with the incident and live-crew features).");
+            return 2;
+        }
+        await run();
+        return 0;
+    }
+}

@@ -1,0 +1,50 @@
+using GridGov.Geo.Coordinates;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Triangulate;
+
+namespace GridGov.Bench;
+
+/// <summary>A stress coverage: ~3,000 irregular cells of ~90 vertices over the demo town, edge-matched.</summary>
+internal static class StressCells
+{
+    public static List<(string Code, Geometry Polygon)> Generate(int count = 3000, int pointsPerEdge = 14)
+    {
+        var rnd = new Random(42);
+        var gk = GaussKruger.ForLongitude(115.415);
+        var (cx, cy) = gk.Forward(115.415, 25.955);
+        var metric = new GeometryFactory();
+        var sites = Enumerable.Range(0, count).Select(_ => new Coordinate(cx + (rnd.NextDouble() - 0.5) * 6800, cy + (rnd.NextDouble() - 0.5) * 5400)).ToList();
+        var builder = new VoronoiDiagramBuilder { ClipEnvelope = new Envelope(cx - 3400, cx + 3400, cy - 2700, cy + 2700) };
+        builder.SetSites(sites);
+        var lonLat = new GeometryFactory(new PrecisionModel(), 4490);
+        var cells = new List<(string, Geometry)>();
+        foreach (var (g, i) in builder.GetDiagram(metric).Geometries.Select((g, i) => (g, i)))
+        {
+            var shell = ((Polygon)g).Shell.Coordinates;
+            var ring = new List<Coordinate>();
+            for (var k = 0; k + 1 < shell.Length; k++)
+                ring.AddRange(Wiggle(shell[k], shell[k + 1], pointsPerEdge));
+            ring.Add(ring[0].Copy());
+            var coords = ring.Select(c => { var (lon, lat) = gk.Inverse(c.X, c.Y); return new Coordinate(lon, lat); }).ToArray();
+            var polygon = lonLat.CreatePolygon(coords);
+            if (polygon.IsValid) cells.Add(($"S{i:D5}", polygon));
+        }
+        return cells;
+    }
+
+    /// <summary>Start point plus intermediate points of a gently wiggled edge; the same for both sides of the edge.</summary>
+    private static IEnumerable<Coordinate> Wiggle(Coordinate a, Coordinate b, int n)
+    {
+        yield return a.Copy();
+        var forward = a.X < b.X || (a.X == b.X && a.Y < b.Y);
+        var (p, q) = forward ? (a, b) : (b, a);
+        var seed = HashCode.Combine(Math.Round(p.X, 3), Math.Round(p.Y, 3), Math.Round(q.X, 3), Math.Round(q.Y, 3));
+        var rnd = new Random(seed);
+        var (dx, dy) = (q.X - p.X, q.Y - p.Y);
+        var len = Math.Sqrt(dx * dx + dy * dy);
+        var offsets = Enumerable.Range(1, n).Select(k => (T: (double)k / (n + 1), O: (rnd.NextDouble() - 0.5) * Math.Min(len * 0.06, 4))).ToList();
+        if (!forward) offsets.Reverse();
+        foreach (var (t, o) in offsets)
+            yield return new Coordinate(p.X + dx * t - dy / len * o, p.Y + dy * t + dx / len * o);
+    }
+}
