@@ -1,0 +1,134 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError, createApi, toApiError, type FetchLike } from './api';
+
+interface Call {
+  url: string;
+  init: RequestInit | undefined;
+}
+
+function fakeFetch(respond: (url: string, init?: RequestInit) => Response | Promise<Response>) {
+  const calls: Call[] = [];
+  const fetch: FetchLike = async (url, init) => {
+    calls.push({ url, init });
+    return respond(url, init);
+  };
+  return { fetch, calls };
+}
+
+const json = (body: unknown, status = 200, type = 'application/json') =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
+
+const problem = (status: number, title: string, detail?: string) =>
+  json({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) }, status, 'application/problem+json');
+
+function api(respond: Parameters<typeof fakeFetch>[0], token: string | null = 'tok-123') {
+  const { fetch, calls } = fakeFetch(respond);
+  const onUnauthorized = vi.fn();
+  const client = createApi({ fetch, getToken: () => token, onUnauthorized });
+  return { client, calls, onUnauthorized };
+}
+
+const header = (call: Call | undefined, name: string) => new Headers(call?.init?.headers).get(name);
+
+describe('toApiError', () => {
+  it('takes detail, title and status from ProblemDetails', async () => {
+    const err = await toApiError(problem(409, 'Conflict', '该网格已被占用'));
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(409);
+    expect(err.title).toBe('Conflict');
+    expect(err.detail).toBe('该网格已被占用');
+    expect(err.message).toBe('该网格已被占用');
+  });
+
+  it('leaves detail empty when the server sent none', async () => {
+    const err = await toApiError(new Response(null, { status: 401, statusText: 'Unauthorized' }));
+    expect(err.status).toBe(401);
+    expect(err.detail).toBe('');
+    expect(err.message).toBe('Unauthorized');
+  });
+
+  it('survives a broken JSON body', async () => {
+    const err = await toApiError(new Response('{oops', { status: 500, headers: { 'content-type': 'application/json' } }));
+    expect(err.status).toBe(500);
+    expect(err.detail).toBe('');
+  });
+});
+
+describe('createApi', () => {
+  it('logs in with a JSON POST and no bearer token', async () => {
+    const token = { accessToken: 'abc', expiresAt: '2030-01-01T00:00:00Z', roles: ['dispatcher'] };
+    const { client, calls } = api(() => json(token));
+    await expect(client.login('dispatcher', 'gridgov-demo')).resolves.toEqual(token);
+    expect(calls[0]!.url).toBe('/api/auth/token');
+    expect(calls[0]!.init?.method).toBe('POST');
+    expect(JSON.parse(String(calls[0]!.init?.body))).toEqual({ username: 'dispatcher', password: 'gridgov-demo' });
+    expect(header(calls[0], 'content-type')).toBe('application/json');
+    expect(header(calls[0], 'authorization')).toBeNull();
+  });
+
+  it('a wrong login throws the ProblemDetails detail and does NOT trigger logout', async () => {
+    const { client, onUnauthorized } = api(() => problem(401, 'Unauthorized', '用户名或密码错误'));
+    const err = await client.login('x', 'y').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).detail).toBe('用户名或密码错误');
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('sends the bearer token on authenticated calls', async () => {
+    const { client, calls } = api(() => json({ username: 'admin', roles: ['admin'] }));
+    await expect(client.me()).resolves.toEqual({ username: 'admin', roles: ['admin'] });
+    expect(calls[0]!.url).toBe('/api/me');
+    expect(header(calls[0], 'authorization')).toBe('Bearer tok-123');
+  });
+
+  it('a 401 on an authenticated call calls the logout callback with the error, then throws', async () => {
+    const { client, onUnauthorized } = api(() => problem(401, 'Unauthorized', '令牌已过期'));
+    await expect(client.grids('large')).rejects.toMatchObject({ status: 401, detail: '令牌已过期' });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    expect(onUnauthorized.mock.calls[0]![0]).toBeInstanceOf(ApiError);
+  });
+
+  it('other errors throw without logging out', async () => {
+    const { client, onUnauthorized } = api(() => problem(500, 'Server Error', '数据库不可用'));
+    await expect(client.posts()).rejects.toMatchObject({ status: 500, detail: '数据库不可用' });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('builds the grid and post URLs', async () => {
+    const fc = { type: 'FeatureCollection', features: [] };
+    const { client, calls } = api(() => json(fc));
+    await client.grids('unit');
+    await client.grids('large');
+    await client.posts();
+    expect(calls.map((c) => c.url)).toEqual(['/api/grids?level=unit', '/api/grids?level=large', '/api/posts']);
+  });
+
+  it('locate returns the result, or null on 404', async () => {
+    const found = {
+      unitGrid: { code: '360781001001', name: '一号单元' },
+      largeGrid: { code: 'LG01', name: '城东大网格' },
+      community: { code: 'C1', name: '东门社区' },
+      street: { code: 'S1', name: '城关街道' },
+      team: { id: 3, name: '第三班组' },
+    };
+    const { client, calls } = api((url) => (url.includes('lon=115.4150000') ? json(found) : problem(404, 'Not Found', 'no grid')));
+    await expect(client.locate(115.415, 25.955)).resolves.toEqual(found);
+    expect(calls[0]!.url).toBe('/api/grids/locate?lon=115.4150000&lat=25.9550000');
+    await expect(client.locate(100, 20)).resolves.toBeNull();
+  });
+
+  it('turns a network failure into an ApiError with status 0', async () => {
+    const { client } = api(() => Promise.reject(new TypeError('Failed to fetch')));
+    const err = (await client.me().catch((e: unknown) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.isNetwork).toBe(true);
+  });
+
+  it('uses baseUrl and omits Authorization when there is no token', async () => {
+    const { fetch, calls } = fakeFetch(() => json({}));
+    const client = createApi({ fetch, baseUrl: 'http://h:1', getToken: () => null, onUnauthorized: () => undefined });
+    await client.me();
+    expect(calls[0]!.url).toBe('http://h:1/api/me');
+    expect(header(calls[0], 'authorization')).toBeNull();
+  });
+});

@@ -1,0 +1,174 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { createApi, type ApiError } from './api';
+import { msUntilExpiry, sessionFromToken, SessionStore, type KeyValueStorage, type Session } from './auth';
+import { describeError } from './errors';
+import { I18n, type StringKey } from './i18n';
+import { clearGridData, countsOf, prepareGridLayerData, setGridData, type GridCounts } from './layers/grids';
+import { addBasemap, applyVisibility, createMap, removeBasemap, whenStyleLoaded } from './map';
+import { deferred, MemoryStorage, type Deferred } from './ready';
+import { byId } from './ui/dom';
+import { createLegend } from './ui/legend';
+import { createLogin } from './ui/login';
+import { attachLocatePopup } from './ui/popup';
+import { createStatusBar } from './ui/statusbar';
+import './styles.css';
+
+/** Hooks for the browser end-to-end tests. */
+export interface GridGovHooks {
+  map: MapLibreMap;
+  /** Resolves once, after login, the grid sources are loaded and the map is idle; replaced by a new one on logout. */
+  ready: Promise<void>;
+}
+
+declare global {
+  interface Window {
+    gridgov: GridGovHooks;
+  }
+}
+
+function storage(kind: 'localStorage' | 'sessionStorage'): KeyValueStorage {
+  try {
+    const s = window[kind];
+    s.getItem('gridgov.probe');
+    return s;
+  } catch {
+    return new MemoryStorage();
+  }
+}
+
+type LoginMessage = { key: StringKey } | { text: string };
+
+const i18n = new I18n(storage('localStorage'));
+const sessions = new SessionStore(storage('sessionStorage'));
+const body = document.body;
+
+let loggedIn = false;
+let generation = 0;
+let expiryTimer: number | undefined;
+let ready: Deferred<void> = deferred<void>();
+
+const unauthorized = (error?: ApiError): void =>
+  logout(error?.detail ? { text: error.detail } : { key: 'login.unauthorized' });
+
+const api = createApi({ getToken: () => sessions.token(), onUnauthorized: unauthorized });
+const map = createMap(byId('map'), { getToken: () => sessions.token(), onUnauthorized: () => unauthorized() });
+window.gridgov = { map, ready: ready.promise };
+
+const status = createStatusBar(i18n, () => logout());
+const legendEl = byId('legend');
+const legend = createLegend(legendEl, i18n, () => applyVisibility(map, legend.visibility));
+const login = createLogin(
+  i18n,
+  async (username, password) => {
+    const token = await api.login(username, password);
+    const session = sessionFromToken(username, token);
+    sessions.save(session);
+    void start(session);
+  },
+  (error) => describeError(error, i18n),
+);
+const closePopup = attachLocatePopup({
+  map,
+  api,
+  i18n,
+  enabled: () => loggedIn,
+  describe: (error) => describeError(error, i18n),
+});
+
+function applyLanguage(): void {
+  document.documentElement.lang = i18n.current === 'zh' ? 'zh-CN' : 'en';
+  document.title = i18n.t('app.title');
+  i18n.apply(body);
+}
+i18n.onChange(applyLanguage);
+applyLanguage();
+
+function setLoadedAttributes(counts: GridCounts | null): void {
+  if (counts) {
+    body.dataset.largeGridCount = String(counts.largeGrids);
+    body.dataset.unitGridCount = String(counts.unitGrids);
+    body.dataset.postCount = String(counts.posts);
+    body.dataset.gridsLoaded = 'true';
+  } else {
+    delete body.dataset.gridsLoaded;
+    delete body.dataset.largeGridCount;
+    delete body.dataset.unitGridCount;
+    delete body.dataset.postCount;
+  }
+}
+
+function scheduleExpiry(session: Session): void {
+  window.clearTimeout(expiryTimer);
+  const ms = Math.min(msUntilExpiry(session, Date.now()), 2 ** 31 - 1);
+  expiryTimer = window.setTimeout(() => logout({ key: 'login.expired' }), Math.max(0, ms));
+}
+
+/** After a login (or a reload with a stored token): basemap, grid data, then `ready`. */
+async function start(session: Session): Promise<void> {
+  const gen = ++generation;
+  loggedIn = true;
+  login.hide();
+  legendEl.hidden = false;
+  status.setUser({ username: session.username, roles: session.roles });
+  status.setMessage({ key: 'status.loading' });
+  scheduleExpiry(session);
+
+  // Who am I, for the status bar; failures other than 401 (handled by the API client) are not fatal.
+  api.me().then(
+    (me) => gen === generation && status.setUser({ username: me.username, roles: me.roles }),
+    () => undefined,
+  );
+
+  try {
+    await whenStyleLoaded(map);
+    if (gen !== generation) return;
+    addBasemap(map, legend.visibility);
+    const [large, unit, posts] = await Promise.all([api.grids('large'), api.grids('unit'), api.posts()]);
+    if (gen !== generation) return;
+    const data = prepareGridLayerData(large, unit, posts);
+    setGridData(map, data);
+    const counts = countsOf(data);
+    legend.setCounts(counts);
+    await map.once('idle');
+    if (gen !== generation) return;
+    setLoadedAttributes(counts);
+    status.setMessage(null);
+    ready.resolve();
+  } catch (error) {
+    if (gen !== generation) return; // logged out meanwhile (e.g. a 401)
+    console.error('[gridgov] loading grid data failed', error);
+    status.setMessage({ key: 'status.loadFailed', params: { detail: describeError(error, i18n) } }, true);
+    ready.reject(error);
+  }
+}
+
+/** Drops the token and everything drawn with it, and shows the login panel (with `message`, if any). */
+function logout(message?: LoginMessage): void {
+  const wasLoggedIn = loggedIn;
+  generation++;
+  loggedIn = false;
+  sessions.clear();
+  window.clearTimeout(expiryTimer);
+  if (wasLoggedIn) {
+    closePopup();
+    if (map.isStyleLoaded()) {
+      removeBasemap(map);
+      clearGridData(map);
+    }
+    legend.setCounts(null);
+  }
+  legendEl.hidden = true;
+  setLoadedAttributes(null);
+  status.setUser(null);
+  status.setMessage(null);
+  // A pending `ready` carries over to the next login; a settled one is replaced.
+  if (ready.settled) {
+    ready = deferred<void>();
+    window.gridgov.ready = ready.promise;
+  }
+  if (!login.visible || message) login.show(message);
+}
+
+const stored = sessions.load();
+if (stored) void start(stored);
+else login.show();

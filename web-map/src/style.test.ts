@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import type { StyleSpecification } from 'maplibre-gl';
+import { allLayerIds, baseStyle, basemapLayers, basemapSources, DEFAULT_VISIBILITY, LAYER_GROUPS } from './style';
+
+/** The style as it is once the basemap has been added after login. */
+function fullStyle(): StyleSpecification {
+  const style = baseStyle();
+  style.sources = { ...style.sources, ...basemapSources('http://127.0.0.1:5080') };
+  for (const { layer, before } of basemapLayers()) {
+    const at = style.layers.findIndex((l) => l.id === before);
+    expect(at, `anchor ${before}`).toBeGreaterThanOrEqual(0);
+    style.layers.splice(at, 0, layer);
+  }
+  return style;
+}
+
+describe('style', () => {
+  it('is a valid MapLibre style', () => {
+    expect(validateStyleMin(baseStyle())).toEqual([]);
+    expect(validateStyleMin(fullStyle())).toEqual([]);
+  });
+
+  it('has no glyphs, sprite or external URL (labels are drawn locally)', () => {
+    const style = fullStyle();
+    expect(style.glyphs).toBeUndefined();
+    expect(style.sprite).toBeUndefined();
+    const text = JSON.stringify(style);
+    const urls = text.match(/https?:\/\/[^"]+/g) ?? [];
+    expect(urls.every((u) => u.startsWith('http://127.0.0.1:5080/tiles/'))).toBe(true);
+    for (const layer of style.layers) {
+      if (layer.type === 'symbol') expect(layer.layout?.['text-font'], layer.id).toBeUndefined();
+    }
+  });
+
+  it('has the layer ids the end-to-end tests rely on, in a sensible order', () => {
+    const ids = allLayerIds();
+    for (const id of ['large-grid-fill', 'large-grid-line', 'unit-grid-line', 'large-grid-label', 'post-radius', 'post-point', 'buildings', 'streetlights']) {
+      expect(ids).toContain(id);
+    }
+    expect(ids.filter((id) => id.startsWith('roads-')).length).toBeGreaterThanOrEqual(4);
+    expect(ids.indexOf('buildings')).toBeLessThan(ids.indexOf('large-grid-fill'));
+    expect(ids.indexOf('roads-trunk')).toBeLessThan(ids.indexOf('large-grid-fill'));
+    expect(ids.indexOf('large-grid-fill')).toBeLessThan(ids.indexOf('large-grid-line'));
+    expect(ids.indexOf('post-radius')).toBeLessThan(ids.indexOf('post-point'));
+    expect(ids.indexOf('large-grid-label')).toBe(ids.length - 1);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('maps every layer to exactly one legend group, streetlights hidden by default', () => {
+    const grouped = Object.values(LAYER_GROUPS).flat();
+    expect([...grouped].sort()).toEqual(allLayerIds().filter((id) => id !== 'background').sort());
+    expect(DEFAULT_VISIBILITY.streetlights).toBe(false);
+    const lights = basemapLayers().find((l) => l.layer.id === 'streetlights')!.layer;
+    expect(lights.layout?.visibility).toBe('none');
+    expect(lights.minzoom).toBe(15);
+  });
+
+  it('uses tile sources from z10, maxzoom 16 (overzoomed beyond)', () => {
+    for (const source of Object.values(basemapSources('http://x'))) {
+      expect(source.minzoom).toBe(10);
+      expect(source.maxzoom).toBe(16);
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import type { GeoJSONSourceSpecification, StyleSpecification } from 'maplibre-gl';
+import { basemapLayers } from './layers/basemap';
+import { gridLayers } from './layers/gridLayers';
+import { SOURCES } from './theme';
+
+export { basemapLayers, basemapSources, type PositionedLayer } from './layers/basemap';
+export { gridLayers } from './layers/gridLayers';
+export { COLORS, FAULT_STATUSES, SOURCES } from './theme';
+
+/** Legend groups → the layers each checkbox shows or hides. */
+export const LAYER_GROUPS = {
+  largeGrid: ['large-grid-fill', 'large-grid-line', 'large-grid-label'],
+  unitGrid: ['unit-grid-line', 'unit-grid-label'],
+  posts: ['post-radius', 'post-radius-line', 'post-point', 'post-label'],
+  streetlights: ['streetlights'],
+  roads: ['roads-casing', 'roads-alley', 'roads-secondary', 'roads-main', 'roads-trunk', 'roads-label'],
+  buildings: ['buildings'],
+} as const;
+
+export type LayerGroup = keyof typeof LAYER_GROUPS;
+
+export const DEFAULT_VISIBILITY: Record<LayerGroup, boolean> = {
+  largeGrid: true,
+  unitGrid: true,
+  posts: true,
+  streetlights: false,
+  roads: true,
+  buildings: true,
+};
+
+/** The style the map starts with: paper background, the (empty) grid/post GeoJSON sources and their layers. */
+export function baseStyle(): StyleSpecification {
+  const geojson = (): GeoJSONSourceSpecification => ({ type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  // No `glyphs`: MapLibre draws every label locally with TinySDF, so Chinese works offline.
+  return {
+    version: 8,
+    name: 'GridGov',
+    sources: {
+      [SOURCES.largeGrids]: geojson(),
+      [SOURCES.largeGridLabels]: geojson(),
+      [SOURCES.unitGrids]: geojson(),
+      [SOURCES.unitGridLabels]: geojson(),
+      [SOURCES.posts]: geojson(),
+      [SOURCES.postRadius]: geojson(),
+    },
+    layers: gridLayers(),
+  };
+}
+
+/** Every layer id the app defines, in draw order once the basemap is added. */
+export function allLayerIds(): string[] {
+  const ids = gridLayers().map((l) => l.id);
+  for (const { layer, before } of basemapLayers()) ids.splice(ids.indexOf(before), 0, layer.id);
+  return ids;
+}

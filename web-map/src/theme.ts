@@ -1,0 +1,60 @@
+import type { ExpressionSpecification } from 'maplibre-gl';
+
+/** Colours shared by the map layers and the legend swatches. */
+export const COLORS = {
+  background: '#f4f1ea',
+  residential: '#d9d6d0',
+  residentialOutline: '#c2beb6',
+  facility: '#f7d6ad',
+  facilityOutline: '#e2b47c',
+  roadTrunk: '#f6a94f',
+  roadTrunkCasing: '#c97d2a',
+  roadMain: '#fbdc8e',
+  roadMainCasing: '#cfae5c',
+  roadSecondary: '#ffffff',
+  roadSecondaryCasing: '#c4bdae',
+  roadAlley: '#ffffff',
+  roadLabel: '#5b4b32',
+  largeGridLine: '#2f3b59',
+  largeGridLabel: '#1c2744',
+  unitGridLine: '#5b6b8c',
+  unitGridLabel: '#46567a',
+  post: '#d23f3f',
+  postLabel: '#8c1d1d',
+  streetlightOk: '#f0b400',
+  streetlightFault: '#d7263d',
+  halo: '#ffffff',
+} as const;
+
+export const SOURCES = {
+  largeGrids: 'large-grids',
+  largeGridLabels: 'large-grid-labels',
+  unitGrids: 'unit-grids',
+  unitGridLabels: 'unit-grid-labels',
+  posts: 'posts',
+  postRadius: 'post-radius',
+  roads: 'roads',
+  buildings: 'buildings',
+  streetlights: 'streetlights',
+} as const;
+
+/** Street-light `status` values drawn as faulty; anything else is drawn as working. */
+export const FAULT_STATUSES = ['fault', 'faulty', 'broken', 'off', 'offline', 'repair', 'damaged', '故障'];
+
+
+export const zoomInterp = (stops: Array<[number, number | ExpressionSpecification]>, base = 1.5): ExpressionSpecification =>
+  ['interpolate', ['exponential', base], ['zoom'], ...stops.flat()] as ExpressionSpecification;
+
+export const byClass = (trunk: number, main: number, secondary: number, alley: number): ExpressionSpecification => [
+  'match',
+  ['get', 'class'],
+  'trunk',
+  trunk,
+  'main',
+  main,
+  'secondary',
+  secondary,
+  alley,
+];
+
+export const halo = { 'text-halo-color': COLORS.halo, 'text-halo-width': 1.5, 'text-halo-blur': 0.5 };

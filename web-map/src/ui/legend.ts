@@ -1,0 +1,164 @@
+import { GRID_PALETTE } from '../colors';
+import type { I18n, StringKey } from '../i18n';
+import type { GridCounts } from '../layers/grids';
+import { DEFAULT_VISIBILITY, type LayerGroup } from '../style';
+import { COLORS } from '../theme';
+import { el } from './dom';
+import './legend.css';
+
+type Swatch =
+  | { kind: 'fill'; color: string; border: string; dashed?: boolean }
+  | { kind: 'line'; color: string; width: number; casing?: string; dashed?: boolean }
+  | { kind: 'circle'; color: string; size: number; stroke?: string };
+
+interface LegendItem {
+  key: StringKey;
+  swatch: Swatch;
+}
+
+interface LegendRow {
+  group: LayerGroup;
+  key: StringKey;
+  swatch: Swatch;
+  count?: keyof GridCounts;
+  items?: LegendItem[];
+}
+
+const palette3 = `linear-gradient(135deg, ${GRID_PALETTE[0]} 0 33%, ${GRID_PALETTE[1]} 33% 66%, ${GRID_PALETTE[2]} 66%)`;
+
+const ROWS: LegendRow[] = [
+  { group: 'largeGrid', key: 'legend.largeGrid', count: 'largeGrids', swatch: { kind: 'fill', color: palette3, border: COLORS.largeGridLine } },
+  { group: 'unitGrid', key: 'legend.unitGrid', count: 'unitGrids', swatch: { kind: 'line', color: COLORS.unitGridLine, width: 1, dashed: true } },
+  {
+    group: 'posts',
+    key: 'legend.posts',
+    count: 'posts',
+    swatch: { kind: 'circle', color: COLORS.post, size: 10, stroke: COLORS.halo },
+    items: [{ key: 'legend.postRadius', swatch: { kind: 'fill', color: 'rgba(210,63,63,0.12)', border: COLORS.post, dashed: true } }],
+  },
+  {
+    group: 'streetlights',
+    key: 'legend.streetlights',
+    swatch: { kind: 'circle', color: COLORS.streetlightOk, size: 6 },
+    items: [
+      { key: 'legend.streetlightOk', swatch: { kind: 'circle', color: COLORS.streetlightOk, size: 6 } },
+      { key: 'legend.streetlightFault', swatch: { kind: 'circle', color: COLORS.streetlightFault, size: 6 } },
+    ],
+  },
+  {
+    group: 'roads',
+    key: 'legend.roads',
+    swatch: { kind: 'line', color: COLORS.roadMain, width: 4, casing: COLORS.roadMainCasing },
+    items: [
+      { key: 'legend.roadTrunk', swatch: { kind: 'line', color: COLORS.roadTrunk, width: 5, casing: COLORS.roadTrunkCasing } },
+      { key: 'legend.roadMain', swatch: { kind: 'line', color: COLORS.roadMain, width: 4, casing: COLORS.roadMainCasing } },
+      { key: 'legend.roadSecondary', swatch: { kind: 'line', color: COLORS.roadSecondary, width: 3, casing: COLORS.roadSecondaryCasing } },
+      { key: 'legend.roadAlley', swatch: { kind: 'line', color: COLORS.roadAlley, width: 2, casing: '#d8d2c4' } },
+    ],
+  },
+  {
+    group: 'buildings',
+    key: 'legend.buildings',
+    swatch: { kind: 'fill', color: COLORS.residential, border: COLORS.residentialOutline },
+    items: [
+      { key: 'legend.buildingResidential', swatch: { kind: 'fill', color: COLORS.residential, border: COLORS.residentialOutline } },
+      { key: 'legend.buildingFacility', swatch: { kind: 'fill', color: COLORS.facility, border: COLORS.facilityOutline } },
+    ],
+  },
+];
+
+const GROUP_IDS: Record<LayerGroup, string> = {
+  largeGrid: 'large-grid',
+  unitGrid: 'unit-grid',
+  posts: 'posts',
+  streetlights: 'streetlights',
+  roads: 'roads',
+  buildings: 'buildings',
+};
+
+function swatchEl(s: Swatch): HTMLElement {
+  const node = el('span', { class: `swatch swatch-${s.kind}`, 'aria-hidden': 'true' });
+  const st = node.style;
+  if (s.kind === 'fill') {
+    st.background = s.color;
+    st.border = `1.5px ${s.dashed ? 'dashed' : 'solid'} ${s.border}`;
+  } else if (s.kind === 'line') {
+    const bar = el('span', { class: 'swatch-bar' });
+    bar.style.height = `${s.width}px`;
+    if (s.dashed) bar.style.background = `repeating-linear-gradient(90deg, ${s.color} 0 5px, transparent 5px 8px)`;
+    else bar.style.background = s.color;
+    if (s.casing) bar.style.boxShadow = `0 0 0 1px ${s.casing}`;
+    node.append(bar);
+  } else {
+    const dot = el('span', { class: 'swatch-dot' });
+    dot.style.width = dot.style.height = `${s.size}px`;
+    dot.style.background = s.color;
+    if (s.stroke) dot.style.boxShadow = `0 0 0 1.5px ${s.stroke}, 0 0 0 2.5px ${s.color}`;
+    node.append(dot);
+  }
+  return node;
+}
+
+export interface Legend {
+  readonly visibility: Record<LayerGroup, boolean>;
+  setCounts(counts: GridCounts | null): void;
+}
+
+/** Builds the 图例 panel into `container`; `onToggle` is called when a checkbox changes. */
+export function createLegend(
+  container: HTMLElement,
+  i18n: I18n,
+  onToggle: (group: LayerGroup, visible: boolean) => void,
+): Legend {
+  const visibility: Record<LayerGroup, boolean> = { ...DEFAULT_VISIBILITY };
+  let counts: GridCounts | null = null;
+  const countEls = new Map<keyof GridCounts, HTMLElement>();
+
+  const collapse = el('button', { type: 'button', class: 'legend-collapse', 'aria-expanded': 'true', 'aria-controls': 'legend-body' });
+  const header = el('div', { class: 'legend-header' }, el('h2', { 'data-i18n': 'legend.title' }), collapse);
+  const body = el('div', { id: 'legend-body', class: 'legend-body' });
+
+  for (const row of ROWS) {
+    const id = `layer-toggle-${GROUP_IDS[row.group]}`;
+    const box = el('input', { type: 'checkbox', id, 'data-group': row.group });
+    box.checked = visibility[row.group];
+    box.addEventListener('change', () => {
+      visibility[row.group] = box.checked;
+      onToggle(row.group, box.checked);
+    });
+    const count = row.count ? el('span', { class: 'legend-count', 'data-count': row.count }) : null;
+    if (row.count && count) countEls.set(row.count, count);
+    const label = el('label', { for: id, class: 'legend-row' }, box, swatchEl(row.swatch), el('span', { 'data-i18n': row.key }), count);
+    const items = row.items
+      ? el('ul', { class: 'legend-items' }, ...row.items.map((item) => el('li', {}, swatchEl(item.swatch), el('span', { 'data-i18n': item.key }))))
+      : null;
+    body.append(el('div', { class: 'legend-group', 'data-group': row.group }, label, items));
+  }
+  body.append(el('p', { class: 'legend-hint', 'data-i18n': 'legend.clickHint' }));
+  container.replaceChildren(header, body);
+
+  const render = (): void => {
+    i18n.apply(container);
+    const collapsed = container.classList.contains('collapsed');
+    collapse.textContent = collapsed ? '▸' : '▾';
+    collapse.title = i18n.t(collapsed ? 'legend.expand' : 'legend.collapse');
+    collapse.setAttribute('aria-expanded', String(!collapsed));
+    for (const [key, node] of countEls) {
+      node.textContent = counts ? i18n.t('legend.count', { n: counts[key] }) : '';
+    }
+  };
+  collapse.addEventListener('click', () => {
+    container.classList.toggle('collapsed');
+    render();
+  });
+  i18n.onChange(render);
+  render();
+
+  return {
+    visibility,
+    setCounts(next) {
+      counts = next;
+      render();
+    },
+  };
+}
