@@ -1,20 +1,20 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import { bbox, bboxesTouch, type BBox } from './geo';
 
-/** Soft, distinguishable fill colours for large grids (ColorBrewer Set3/Paired-like, darkened for contrast). */
+/** Distinguishable fill colours for large grids (drawn translucent). No reds or pinks: red is for posts and faults. */
 export const GRID_PALETTE: readonly string[] = [
-  '#4e79a7',
-  '#f28e2b',
-  '#59a14f',
-  '#e15759',
-  '#76b7b2',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#86bcb6',
-  '#8cd17d',
-  '#d4a6c8',
+  '#4e79a7', // blue
+  '#f28e2b', // orange
+  '#59a14f', // green
+  '#76b7b2', // teal
+  '#edc948', // yellow
+  '#b07aa1', // purple
+  '#9c755f', // brown
+  '#8cd17d', // light green
+  '#6baed6', // sky
+  '#bcbd22', // olive
+  '#8da0cb', // slate blue
+  '#e5c494', // sand
 ];
 
 /** FNV-1a 32-bit hash of a string: stable across runs and browsers. */
