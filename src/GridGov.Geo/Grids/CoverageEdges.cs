@@ -81,8 +81,10 @@ public static class CoverageEdges
                 if (visited[following]) break;
                 seg = following;
             }
+            // Store the pair as (lower, higher), or (cell, -1) for an outer edge.
             var (a, b) = segCells[firstSegment];
-            edges.Add(new CoverageEdge(coords.ToArray(), Math.Min(a, b) < 0 ? Math.Max(a, b) : Math.Min(a, b), Math.Min(a, b) < 0 ? -1 : Math.Max(a, b)));
+            var (low, high) = (Math.Min(a, b), Math.Max(a, b));
+            edges.Add(low < 0 ? new CoverageEdge(coords.ToArray(), high, -1) : new CoverageEdge(coords.ToArray(), low, high));
         }
 
         foreach (var (node, list) in incident)

@@ -42,9 +42,6 @@ public sealed class UnitGridIndex
 
     public int Count => _codes.Length;
 
-    /// <summary>The envelope of all indexed polygons.</summary>
-    public Envelope Extent => _tree.Root.Bounds as Envelope ?? new Envelope();
-
     /// <summary>Builds the index; <paramref name="grids"/> must be polygonal and need not be sorted.</summary>
     public static UnitGridIndex Build(IEnumerable<(string Code, Geometry Polygon)> grids)
     {
