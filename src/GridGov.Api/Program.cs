@@ -1,6 +1,8 @@
 using GridGov.Api.Auth;
 using GridGov.Api.Data;
 using GridGov.Api.Grids;
+using GridGov.Api.Incidents;
+using GridGov.Api.Open311;
 using GridGov.Api.Platform;
 using GridGov.Api.Tiles;
 
@@ -9,15 +11,21 @@ builder.AddServiceDefaults();
 builder.AddGridGovData();
 builder.AddGridGovAuth();
 builder.Services.AddSingleton<GridCatalog>();
+builder.AddIncidents();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
 await app.Services.GetRequiredService<GridCatalog>().ReloadAsync();
+await app.LoadIncidentCatalogsAsync();
 
 app.UseServiceDefaults();
 app.MapHealth();
 app.MapAuthApi();
 app.MapGridsApi();
+app.MapIncidentsApi();
+app.MapCatalogApi();
+app.MapListsApi();
+app.MapOpen311Api();
 app.MapTilesApi();
 app.MapFallbacks();
 app.Run();

@@ -30,6 +30,7 @@ public sealed class GridGovFactory : WebApplicationFactory<Program>
         builder.UseSetting("Jwt:SigningKey", SigningKey);
         builder.UseSetting("GridGov:LoadDemo", "true");
         builder.UseSetting("Auth:LoginPermitsPerMinute", "100000");
+        builder.UseSetting("Incidents:ResidentPermitsPerMinute", "100000");
         builder.UseEnvironment("Testing");
     }
 

@@ -62,3 +62,45 @@ public class UnitGridIndexTests
         Assert.Equal(expected, actual);
     }
 }
+
+public class UnitGridIndexNearestTests
+{
+    private static readonly NetTopologySuite.IO.WKTReader Reader = new();
+
+    // Two 0.001° cells side by side near 26°N (≈ 100 m × 111 m each), 0.001° apart at the closest.
+    private static readonly GridGov.Geo.Grids.UnitGridIndex Index = GridGov.Geo.Grids.UnitGridIndex.Build(
+    [
+        ("B", Reader.Read("POLYGON ((115 26, 115.001 26, 115.001 26.001, 115 26.001, 115 26))")),
+        ("A", Reader.Read("POLYGON ((115.002 26, 115.003 26, 115.003 26.001, 115.002 26.001, 115.002 26))")),
+    ]);
+
+    [Fact]
+    public void Inside_a_grid_the_distance_is_zero()
+    {
+        Assert.Equal(("B", 0.0), Index.Nearest(115.0005, 26.0005, 200));
+    }
+
+    [Fact]
+    public void Outside_the_nearest_grid_within_reach_wins_with_its_distance_in_metres()
+    {
+        var metresPerDegree = 111_320 * Math.Cos(26 * Math.PI / 180);
+        var nearest = Index.Nearest(115.0035, 26.0005, 200);
+        Assert.NotNull(nearest);
+        Assert.Equal("A", nearest.Value.Code);
+        Assert.Equal(0.0005 * metresPerDegree, nearest.Value.DistanceM, 0.01);
+        Assert.Null(Index.Nearest(115.0035, 26.0005, 40));
+        Assert.Null(Index.Nearest(116, 26, 200));
+    }
+
+    [Fact]
+    public void Equal_distances_go_to_the_lowest_code()
+    {
+        // Binary fractions of a degree, so both distances are exactly equal in floating point.
+        var tie = GridGov.Geo.Grids.UnitGridIndex.Build(
+        [
+            ("B", Reader.Read("POLYGON ((115 26, 115.0009765625 26, 115.0009765625 26.0009765625, 115 26.0009765625, 115 26))")),
+            ("A", Reader.Read("POLYGON ((115.001953125 26, 115.0029296875 26, 115.0029296875 26.0009765625, 115.001953125 26.0009765625, 115.001953125 26))")),
+        ]);
+        Assert.Equal("A", tie.Nearest(115.00146484375, 26.00048828125, 200)!.Value.Code);
+    }
+}

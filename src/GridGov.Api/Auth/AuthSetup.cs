@@ -95,8 +95,15 @@ public static class AuthSetup
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = (ctx, _) => new ValueTask(WriteProblem(ctx.HttpContext, StatusCodes.Status429TooManyRequests, "Too many attempts",
-                $"At most {permits} sign-in attempts a minute are accepted from one address; wait a minute and try again."));
+            o.OnRejected = (ctx, _) =>
+            {
+                ctx.HttpContext.Response.Headers.RetryAfter = "60";
+                return new ValueTask(ctx.HttpContext.Request.Path.StartsWithSegments("/api/auth")
+                    ? WriteProblem(ctx.HttpContext, StatusCodes.Status429TooManyRequests, "Too many attempts",
+                        $"At most {permits} sign-in attempts a minute are accepted from one address; wait a minute and try again.")
+                    : WriteProblem(ctx.HttpContext, StatusCodes.Status429TooManyRequests, "Too many reports",
+                        "Too many reports from this address in the last minute; wait a minute and try again, or sign in as staff."));
+            };
             o.AddPolicy(LoginRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
                 ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) }));

@@ -40,6 +40,7 @@ public static class DataExtensions
             var db = scope.ServiceProvider.GetRequiredService<GridGovDb>();
             await db.Database.MigrateAsync(ct);
             await lockConnection.ReloadTypesAsync(ct);
+            await Incidents.IncidentsSetup.SeedCatalogsAsync(db, ct);
             if (app.Configuration.GetValue<bool>("GridGov:LoadDemo"))
             {
                 var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>();

@@ -1,6 +1,8 @@
 using GridGov.Api.Auth;
 using GridGov.Api.Basemap;
 using GridGov.Api.Grids;
+using GridGov.Api.Incidents;
+using GridGov.Api.Open311;
 using GridGov.Api.Teams;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +20,13 @@ public sealed class GridGovDb(DbContextOptions<GridGovDb> options) : DbContext(o
     public DbSet<Facility> Facilities => Set<Facility>();
     public DbSet<Streetlight> Streetlights => Set<Streetlight>();
     public DbSet<AppState> AppState => Set<AppState>();
+    public DbSet<Category> Categories => Set<Category>();
+    public DbSet<Holiday> Holidays => Set<Holiday>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<IncidentEvent> IncidentEvents => Set<IncidentEvent>();
+    public DbSet<Notice> Notices => Set<Notice>();
+    public DbSet<CrewPoints> CrewPoints => Set<CrewPoints>();
+    public DbSet<Open311Key> Open311Keys => Set<Open311Key>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -49,6 +49,21 @@ public sealed class GridCatalog(IServiceScopeFactory scopes)
         return new Location(Name(unit)!, Name(large), Name(community), Name(street), team);
     }
 
+    /// <summary>Where an incident at a point goes: its unit grid, large grid and team.</summary>
+    public sealed record Route(string UnitGridCode, string? LargeGridCode, int? TeamId, double DistanceM);
+
+    /// <summary>
+    /// The unit grid covering a point or, outside every grid, the nearest one within <paramref name="fallbackM"/>
+    /// metres; then its large grid and that grid's team. Null when no grid is close enough.
+    /// </summary>
+    public Route? RouteAt(double lon, double lat, double fallbackM)
+    {
+        var snapshot = Current;
+        if (snapshot.Index.Nearest(lon, lat, fallbackM) is not var (code, distance)) return null;
+        var large = Parent(snapshot, snapshot.Areas[code]);
+        return new Route(code, large?.Code, large?.TeamId, distance);
+    }
+
     /// <summary>Just the unit grid code at a point (the hot path of routing and benchmarks).</summary>
     public string? LocateCode(double lon, double lat) => Current.Index.Locate(lon, lat);
 

@@ -20,6 +20,7 @@ public static class ServiceDefaults
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
             ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o =>
         {
@@ -77,6 +78,30 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
         {
             HttpContext = httpContext,
             ProblemDetails = { Status = bad.StatusCode, Title = "Bad request", Detail = detail },
+            Exception = exception,
+        });
+    }
+}
+
+/// <summary>While the database is away (a restart, a failover) requests get 503 with Retry-After, not 500.</summary>
+internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var detail = exception switch
+        {
+            Incidents.DatabaseUnavailableException unavailable => unavailable.Message,
+            _ when Incidents.IncidentWriter.IsTransient(exception) =>
+                "The database is not reachable right now; nothing was changed. Retry in a few seconds (reports: with the same clientRequestId).",
+            _ => null,
+        };
+        if (detail is null) return false;
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = "2";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "Database unavailable", Detail = detail },
             Exception = exception,
         });
     }

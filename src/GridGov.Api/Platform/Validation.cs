@@ -10,6 +10,8 @@ public sealed class Validation
 
     public bool IsValid => _errors.Count == 0;
 
+    public IReadOnlyDictionary<string, List<string>> Errors => _errors;
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];

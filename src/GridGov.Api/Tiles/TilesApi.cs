@@ -40,6 +40,22 @@ public static class TilesApi
               SELECT code, component, status, circuit_code, ST_AsMVTGeom(ST_Transform(location, 3857), b.m, 4096, 16, true) AS geom
               FROM streetlights, b WHERE location && b.g) t
             """),
+        // Incidents by display class: new (awaiting dispatch), open, overdue, closed (last 30 days); duplicates are left out.
+        ["incidents"] = new(8, $"""
+            {Bounds}
+            SELECT ST_AsMVT(t, 'incidents', 4096, 'geom') FROM (
+              SELECT i.id, lower(substr(i.status, 1, 1)) || substr(i.status, 2) AS status, i.category_code AS category,
+                     c.name AS category_name, i.team_id, i.large_grid_code,
+                     CASE WHEN i.status IN ('Closed', 'Voided') THEN 'closed'
+                          WHEN i.deadline < now() AND i.status IN ('Reported', 'Registered', 'Dispatched', 'Accepted', 'InProgress', 'Unrouted') THEN 'overdue'
+                          WHEN i.status IN ('Reported', 'Registered', 'Unrouted') THEN 'new'
+                          ELSE 'open' END AS state,
+                     ST_AsMVTGeom(ST_Transform(i.location, 3857), b.m, 4096, 16, true) AS geom
+              FROM incidents i JOIN categories c ON c.code = i.category_code, b
+              WHERE i.location && b.g AND i.duplicate_of IS NULL
+                AND (i.status NOT IN ('Closed', 'Voided') OR i.updated_at > now() - interval '30 days')
+                AND (@team::int IS NULL OR i.team_id = @team)) t
+            """),
     };
 
     public static IEndpointRouteBuilder MapTilesApi(this IEndpointRouteBuilder app)
@@ -47,11 +63,18 @@ public static class TilesApi
         app.MapGet("/tiles/{layer}/{z:int}/{x:int}/{y:int}.pbf", GetTile)
             .RequireAuthorization(Policies.Staff)
             .WithTags("Tiles")
-            .WithSummary("A Mapbox Vector Tile of one layer (grids, roads, buildings, streetlights); 204 when empty.");
+            .WithSummary("A Mapbox Vector Tile of one layer (grids, roads, buildings, streetlights, incidents); 204 when empty.");
         return app;
     }
 
     private static async Task<IResult> GetTile(string layer, int z, int x, int y, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        var actor = Incidents.IncidentsApi.ActorOf(http.User);
+        int? team = actor.Is(Roles.Crew) && !actor.Is(Roles.Admin) && !actor.Is(Roles.Dispatcher) && !actor.Is(Roles.Leader) ? actor.TeamId ?? -1 : null;
+        return await Tile(layer, z, x, y, team, db, http, ct);
+    }
+
+    private static async Task<IResult> Tile(string layer, int z, int x, int y, int? team, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         if (!Layers.TryGetValue(layer, out var spec))
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown layer",
@@ -59,12 +82,14 @@ public static class TilesApi
         if (z is < 0 or > 22 || x < 0 || y < 0 || x >= 1 << z || y >= 1 << z)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["z/x/y"] = [$"Tile {z}/{x}/{y} does not exist: z must be 0-22 and x, y within 0..2^z-1."] },
                 detail: $"Tile {z}/{x}/{y} does not exist: z must be 0-22 and x, y within 0..2^z-1.");
-        http.Response.Headers.CacheControl = "private, max-age=60";
+        http.Response.Headers.CacheControl = layer == "incidents" ? "private, no-cache" : "private, max-age=60";
         if (z < spec.MinZoom) return TypedResults.NoContent();
         await using var cmd = db.CreateCommand(spec.Sql);
         cmd.Parameters.AddWithValue("z", z);
         cmd.Parameters.AddWithValue("x", x);
         cmd.Parameters.AddWithValue("y", y);
+        if (layer == "incidents")
+            cmd.Parameters.Add(new NpgsqlParameter("team", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)team ?? DBNull.Value });
         var bytes = await cmd.ExecuteScalarAsync(ct) as byte[];
         return bytes is null || bytes.Length == 0
             ? TypedResults.NoContent()

@@ -1,3 +1,4 @@
+using NetTopologySuite.Algorithm;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index;
@@ -19,10 +20,12 @@ public sealed class UnitGridIndex
     private readonly string[] _codes;
     private readonly Envelope[] _envelopes;
     private readonly IndexedPointInAreaLocator[] _locators;
+    private readonly Geometry[] _polygons;
 
     private UnitGridIndex(string[] codes, Geometry[] polygons)
     {
         _codes = codes;
+        _polygons = polygons;
         _envelopes = new Envelope[polygons.Length];
         _locators = new IndexedPointInAreaLocator[polygons.Length];
         _tree = new STRtree<int>(8);
@@ -65,6 +68,58 @@ public sealed class UnitGridIndex
         var visitor = new LocateVisitor(this, x, y);
         _tree.Query(new Envelope(x, x, y, y), visitor);
         return visitor.Best < 0 ? null : _codes[visitor.Best];
+    }
+
+    /// <summary>
+    /// The grid nearest to a lon/lat point within <paramref name="maxMetres"/>, with its distance in metres
+    /// (0 when a grid covers the point); null when none is that close. Ties go to the lowest code.
+    /// Distances use a local equirectangular frame around the point, well within a metre at these ranges.
+    /// </summary>
+    public (string Code, double DistanceM)? Nearest(double lon, double lat, double maxMetres)
+    {
+        if (Locate(lon, lat) is { } inside) return (inside, 0);
+        if (!(maxMetres > 0)) return null;
+        var metresPerDegreeLat = 110_574.0;
+        var metresPerDegreeLon = 111_320.0 * Math.Cos(lat * Math.PI / 180);
+        var dLon = maxMetres / Math.Max(metresPerDegreeLon, 1);
+        var dLat = maxMetres / metresPerDegreeLat;
+        var best = -1;
+        var bestDistance = double.PositiveInfinity;
+        foreach (var i in _tree.Query(new Envelope(lon - dLon, lon + dLon, lat - dLat, lat + dLat)))
+        {
+            var d = LocalDistance(_polygons[i], lon, lat, metresPerDegreeLon, metresPerDegreeLat);
+            if (d < bestDistance || (d == bestDistance && i < best))
+            {
+                best = i;
+                bestDistance = d;
+            }
+        }
+        return best >= 0 && bestDistance <= maxMetres ? (_codes[best], bestDistance) : null;
+    }
+
+    private static double LocalDistance(Geometry polygonal, double lon, double lat, double kx, double ky)
+    {
+        var origin = new Coordinate(0, 0);
+        var a = new Coordinate();
+        var b = new Coordinate();
+        var min = double.PositiveInfinity;
+        for (var p = 0; p < polygonal.NumGeometries; p++)
+        {
+            var polygon = (Polygon)polygonal.GetGeometryN(p);
+            for (var r = -1; r < polygon.NumInteriorRings; r++)
+            {
+                var ring = (r < 0 ? polygon.ExteriorRing : polygon.GetInteriorRingN(r)).CoordinateSequence;
+                for (var k = 1; k < ring.Count; k++)
+                {
+                    a.X = (ring.GetX(k - 1) - lon) * kx;
+                    a.Y = (ring.GetY(k - 1) - lat) * ky;
+                    b.X = (ring.GetX(k) - lon) * kx;
+                    b.Y = (ring.GetY(k) - lat) * ky;
+                    min = Math.Min(min, DistanceComputer.PointToSegment(origin, a, b));
+                }
+            }
+        }
+        return min;
     }
 
     private sealed class LocateVisitor(UnitGridIndex index, double x, double y) : IItemVisitor<int>

@@ -412,6 +412,511 @@ namespace GridGov.Api.Data.Migrations
                     b.ToTable("key_posts", (string)null);
                 });
 
+            modelBuilder.Entity("GridGov.Api.Incidents.Category", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("code")
+                        .UseCollation("C");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<string>("DeadlineUnit")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("deadline_unit");
+
+                    b.Property<int>("DeadlineValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("deadline_value");
+
+                    b.Property<string>("Major")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("major");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name_en");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Urgency")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("urgency");
+
+                    b.HasKey("Code")
+                        .HasName("pk_categories");
+
+                    b.ToTable("categories", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Incidents.CrewPoints", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<int>("CrewId")
+                        .HasColumnType("integer")
+                        .HasColumnName("crew_id");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("integer")
+                        .HasColumnName("points");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_crew_points");
+
+                    b.HasIndex("IncidentId")
+                        .HasDatabaseName("ix_crew_points_incident_id");
+
+                    b.HasIndex("CrewId", "At")
+                        .HasDatabaseName("ix_crew_points_crew_id_at");
+
+                    b.ToTable("crew_points", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Incidents.Holiday", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("Working")
+                        .HasColumnType("boolean")
+                        .HasColumnName("working");
+
+                    b.HasKey("Date")
+                        .HasName("pk_holidays");
+
+                    b.ToTable("holidays", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Incidents.Incident", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AssetCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("asset_code");
+
+                    b.Property<string>("CategoryCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("category_code")
+                        .UseCollation("C");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("ClientRequestId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_request_id");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset?>("Deadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline");
+
+                    b.Property<string>("DeadlineRule")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("deadline_rule");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset?>("DispatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispatched_at");
+
+                    b.Property<long?>("DuplicateOf")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duplicate_of");
+
+                    b.Property<DateTimeOffset?>("EscalatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("escalated_at");
+
+                    b.Property<DateTimeOffset?>("HandledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("handled_at");
+
+                    b.Property<int?>("HandlerCrewId")
+                        .HasColumnType("integer")
+                        .HasColumnName("handler_crew_id");
+
+                    b.Property<string>("LargeGridCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("large_grid_code")
+                        .UseCollation("C");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4490)")
+                        .HasColumnName("location");
+
+                    b.Property<DateTimeOffset?>("OverdueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("overdue_at");
+
+                    b.Property<DateTimeOffset?>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("registered_at");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
+                    b.Property<string>("ReportedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reported_by");
+
+                    b.Property<int?>("ReporterCrewId")
+                        .HasColumnType("integer")
+                        .HasColumnName("reporter_crew_id");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("RequestKey")
+                        .IsRequired()
+                        .HasMaxLength(110)
+                        .HasColumnType("character varying(110)")
+                        .HasColumnName("request_key")
+                        .UseCollation("C");
+
+                    b.Property<int>("ReworkCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("rework_count");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Routing")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("routing");
+
+                    b.Property<double?>("RoutingDistanceM")
+                        .HasColumnType("double precision")
+                        .HasColumnName("routing_distance_m");
+
+                    b.Property<string>("RoutingNote")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("routing_note");
+
+                    b.Property<int?>("Score")
+                        .HasColumnType("integer")
+                        .HasColumnName("score");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("status");
+
+                    b.Property<int?>("TeamId")
+                        .HasColumnType("integer")
+                        .HasColumnName("team_id");
+
+                    b.Property<string>("UnitGridCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("unit_grid_code")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_incidents");
+
+                    b.HasIndex("ClosedAt")
+                        .HasDatabaseName("ix_incidents_closed_at");
+
+                    b.HasIndex("DuplicateOf")
+                        .HasDatabaseName("ix_incidents_duplicate_of");
+
+                    b.HasIndex("HandlerCrewId")
+                        .HasDatabaseName("ix_incidents_handler_crew_id");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_incidents_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.HasIndex("RequestKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_incidents_request_key");
+
+                    b.HasIndex("UnitGridCode")
+                        .HasDatabaseName("ix_incidents_unit_grid_code");
+
+                    b.HasIndex("CategoryCode", "ReportedAt")
+                        .HasDatabaseName("ix_incidents_category_code_reported_at");
+
+                    b.HasIndex("LargeGridCode", "ReportedAt")
+                        .HasDatabaseName("ix_incidents_large_grid_code_reported_at");
+
+                    b.HasIndex("Status", "Deadline")
+                        .HasDatabaseName("ix_incidents_status_deadline");
+
+                    b.HasIndex("TeamId", "Status")
+                        .HasDatabaseName("ix_incidents_team_id_status");
+
+                    b.ToTable("incidents", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_incidents_description", "char_length(description) <= 4000");
+
+                            t.HasCheckConstraint("ck_incidents_score", "score IS NULL OR score BETWEEN 1 AND 5");
+                        });
+                });
+
+            modelBuilder.Entity("GridGov.Api.Incidents.IncidentEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorRole")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("actor_role");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<int?>("CrewId")
+                        .HasColumnType("integer")
+                        .HasColumnName("crew_id");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("from_status");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<string>("ToStatus")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("to_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_incident_events");
+
+                    b.HasIndex("CrewId", "At")
+                        .HasDatabaseName("ix_incident_events_crew_id_at");
+
+                    b.HasIndex("IncidentId", "Id")
+                        .HasDatabaseName("ix_incident_events_incident_id_id");
+
+                    b.ToTable("incident_events", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Incidents.Notice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("audience");
+
+                    b.Property<int?>("CrewId")
+                        .HasColumnType("integer")
+                        .HasColumnName("crew_id");
+
+                    b.Property<long?>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notices");
+
+                    b.HasIndex("Audience", "Id")
+                        .HasDatabaseName("ix_notices_audience_id");
+
+                    b.HasIndex("IncidentId", "Kind", "Audience")
+                        .HasDatabaseName("ix_notices_incident_id_kind_audience");
+
+                    b.ToTable("notices", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Open311.Open311Key", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_hash")
+                        .UseCollation("C");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("Revoked")
+                        .HasColumnType("boolean")
+                        .HasColumnName("revoked");
+
+                    b.HasKey("Id")
+                        .HasName("pk_open311_keys");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_open311_keys_key_hash");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_open311_keys_name");
+
+                    b.ToTable("open311_keys", (string)null);
+                });
+
             modelBuilder.Entity("GridGov.Api.Teams.Crew", b =>
                 {
                     b.Property<int>("Id")
@@ -552,6 +1057,82 @@ namespace GridGov.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_key_posts_teams_team_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Incidents.CrewPoints", b =>
+                {
+                    b.HasOne("GridGov.Api.Teams.Crew", null)
+                        .WithMany()
+                        .HasForeignKey("CrewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_crew_points_crews_crew_id");
+
+                    b.HasOne("GridGov.Api.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_crew_points_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Incidents.Incident", b =>
+                {
+                    b.HasOne("GridGov.Api.Incidents.Category", null)
+                        .WithMany()
+                        .HasForeignKey("CategoryCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_incidents_categories_category_code");
+
+                    b.HasOne("GridGov.Api.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("DuplicateOf")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_incidents_incidents_duplicate_of");
+
+                    b.HasOne("GridGov.Api.Teams.Crew", null)
+                        .WithMany()
+                        .HasForeignKey("HandlerCrewId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_incidents_crews_handler_crew_id");
+
+                    b.HasOne("GridGov.Api.Grids.Grid", null)
+                        .WithMany()
+                        .HasForeignKey("LargeGridCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_incidents_grids_large_grid_code");
+
+                    b.HasOne("GridGov.Api.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_incidents_teams_team_id");
+
+                    b.HasOne("GridGov.Api.Grids.Grid", null)
+                        .WithMany()
+                        .HasForeignKey("UnitGridCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_incidents_grids_unit_grid_code");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Incidents.IncidentEvent", b =>
+                {
+                    b.HasOne("GridGov.Api.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_incident_events_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Incidents.Notice", b =>
+                {
+                    b.HasOne("GridGov.Api.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notices_incidents_incident_id");
                 });
 
             modelBuilder.Entity("GridGov.Api.Teams.Crew", b =>

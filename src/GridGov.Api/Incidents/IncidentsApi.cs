@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using GridGov.Api.Auth;
+using GridGov.Api.Data;
+using GridGov.Api.Platform;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+
+namespace GridGov.Api.Incidents;
+
+public static class IncidentsApi
+{
+    public const string ResidentRateLimit = "resident-intake";
+
+    public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/incidents").WithTags("Incidents");
+        group.MapPost("/", Create).AllowAnonymous().RequireRateLimiting(ResidentRateLimit)
+            .WithSummary("Report a problem at a point. Anonymous callers may report only as source 'resident'. The same clientRequestId returns the first incident (200).");
+        group.MapGet("/", List).RequireAuthorization(Policies.Staff)
+            .WithSummary("A page of incidents, newest first; filters status (comma list), largeGrid, teamId, category, source, overdue, bbox=minLon,minLat,maxLon,maxLat. A crew sees its own team's only.");
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Policies.Staff).WithSummary("An incident with its full history.");
+        group.MapPost("/{id:long}/transitions", IncidentTransitions.Apply).RequireAuthorization(Policies.Staff)
+            .WithSummary("Move an incident through the closed loop: register, dispatch, accept, start, handle, verify, close, sendBack, extend, park, void, reopen.");
+        return app;
+    }
+
+    /// <summary>Anonymous resident reports are limited per client address; signed-in staff are not.</summary>
+    public static void AddResidentRateLimit(RateLimiterOptions options, IncidentsSettings settings) =>
+        options.AddPolicy(ResidentRateLimit, ctx => ctx.User.Identity?.IsAuthenticated == true
+            ? RateLimitPartition.GetNoLimiter("staff")
+            : RateLimitPartition.GetFixedWindowLimiter(ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.ResidentPermitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+
+    private static async Task<IResult> Create(
+        IncidentRequest? body, string? crs, ClaimsPrincipal user, IncidentIntake intake, IncidentWriter writer, CancellationToken ct)
+    {
+        var v = new Validation();
+        var incident = intake.Prepare(body, user, user.Identity?.IsAuthenticated == true ? "api" : "web", crs, v);
+        if (incident is null) return v.Problem();
+        if (user.Identity?.IsAuthenticated != true && incident.Source != IncidentSource.Resident)
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in to report as staff",
+                detail: $"Without a token a report can only come from source 'resident'; '{IncidentWorkflowNames.Camel(incident.Source.ToString())}' needs a signed-in user (POST /api/auth/token).");
+        return await Submit(incident, writer, ct);
+    }
+
+    /// <summary>Writes a prepared report and answers 201, 200 for a retry, or 409 when the key was used for a different report.</summary>
+    internal static async Task<IResult> Submit(NewIncident incident, IncidentWriter writer, CancellationToken ct)
+    {
+        var result = await writer.SubmitAsync(incident, ct);
+        if (!result.Created && !result.RequestHash.AsSpan().SequenceEqual(incident.RequestHash))
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "clientRequestId already used",
+                detail: $"clientRequestId '{incident.ClientRequestId}' already created incident {result.Id} with a different body; use a new clientRequestId for a new report, or resend exactly the same body to retry.");
+        var body = new IncidentCreated(result.Id, result.Status, result.UnitGridCode, result.LargeGridCode, result.TeamId,
+            incident.Category.Role, result.Deadline, result.CategoryCode, incident.Routing,
+            result.DuplicateOf is { } d ? new DuplicateRef(d, result.DuplicateStatus ?? IncidentStatus.Reported) : null);
+        return result.Created ? TypedResults.Created($"/api/incidents/{result.Id}", body) : TypedResults.Ok(body);
+    }
+
+    internal static Actor ActorOf(ClaimsPrincipal user) => new(
+        user.Identity?.Name ?? "(anonymous)", user.FindAll("role").Select(c => c.Value).ToArray(), user.ClaimInt("team_id"), user.ClaimInt("crew_id"));
+
+    /// <summary>Crews see their own team's incidents only; other staff see all.</summary>
+    internal static IQueryable<Incident> Visible(this IQueryable<Incident> query, Actor actor) =>
+        actor.Is(Roles.Crew) && !actor.Is(Roles.Admin) && !actor.Is(Roles.Dispatcher) && !actor.Is(Roles.Leader)
+            ? query.Where(i => i.TeamId == actor.TeamId)
+            : query;
+
+    private static async Task<Results<Ok<IncidentDetail>, ProblemHttpResult>> Get(long id, ClaimsPrincipal user, GridGovDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var detail = await LoadDetail(db, id, ActorOf(user), clock.GetUtcNow(), ct);
+        return detail is null ? NotFound(id) : TypedResults.Ok(detail);
+    }
+
+    internal static ProblemHttpResult NotFound(long id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such incident",
+        detail: $"There is no incident {id} that you can see.");
+
+    internal static async Task<IncidentDetail?> LoadDetail(GridGovDb db, long id, Actor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var i = await db.Incidents.AsNoTracking().Visible(actor).FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (i is null) return null;
+        var category = await db.Categories.AsNoTracking().FirstAsync(c => c.Code == i.CategoryCode, ct);
+        var history = await db.IncidentEvents.AsNoTracking().Where(e => e.IncidentId == id).OrderBy(e => e.Id)
+            .Select(e => new HistoryEntry(e.At, e.Actor, e.ActorRole, e.CrewId, e.Action, e.FromStatus, e.ToStatus, e.Note)).ToListAsync(ct);
+        var teamName = i.TeamId is null ? null : await db.Teams.Where(t => t.Id == i.TeamId).Select(t => t.Name).FirstOrDefaultAsync(ct);
+        var handler = i.HandlerCrewId is null ? null : await db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        var duplicates = await db.Incidents.CountAsync(d => d.DuplicateOf == id, ct);
+        DuplicateRef? original = null;
+        if (i.DuplicateOf is { } o)
+            original = new DuplicateRef(o, await db.Incidents.Where(x => x.Id == o).Select(x => x.Status).FirstAsync(ct));
+        var (lon, lat) = IncidentMapping.LonLat(i.Location);
+        return new IncidentDetail(i.Id, i.Status,
+            new CategoryRef(category.Code, category.Name, category.NameEn, category.Role, category.DeadlineRule, category.Urgency),
+            i.Source, lon, lat, i.Description, i.AssetCode, i.Channel, i.ReportedBy, i.UnitGridCode, i.LargeGridCode,
+            i.TeamId, teamName, i.Role, new Routing(i.Routing, i.RoutingDistanceM, i.RoutingNote), original, duplicates,
+            i.ReportedAt, i.UpdatedAt, i.Deadline, i.DeadlineRule, IncidentMapping.IsOverdue(i.Status, i.Deadline, now),
+            i.OverdueAt, i.EscalatedAt, i.RegisteredAt, i.DispatchedAt, i.HandledAt, i.ClosedAt, i.HandlerCrewId, handler,
+            i.Score, i.ReworkCount, history,
+            IncidentWorkflow.Available(i.Status, i.TeamId, actor).Select(IncidentWorkflow.Name).ToList());
+    }
+
+    private static async Task<IResult> List(
+        string? status, string? largeGrid, int? teamId, string? category, string? source, bool? overdue, string? bbox,
+        int? page, int? pageSize, ClaimsPrincipal user, GridGovDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var query = db.Incidents.AsNoTracking().Visible(ActorOf(user));
+        var statuses = ParseStatuses(status, v);
+        if (statuses is { Count: > 0 }) query = query.Where(i => statuses.Contains(i.Status));
+        if (!string.IsNullOrWhiteSpace(largeGrid)) query = query.Where(i => i.LargeGridCode == largeGrid.Trim());
+        if (teamId is { } t) query = query.Where(i => i.TeamId == t);
+        if (!string.IsNullOrWhiteSpace(category)) query = query.Where(i => i.CategoryCode == category.Trim());
+        if (!string.IsNullOrWhiteSpace(source))
+        {
+            if (IncidentIntake.TryParseSource(source, out var s)) query = query.Where(i => i.Source == s);
+            else v.Add("source", $"Unknown source '{source}'; use one of: {string.Join(", ", IncidentIntake.SourceNames)}.");
+        }
+        var now = clock.GetUtcNow();
+        if (overdue is true) query = query.Where(i => i.Deadline < now && IncidentWorkflow.RunningStates.Contains(i.Status));
+        if (ParseBbox(bbox, v) is { } box) query = query.Where(i => box.Intersects(i.Location));
+        var size = pageSize ?? 100;
+        if (size is < 1 or > 1000) v.Add("pageSize", "'pageSize' must be between 1 and 1000.");
+        var number = page ?? 1;
+        if (number < 1) v.Add("page", "'page' starts at 1.");
+        if (!v.IsValid) return v.Problem();
+
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(i => i.Id).Skip((number - 1) * size).Take(size)
+            .Select(i => new { i, CategoryName = db.Categories.Where(c => c.Code == i.CategoryCode).Select(c => c.Name).First() })
+            .ToListAsync(ct);
+        var items = rows.Select(r =>
+        {
+            var (lon, lat) = IncidentMapping.LonLat(r.i.Location);
+            return new IncidentSummary(r.i.Id, r.i.Status, r.i.CategoryCode, r.CategoryName, r.i.Source, lon, lat, r.i.UnitGridCode,
+                r.i.LargeGridCode, r.i.TeamId, r.i.Role, r.i.ReportedAt, r.i.Deadline, IncidentMapping.IsOverdue(r.i.Status, r.i.Deadline, now),
+                r.i.HandlerCrewId, r.i.DuplicateOf, r.i.Description);
+        }).ToList();
+        return TypedResults.Ok(new Paged<IncidentSummary>(items, total, number, size));
+    }
+
+    internal static List<IncidentStatus>? ParseStatuses(string? raw, Validation v)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var list = new List<IncidentStatus>();
+        foreach (var part in raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (part.Equals("open", StringComparison.OrdinalIgnoreCase)) list.AddRange(IncidentWorkflow.OpenStates);
+            else if (Enum.TryParse<IncidentStatus>(part, true, out var s) && !int.TryParse(part, out _)) list.Add(s);
+            else v.Add("status", $"Unknown status '{part}'; use open or any of: {string.Join(", ", Enum.GetValues<IncidentStatus>().Select(IncidentWorkflow.Name))}.");
+        }
+        return list;
+    }
+
+    internal static Polygon? ParseBbox(string? raw, Validation v)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var parts = raw.Split(',');
+        var values = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : double.NaN).ToArray();
+        if (values.Length != 4 || values.Any(double.IsNaN))
+        {
+            v.Add("bbox", "'bbox' is minLon,minLat,maxLon,maxLat in decimal degrees.");
+            return null;
+        }
+        if (values[0] > values[2] || values[1] > values[3] || Math.Abs(values[0]) > 180 || Math.Abs(values[2]) > 180 || Math.Abs(values[1]) > 90 || Math.Abs(values[3]) > 90)
+        {
+            v.Add("bbox", "'bbox' needs minLon ≤ maxLon and minLat ≤ maxLat, within ±180 / ±90.");
+            return null;
+        }
+        var polygon = new GeometryFactory(new PrecisionModel(), 4490).ToGeometry(new Envelope(values[0], values[2], values[1], values[3]));
+        return polygon as Polygon ?? (Polygon)polygon.Buffer(1e-9);
+    }
+}

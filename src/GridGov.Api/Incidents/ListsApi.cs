@@ -1,0 +1,330 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration.Attributes;
+using GridGov.Api.Auth;
+using GridGov.Api.Data;
+using GridGov.Api.Platform;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace GridGov.Api.Incidents;
+
+/// <summary>
+/// The three lists of the closed loop (问题清单, 责任清单, 销号清单) with CSV export, points, work logs and the
+/// evaluation indicators.
+/// </summary>
+public static class ListsApi
+{
+    public sealed record ProblemRow(
+        [property: Name("案件号")] long Id, [property: Name("状态")] string Status, [property: Name("类别代码")] string Category,
+        [property: Name("类别")] string CategoryName, [property: Name("来源")] string Source, [property: Name("单元网格")] string? UnitGridCode,
+        [property: Name("大网格")] string? LargeGridCode, [property: Name("队伍")] int? TeamId, [property: Name("处置角色")] string Role,
+        [property: Name("处置人")] string? Handler, [property: Name("上报时间")] DateTimeOffset ReportedAt,
+        [property: Name("处置期限")] DateTimeOffset? Deadline, [property: Name("超期")] bool Overdue, [property: Name("描述")] string? Description);
+
+    public sealed record ResponsibilityRow(
+        [property: Name("队伍")] int TeamId, [property: Name("队伍名称")] string Team, [property: Name("大网格")] string LargeGridCode,
+        [property: Name("队员编号")] int? CrewId, [property: Name("队员")] string? Crew, [property: Name("岗位")] string Role,
+        [property: Name("在办")] int Open, [property: Name("超期")] int Overdue, [property: Name("期内处置")] int Handled,
+        [property: Name("期内结案")] int Closed, [property: Name("期内积分")] int Points);
+
+    public sealed record ClosureRow(
+        [property: Name("案件号")] long Id, [property: Name("类别代码")] string Category, [property: Name("类别")] string CategoryName,
+        [property: Name("大网格")] string? LargeGridCode, [property: Name("队伍")] int? TeamId, [property: Name("处置人")] string? Handler,
+        [property: Name("上报时间")] DateTimeOffset ReportedAt, [property: Name("结案时间")] DateTimeOffset ClosedAt,
+        [property: Name("处置期限")] DateTimeOffset? Deadline, [property: Name("按期")] bool OnTime, [property: Name("评分")] int? Score,
+        [property: Name("返工次数")] int ReworkCount);
+
+    public sealed record Indicator(
+        string Key, string Name, int Registered, int Due, int Closed, int ClosedOnTime, int Reworked,
+        double? ClosureRate, double? OnTimeRate, double? ReworkRate, double? AverageHandlingHours, double? Score, string? Grade);
+
+    public sealed record LeaderboardEntry(int Rank, int CrewId, string Crew, string Team, int Points, int Cases);
+    public sealed record CommunityBoard(string CommunityCode, string Community, IReadOnlyList<LeaderboardEntry> Members);
+
+    public sealed record WorkLogCase(long IncidentId, string Category, string CategoryName, DateTimeOffset At, string Action, string? Note);
+    public sealed record WorkLog(int CrewId, string Crew, DateOnly Date, IReadOnlyList<WorkLogCase> Found, IReadOnlyList<WorkLogCase> Handled, double? PatrolDistanceM);
+
+    public static IEndpointRouteBuilder MapListsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Lists and indicators").RequireAuthorization(Policies.Staff);
+        api.MapGet("/lists/problems", Problems).WithSummary("问题清单: open cases, most urgent deadline first. format=csv for a spreadsheet.");
+        api.MapGet("/lists/responsibility", Responsibility).WithSummary("责任清单: per team and member, open and overdue cases now, handled and closed in the period (from/to, default this month). format=csv.");
+        api.MapGet("/lists/closures", Closures).WithSummary("销号清单: cases closed in the period (from/to, default this month), with on-time flag and score. format=csv.");
+        api.MapGet("/indicators", Indicators).WithSummary("Indicators per large grid or team (by=largeGrid|team) for incidents reported in the period: closure rate, on-time closure rate (按期结案率), rework rate, average handling time, grade A-E.");
+        api.MapGet("/points/leaderboard", Leaderboard).WithSummary("Monthly points per community (month=yyyy-MM, community=code optional).");
+        api.MapGet("/crews/{id:int}/worklog", CrewWorkLog).WithSummary("A crew member's daily work log (date=yyyy-MM-dd, default today): cases found and handled.");
+        return app;
+    }
+
+    private static bool IsCsv(string? format, Validation v)
+    {
+        if (string.IsNullOrEmpty(format) || format.Equals("json", StringComparison.OrdinalIgnoreCase)) return false;
+        if (format.Equals("csv", StringComparison.OrdinalIgnoreCase)) return true;
+        v.Add("format", "'format' is json (default) or csv.");
+        return false;
+    }
+
+    private static IResult Csv<T>(IEnumerable<T> rows, string name) => Results.Stream(async stream =>
+    {
+        await stream.WriteAsync(Encoding.UTF8.Preamble.ToArray());
+        await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+        foreach (var type in new[] { typeof(DateTimeOffset), typeof(DateTimeOffset?) })
+            csv.Context.TypeConverterOptionsCache.GetOptions(type).Formats = ["yyyy-MM-dd'T'HH:mm:ssK"];
+        await csv.WriteRecordsAsync(rows);
+    }, "text/csv; charset=utf-8", $"{name}.csv");
+
+    /// <summary>Period bounds in the calendar's time zone: [from, to) with defaults of the current month.</summary>
+    private static (DateTimeOffset From, DateTimeOffset To) Period(string? from, string? to, CalendarProvider calendar, TimeProvider clock, Validation v)
+    {
+        var zone = calendar.Current.Zone;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+        var start = new DateOnly(today.Year, today.Month, 1);
+        var end = start.AddMonths(1);
+        if (!string.IsNullOrWhiteSpace(from))
+        {
+            if (DateOnly.TryParseExact(from, "yyyy-MM-dd", out var first)) start = first;
+            else v.Add("from", "'from' is a date, yyyy-MM-dd.");
+        }
+        if (!string.IsNullOrWhiteSpace(to))
+        {
+            if (DateOnly.TryParseExact(to, "yyyy-MM-dd", out var last)) end = last.AddDays(1);
+            else v.Add("to", "'to' is a date, yyyy-MM-dd (inclusive).");
+        }
+        if (end <= start) v.Add("to", "'to' must not be before 'from'.");
+        if (!v.IsValid) return (DateTimeOffset.MinValue, DateTimeOffset.MinValue);
+        return (LocalMidnight(start, zone), LocalMidnight(end, zone));
+    }
+
+    private static DateTimeOffset LocalMidnight(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    private static async Task<IResult> Problems(string? format, string? largeGrid, int? teamId, ClaimsPrincipal user, GridGovDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var csv = IsCsv(format, v);
+        if (!v.IsValid) return v.Problem();
+        var open = IncidentWorkflow.OpenStates;
+        var query = db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user)).Where(i => open.Contains(i.Status));
+        if (!string.IsNullOrWhiteSpace(largeGrid)) query = query.Where(i => i.LargeGridCode == largeGrid);
+        if (teamId is { } t) query = query.Where(i => i.TeamId == t);
+        var now = clock.GetUtcNow();
+        var rows = (await query.OrderBy(i => i.Deadline).ThenBy(i => i.Id).Take(10_000)
+            .Select(i => new
+            {
+                i,
+                CategoryName = db.Categories.Where(c => c.Code == i.CategoryCode).Select(c => c.Name).First(),
+                Handler = db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault(),
+            }).ToListAsync(ct))
+            .Select(r => new ProblemRow(r.i.Id, IncidentWorkflow.Name(r.i.Status), r.i.CategoryCode, r.CategoryName, IncidentWorkflowNames.Camel(r.i.Source.ToString()),
+                r.i.UnitGridCode, r.i.LargeGridCode, r.i.TeamId, r.i.Role.ToString().ToLowerInvariant(), r.Handler, r.i.ReportedAt, r.i.Deadline,
+                IncidentMapping.IsOverdue(r.i.Status, r.i.Deadline, now), r.i.Description)).ToList();
+        return csv ? Csv(rows, "problems") : TypedResults.Ok(rows);
+    }
+
+    private static async Task<IResult> Responsibility(string? format, string? from, string? to, ClaimsPrincipal user, GridGovDb db,
+        NpgsqlDataSource dataSource, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var csv = IsCsv(format, v);
+        var (start, end) = Period(from, to, calendar, clock, v);
+        if (!v.IsValid) return v.Problem();
+        var actor = IncidentsApi.ActorOf(user);
+        int? onlyTeam = actor.Is(Roles.Crew) && !actor.Is(Roles.Admin) && !actor.Is(Roles.Dispatcher) && !actor.Is(Roles.Leader) ? actor.TeamId ?? -1 : null;
+        const string sql = """
+            WITH scope AS (
+                SELECT i.* FROM incidents i WHERE i.team_id IS NOT NULL AND ($5::int IS NULL OR i.team_id = $5)
+            ), members AS (
+                SELECT t.id AS team_id, t.name AS team, t.large_grid_code, c.id AS crew_id, c.name AS crew, c.role
+                FROM teams t JOIN crews c ON c.team_id = t.id WHERE ($5::int IS NULL OR t.id = $5)
+                UNION ALL
+                SELECT t.id, t.name, t.large_grid_code, NULL, NULL, '(unassigned)' FROM teams t WHERE ($5::int IS NULL OR t.id = $5)
+            )
+            SELECT m.team_id, m.team, m.large_grid_code, m.crew_id, m.crew, m.role,
+                (SELECT count(*) FROM scope s WHERE s.team_id = m.team_id AND s.status = ANY($1)
+                    AND (s.handler_crew_id = m.crew_id OR (m.crew_id IS NULL AND s.handler_crew_id IS NULL)))::int,
+                (SELECT count(*) FROM scope s WHERE s.team_id = m.team_id AND s.status = ANY($2) AND s.deadline < $3
+                    AND (s.handler_crew_id = m.crew_id OR (m.crew_id IS NULL AND s.handler_crew_id IS NULL)))::int,
+                (SELECT count(*) FROM scope s WHERE s.handler_crew_id = m.crew_id AND s.handled_at >= $6 AND s.handled_at < $4)::int,
+                (SELECT count(*) FROM scope s WHERE s.handler_crew_id = m.crew_id AND s.closed_at >= $6 AND s.closed_at < $4)::int,
+                COALESCE((SELECT sum(p.points) FROM crew_points p WHERE p.crew_id = m.crew_id AND p.at >= $6 AND p.at < $4), 0)::int
+            FROM members m
+            ORDER BY m.team_id, m.crew_id NULLS LAST
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = IncidentWorkflow.OpenStates.Select(s => s.ToString()).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = IncidentWorkflow.RunningStates.Select(s => s.ToString()).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter { Value = end });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)onlyTeam ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = start });
+        var rows = new List<ResponsibilityRow>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(new ResponsibilityRow(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.GetString(5).ToLowerInvariant(), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10)));
+            }
+        }
+        return csv ? Csv(rows, "responsibility") : TypedResults.Ok(rows);
+    }
+
+    private static async Task<IResult> Closures(string? format, string? from, string? to, ClaimsPrincipal user, GridGovDb db,
+        CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var csv = IsCsv(format, v);
+        var (start, end) = Period(from, to, calendar, clock, v);
+        if (!v.IsValid) return v.Problem();
+        var rows = (await db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user))
+            .Where(i => i.Status == IncidentStatus.Closed && i.ClosedAt >= start && i.ClosedAt < end)
+            .OrderBy(i => i.ClosedAt).Take(50_000)
+            .Select(i => new
+            {
+                i,
+                CategoryName = db.Categories.Where(c => c.Code == i.CategoryCode).Select(c => c.Name).First(),
+                Handler = db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault(),
+            }).ToListAsync(ct))
+            .Select(r => new ClosureRow(r.i.Id, r.i.CategoryCode, r.CategoryName, r.i.LargeGridCode, r.i.TeamId, r.Handler, r.i.ReportedAt,
+                r.i.ClosedAt!.Value, r.i.Deadline, r.i.Deadline is null || r.i.ClosedAt <= r.i.Deadline, r.i.Score, r.i.ReworkCount)).ToList();
+        return csv ? Csv(rows, "closures") : TypedResults.Ok(rows);
+    }
+
+    /// <summary>Grade thresholds of the evaluation standard: A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else E.</summary>
+    public static string Grade(double score) => score >= 90 ? "A" : score >= 75 ? "B" : score >= 60 ? "C" : score >= 40 ? "D" : "E";
+
+    /// <summary>Composite score (weights are a setting in spirit; the standard's are marked "verify"): 40% closure, 40% on time, 20% no rework.</summary>
+    public static double Score(double closureRate, double onTimeRate, double reworkRate) => 0.4 * closureRate + 0.4 * onTimeRate + 0.2 * (100 - reworkRate);
+
+    private static async Task<IResult> Indicators(string? by, string? from, string? to, NpgsqlDataSource dataSource,
+        CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var byTeam = by?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "largegrid" or "large" => false,
+            "team" => true,
+            _ => (bool?)null,
+        };
+        if (byTeam is null) v.Add("by", "'by' is largeGrid (default) or team.");
+        var (start, end) = Period(from, to, calendar, clock, v);
+        if (!v.IsValid) return v.Problem();
+        var now = clock.GetUtcNow();
+        var asOf = now < end ? now : end;
+        var keys = byTeam == true
+            ? "SELECT t.id::text AS key, t.name FROM teams t"
+            : "SELECT g.code AS key, g.name FROM grids g WHERE g.level = 'Large'";
+        var join = byTeam == true ? "i.team_id::text = k.key" : "i.large_grid_code = k.key";
+        var sql = $"""
+            SELECT k.key, k.name,
+                count(i.id) FILTER (WHERE i.registered_at IS NOT NULL)::int,
+                count(i.id) FILTER (WHERE i.closed_at IS NOT NULL OR (i.deadline <= $3 AND i.status <> 'Parked'))::int,
+                count(i.id) FILTER (WHERE i.closed_at IS NOT NULL)::int,
+                count(i.id) FILTER (WHERE i.closed_at IS NOT NULL AND i.closed_at <= i.deadline)::int,
+                count(i.id) FILTER (WHERE i.rework_count > 0)::int,
+                avg(extract(epoch FROM i.closed_at - i.reported_at) / 3600.0) FILTER (WHERE i.closed_at IS NOT NULL)
+            FROM ({keys}) k
+            LEFT JOIN incidents i ON {join} AND i.reported_at >= $1 AND i.reported_at < $2
+                AND i.duplicate_of IS NULL AND i.status <> 'Voided'
+            GROUP BY k.key, k.name
+            ORDER BY length(k.key), k.key
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = start });
+        command.Parameters.Add(new NpgsqlParameter { Value = end });
+        command.Parameters.Add(new NpgsqlParameter { Value = asOf });
+        var rows = new List<Indicator>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            int registered = reader.GetInt32(2), due = reader.GetInt32(3), closed = reader.GetInt32(4), onTime = reader.GetInt32(5), reworked = reader.GetInt32(6);
+            double? closure = due > 0 ? Math.Round(100.0 * closed / due, 1) : null;
+            double? onTimeRate = due > 0 ? Math.Round(100.0 * onTime / due, 1) : null;
+            double? rework = closed > 0 ? Math.Round(100.0 * reworked / closed, 1) : due > 0 ? 0 : null;
+            double? score = closure is null ? null : Math.Round(Score(closure.Value, onTimeRate!.Value, rework ?? 0), 1);
+            rows.Add(new Indicator(reader.GetString(0), reader.GetString(1), registered, due, closed, onTime, reworked, closure, onTimeRate, rework,
+                reader.IsDBNull(7) ? null : Math.Round(reader.GetDouble(7), 2), score, score is { } s ? Grade(s) : null));
+        }
+        return TypedResults.Ok(new { from = start, to = end, by = byTeam == true ? "team" : "largeGrid", rows });
+    }
+
+    private static async Task<IResult> Leaderboard(string? month, string? community, NpgsqlDataSource dataSource,
+        CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var zone = calendar.Current.Zone;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+        var first = new DateOnly(today.Year, today.Month, 1);
+        if (!string.IsNullOrWhiteSpace(month))
+        {
+            if (DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", out var m)) first = m;
+            else v.Add("month", "'month' is yyyy-MM.");
+        }
+        if (!v.IsValid) return v.Problem();
+        const string sql = """
+            SELECT comm.code, comm.name, c.id, c.name, t.name, sum(p.points)::int, count(DISTINCT p.incident_id)::int
+            FROM crew_points p
+            JOIN crews c ON c.id = p.crew_id
+            JOIN teams t ON t.id = c.team_id
+            JOIN grids lg ON lg.code = t.large_grid_code
+            JOIN grids comm ON comm.code = lg.parent_code
+            WHERE p.at >= $1 AND p.at < $2 AND ($3::text IS NULL OR comm.code = $3)
+            GROUP BY comm.code, comm.name, c.id, c.name, t.name
+            ORDER BY comm.code, 6 DESC, c.id
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = LocalMidnight(first, zone) });
+        command.Parameters.Add(new NpgsqlParameter { Value = LocalMidnight(first.AddMonths(1), zone) });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)community?.Trim() ?? DBNull.Value });
+        var boards = new List<CommunityBoard>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        List<LeaderboardEntry>? members = null;
+        while (await reader.ReadAsync(ct))
+        {
+            var code = reader.GetString(0);
+            if (boards.Count == 0 || boards[^1].CommunityCode != code)
+            {
+                members = [];
+                boards.Add(new CommunityBoard(code, reader.GetString(1), members));
+            }
+            members!.Add(new LeaderboardEntry(members.Count + 1, reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5), reader.GetInt32(6)));
+        }
+        return TypedResults.Ok(new { month = first.ToString("yyyy-MM", CultureInfo.InvariantCulture), communities = boards });
+    }
+
+    private static async Task<IResult> CrewWorkLog(int id, string? date, ClaimsPrincipal user, GridGovDb db, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+    {
+        var actor = IncidentsApi.ActorOf(user);
+        if (actor.Is(Roles.Crew) && !actor.Is(Roles.Admin) && !actor.Is(Roles.Dispatcher) && !actor.Is(Roles.Leader) && actor.CrewId != id)
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not your work log",
+                detail: $"A crew member sees only their own work log (crew {actor.CrewId?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}).");
+        var v = new Validation();
+        var zone = calendar.Current.Zone;
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+        if (!string.IsNullOrWhiteSpace(date) && !DateOnly.TryParseExact(date, "yyyy-MM-dd", out day)) v.Add("date", "'date' is yyyy-MM-dd.");
+        if (!v.IsValid) return v.Problem();
+        var crew = await db.Crews.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (crew is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no crew member {id}.");
+        var start = LocalMidnight(day, zone);
+        var end = LocalMidnight(day.AddDays(1), zone);
+        var found = await db.Incidents.AsNoTracking().Where(i => i.ReporterCrewId == id && i.ReportedAt >= start && i.ReportedAt < end)
+            .OrderBy(i => i.Id)
+            .Select(i => new WorkLogCase(i.Id, i.CategoryCode, db.Categories.Where(c => c.Code == i.CategoryCode).Select(c => c.Name).First(), i.ReportedAt, "report", i.Description))
+            .ToListAsync(ct);
+        var handled = await db.IncidentEvents.AsNoTracking().Where(e => e.CrewId == id && e.Action != "report" && e.At >= start && e.At < end)
+            .OrderBy(e => e.Id)
+            .Select(e => new WorkLogCase(e.IncidentId, db.Incidents.Where(i => i.Id == e.IncidentId).Select(i => i.CategoryCode).First(),
+                db.Categories.Where(c => c.Code == db.Incidents.Where(i => i.Id == e.IncidentId).Select(i => i.CategoryCode).First()).Select(c => c.Name).First(),
+                e.At, e.Action, e.Note))
+            .ToListAsync(ct);
+        return TypedResults.Ok(new WorkLog(id, crew.Name, day, found, handled, null));
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace GridGov.Api.Tests.Incidents;
+
+[Collection(ApiCollection.Name)]
+public class Open311Tests(GridGovFactory app)
+{
+    private async Task<string> NewKey()
+    {
+        using var admin = await app.ClientFor("admin");
+        var response = await admin.PostAsJsonAsync("/api/open311/keys", new { name = "test-" + Guid.NewGuid().ToString("N")[..8] });
+        return (await response.Json(HttpStatusCode.Created)).GetProperty("apiKey").GetString()!;
+    }
+
+    [Fact]
+    public async Task Services_are_the_categories()
+    {
+        var client = new GeoReportClient(app.CreateClient());
+        var services = await client.ServicesAsync();
+        Assert.True(services.Count >= 40);
+        var light = services.Single(s => s.ServiceCode == "01037");
+        Assert.Equal("路灯异常", light.ServiceName);
+        Assert.Equal("realtime", light.Type);
+        Assert.True(light.Metadata);
+        var definition = await client.DefinitionAsync("01037");
+        Assert.Contains(definition.Attributes, a => a.Code == "asset_code" && !a.Required);
+        var missing = await Assert.ThrowsAsync<GeoReportClient.GeoReportException>(() => client.DefinitionAsync("99999"));
+        Assert.Equal(404, missing.Status);
+    }
+
+    [Fact]
+    public async Task A_request_posted_with_a_key_becomes_a_routed_incident_and_reads_back_open_then_closed()
+    {
+        var spot = await Spots.Next(app, 1);
+        var key = await NewKey();
+        var client = new GeoReportClient(app.CreateClient());
+        var receipt = await client.SubmitAsync(key, "01037", spot.Lat, spot.Lon, "路灯不亮", new Dictionary<string, string> { ["asset_code"] = "36079901037000123" });
+        Assert.False(string.IsNullOrEmpty(receipt.ServiceRequestId));
+        var id = long.Parse(receipt.ServiceRequestId!);
+
+        var request = await client.RequestAsync(receipt.ServiceRequestId!);
+        Assert.Equal("open", request.Status);
+        Assert.Equal("01037", request.ServiceCode);
+        Assert.Equal(spot.Lat, request.Lat, 6);
+        Assert.NotNull(request.ExpectedDatetime);
+        Assert.Contains(await client.RequestsAsync("?status=open&service_code=01037"), r => r.ServiceRequestId == receipt.ServiceRequestId);
+
+        using var dispatcher = await app.ClientFor("dispatcher");
+        var detail = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}");
+        Assert.Equal(spot.UnitCode, detail.GetProperty("unitGridCode").GetString());
+        Assert.Equal("resident", detail.GetProperty("source").GetString());
+        Assert.StartsWith("open311:", detail.GetProperty("channel").GetString());
+        Assert.Equal("36079901037000123", detail.GetProperty("assetCode").GetString());
+
+        (await dispatcher.Act(id, "void", note: "测试结束")).EnsureSuccessStatusCode();
+        Assert.Equal("closed", (await client.RequestAsync(receipt.ServiceRequestId!)).Status);
+        Assert.Contains(await client.RequestsAsync($"?service_request_id={id}"), r => r.Status == "closed");
+    }
+
+    [Fact]
+    public async Task Errors_come_in_the_specs_format()
+    {
+        var client = new GeoReportClient(app.CreateClient());
+        var key = await NewKey();
+        async Task<GeoReportClient.GeoReportException> Fails(params (string, string)[] form)
+        {
+            var response = await client.RawSubmitAsync(form.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
+            return await Assert.ThrowsAsync<GeoReportClient.GeoReportException>(() => GeoReportClient.Read<object>(response));
+        }
+        var noKey = await Fails(("service_code", "01037"), ("lat", "25.9"), ("long", "115.4"));
+        Assert.Equal(403, noKey.Status);
+        Assert.Equal(403, noKey.Errors.Single().Code);
+        Assert.Equal(403, (await Fails(("api_key", "gg311_wrong"), ("service_code", "01037"), ("lat", "25.9"), ("long", "115.4"))).Status);
+        var noPlace = await Fails(("api_key", key), ("service_code", "01037"), ("address_string", "人民路 1 号"));
+        Assert.Contains("lat and long", noPlace.Errors.Single().Description);
+        var badService = await Fails(("api_key", key), ("service_code", "99999"), ("lat", "25.9"), ("long", "115.4"));
+        Assert.Equal(400, badService.Status);
+        Assert.Contains("service_code", badService.Errors.Single().Description);
+        Assert.Equal(400, (await Fails(("api_key", key), ("service_code", "01037"), ("lat", "95"), ("long", "115.4"))).Status);
+
+        var notFound = await Assert.ThrowsAsync<GeoReportClient.GeoReportException>(() => client.RequestAsync("987654321"));
+        Assert.Equal(404, notFound.Status);
+        var xml = await app.CreateClient().GetAsync("/open311/v2/services.xml");
+        Assert.Equal(HttpStatusCode.BadRequest, xml.StatusCode);
+        Assert.Contains("JSON only", (await xml.Content.ReadFromJsonAsync<List<GeoReportClient.Error>>())!.Single().Description);
+        var badStatus = await Assert.ThrowsAsync<GeoReportClient.GeoReportException>(() => client.RequestsAsync("?status=pending"));
+        Assert.Equal(400, badStatus.Status);
+    }
+
+    [Fact]
+    public async Task Only_an_admin_issues_keys()
+    {
+        using var dispatcher = await app.ClientFor("dispatcher");
+        await ProblemAssert.IsProblem(await dispatcher.PostAsJsonAsync("/api/open311/keys", new { name = "x" }), HttpStatusCode.Forbidden);
+        using var admin = await app.ClientFor("admin");
+        await ProblemAssert.IsProblem(await admin.PostAsJsonAsync("/api/open311/keys", new { name = "" }), HttpStatusCode.BadRequest, "name");
+    }
+}
