@@ -1,11 +1,13 @@
 import type {
   GridCollection,
   GridLevel,
+  IncidentDetail,
   LocateResult,
   Me,
   PostCollection,
   ProblemDetails,
   TokenResponse,
+  TransitionRequest,
 } from './types';
 
 /** An HTTP failure; `detail` is what the server said (ProblemDetails.detail) and what the user sees. */
@@ -48,6 +50,10 @@ export interface Api {
   posts(): Promise<PostCollection>;
   /** Resolves null when the point lies in no grid (404). */
   locate(lon: number, lat: number): Promise<LocateResult | null>;
+  /** One incident with its history and the actions the caller may take. */
+  incident(id: number): Promise<IncidentDetail>;
+  /** Takes a workflow action; resolves the incident as it is afterwards, throws the problem (409/403/400) otherwise. */
+  transition(id: number, body: TransitionRequest): Promise<IncidentDetail>;
 }
 
 /** Reads a failed response into an ApiError, preferring ProblemDetails' `detail`. */
@@ -133,6 +139,18 @@ export function createApi(options: ApiOptions): Api {
       if (response.status === 404) return null;
       if (!response.ok) return fail(response, true);
       return (await response.json()) as LocateResult;
+    },
+
+    incident: (id) => getJson<IncidentDetail>(`/api/incidents/${encodeURIComponent(String(id))}`),
+
+    async transition(id, body) {
+      const response = await send(
+        `/api/incidents/${encodeURIComponent(String(id))}/transitions`,
+        { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+        true,
+      );
+      if (!response.ok) return fail(response, true);
+      return (await response.json()) as IncidentDetail;
     },
   };
 }

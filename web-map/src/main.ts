@@ -4,9 +4,19 @@ import { msUntilExpiry, sessionFromToken, SessionStore, type KeyValueStorage, ty
 import { describeError } from './errors';
 import { I18n, type StringKey } from './i18n';
 import { clearGridData, countsOf, prepareGridLayerData, setGridData, type GridCounts } from './layers/grids';
+import {
+  addIncidents,
+  incidentAt,
+  loadedIncidentCounts,
+  refreshIncidentTiles,
+  removeIncidents,
+  selectIncident,
+} from './layers/incidents';
 import { addBasemap, applyVisibility, createMap, removeBasemap, whenStyleLoaded } from './map';
 import { deferred, MemoryStorage, type Deferred } from './ready';
+import { SOURCES } from './theme';
 import { byId } from './ui/dom';
+import { createIncidentPanel } from './ui/incidentPanel';
 import { createLegend } from './ui/legend';
 import { createLogin } from './ui/login';
 import { attachLocatePopup } from './ui/popup';
@@ -18,6 +28,10 @@ export interface GridGovHooks {
   map: MapLibreMap;
   /** Resolves once, after login, the grid sources are loaded and the map is idle; replaced by a new one on logout. */
   ready: Promise<void>;
+  /** Fetches incident `id` and shows it in `#incident-detail`; rejects if it cannot be loaded (or nobody is signed in). */
+  openIncident(id: number): Promise<void>;
+  /** Reloads the incident tiles (new cache-busting URL); resolves when the map is idle again. */
+  refreshIncidents(): Promise<void>;
 }
 
 declare global {
@@ -46,13 +60,22 @@ let loggedIn = false;
 let generation = 0;
 let expiryTimer: number | undefined;
 let ready: Deferred<void> = deferred<void>();
+let incidentTimer: number | undefined;
+
+/** How often the incident tiles are reloaded while signed in. */
+const INCIDENT_REFRESH_MS = 30_000;
 
 const unauthorized = (error?: ApiError): void =>
   logout(error?.detail ? { text: error.detail } : { key: 'login.unauthorized' });
 
 const api = createApi({ getToken: () => sessions.token(), onUnauthorized: unauthorized });
 const map = createMap(byId('map'), { getToken: () => sessions.token(), onUnauthorized: () => unauthorized() });
-window.gridgov = { map, ready: ready.promise };
+window.gridgov = {
+  map,
+  ready: ready.promise,
+  openIncident: (id) => openIncident(id),
+  refreshIncidents: () => refreshIncidents(),
+};
 
 const status = createStatusBar(i18n, () => logout());
 const legendEl = byId('legend');
@@ -73,6 +96,47 @@ const closePopup = attachLocatePopup({
   i18n,
   enabled: () => loggedIn,
   describe: (error) => describeError(error, i18n),
+  // A click on an incident opens the incident, not the grid lookup.
+  skip: (event) => incidentAt(map, event.point) !== null,
+});
+const incidentPanel = createIncidentPanel({
+  container: byId('incident-detail'),
+  api,
+  i18n,
+  describe: (error) => describeError(error, i18n),
+  onChanged: () => void refreshIncidents(),
+  onSelect: (id) => selectIncident(map, id),
+});
+
+function openIncident(id: number): Promise<void> {
+  if (!loggedIn) return Promise.reject(new Error('not signed in'));
+  closePopup();
+  return incidentPanel.open(id);
+}
+
+/** New tile URL for the incidents source, so every tile is asked for again. */
+function refreshIncidents(): Promise<void> {
+  if (!loggedIn || !refreshIncidentTiles(map, window.location.origin)) return Promise.resolve();
+  const idle = map.once('idle').then(() => undefined);
+  map.triggerRepaint();
+  return idle;
+}
+
+map.on('click', (event) => {
+  if (!loggedIn) return;
+  const id = incidentAt(map, event.point);
+  if (id !== null) void openIncident(id).catch(() => undefined); // the failure is shown in the panel
+});
+map.on('mousemove', (event) => {
+  if (!loggedIn) return;
+  map.getCanvas().style.cursor = incidentAt(map, event.point) !== null ? 'pointer' : '';
+});
+map.on('sourcedata', (event) => {
+  if (loggedIn && event.sourceId === SOURCES.incidents && event.isSourceLoaded) body.dataset.incidentsLoaded = 'true';
+});
+// Legend counts of incidents: those in the tiles loaded for the current view.
+map.on('idle', () => {
+  if (loggedIn) legend.setIncidentCounts(loadedIncidentCounts(map));
 });
 
 function applyLanguage(): void {
@@ -123,6 +187,11 @@ async function start(session: Session): Promise<void> {
     await whenStyleLoaded(map);
     if (gen !== generation) return;
     addBasemap(map, legend.visibility);
+    addIncidents(map, window.location.origin, legend.visibility.incidents);
+    window.clearInterval(incidentTimer);
+    incidentTimer = window.setInterval(() => {
+      if (!document.hidden) void refreshIncidents();
+    }, INCIDENT_REFRESH_MS);
     const [large, unit, posts] = await Promise.all([api.grids('large'), api.grids('unit'), api.posts()]);
     if (gen !== generation) return;
     const data = prepareGridLayerData(large, unit, posts);
@@ -149,14 +218,20 @@ function logout(message?: LoginMessage): void {
   loggedIn = false;
   sessions.clear();
   window.clearTimeout(expiryTimer);
+  window.clearInterval(incidentTimer);
   if (wasLoggedIn) {
     closePopup();
+    incidentPanel.close();
     if (map.isStyleLoaded()) {
+      removeIncidents(map);
       removeBasemap(map);
       clearGridData(map);
     }
     legend.setCounts(null);
+    legend.setIncidentCounts(null);
+    map.getCanvas().style.cursor = '';
   }
+  delete body.dataset.incidentsLoaded;
   legendEl.hidden = true;
   setLoadedAttributes(null);
   status.setUser(null);

@@ -1,10 +1,12 @@
 import type { GeoJSONSourceSpecification, StyleSpecification } from 'maplibre-gl';
 import { basemapLayers } from './layers/basemap';
 import { gridLayers } from './layers/gridLayers';
+import { INCIDENT_LAYER_IDS } from './layers/incidents';
 import { SOURCES } from './theme';
 
 export { basemapLayers, basemapSources, type PositionedLayer } from './layers/basemap';
 export { gridLayers } from './layers/gridLayers';
+export { incidentLayers, incidentSource } from './layers/incidents';
 export { COLORS, FAULT_STATUSES, SOURCES } from './theme';
 
 /** Legend groups → the layers each checkbox shows or hides. */
@@ -15,6 +17,7 @@ export const LAYER_GROUPS = {
   streetlights: ['streetlights'],
   roads: ['roads-casing', 'roads-alley', 'roads-secondary', 'roads-main', 'roads-trunk', 'roads-label'],
   buildings: ['buildings'],
+  incidents: ['incidents-selected', 'incidents-point', 'incidents-label'],
 } as const;
 
 export type LayerGroup = keyof typeof LAYER_GROUPS;
@@ -26,6 +29,7 @@ export const DEFAULT_VISIBILITY: Record<LayerGroup, boolean> = {
   streetlights: false,
   roads: true,
   buildings: true,
+  incidents: true,
 };
 
 /** The style the map starts with: paper background, the (empty) grid/post GeoJSON sources and their layers. */
@@ -47,9 +51,9 @@ export function baseStyle(): StyleSpecification {
   };
 }
 
-/** Every layer id the app defines, in draw order once the basemap is added. */
+/** Every layer id the app defines, in draw order once the basemap and the incidents (on top) are added. */
 export function allLayerIds(): string[] {
   const ids = gridLayers().map((l) => l.id);
   for (const { layer, before } of basemapLayers()) ids.splice(ids.indexOf(before), 0, layer.id);
-  return ids;
+  return [...ids, ...INCIDENT_LAYER_IDS];
 }

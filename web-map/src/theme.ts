@@ -23,6 +23,15 @@ export const COLORS = {
   postLabel: '#8c1d1d',
   streetlightOk: '#f0b400',
   streetlightFault: '#d7263d',
+  // Incidents by display class. Overdue is a deeper crimson than the posts' red and is drawn larger,
+  // with a wider white ring, so it is not mistaken for a post marker.
+  incidentNew: '#2563eb',
+  incidentOpen: '#f59e0b',
+  incidentOverdue: '#b3001b',
+  incidentClosed: '#9ca3af',
+  incidentStroke: '#ffffff',
+  incidentSelected: '#111827',
+  incidentLabel: '#1f2937',
   halo: '#ffffff',
 } as const;
 
@@ -36,6 +45,7 @@ export const SOURCES = {
   roads: 'roads',
   buildings: 'buildings',
   streetlights: 'streetlights',
+  incidents: 'incidents',
 } as const;
 
 /** Street-light `status` values drawn as faulty; anything else is drawn as working. */

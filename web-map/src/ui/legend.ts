@@ -1,5 +1,6 @@
 import { GRID_PALETTE } from '../colors';
 import type { I18n, StringKey } from '../i18n';
+import { INCIDENT_STATE_COLORS, INCIDENT_STATES, type IncidentCounts } from '../incidents';
 import type { GridCounts } from '../layers/grids';
 import { DEFAULT_VISIBILITY, type LayerGroup } from '../style';
 import { COLORS } from '../theme';
@@ -11,22 +12,39 @@ type Swatch =
   | { kind: 'line'; color: string; width: number; casing?: string; dashed?: boolean }
   | { kind: 'circle'; color: string; size: number; stroke?: string };
 
+/** Grid counts are totals; incident counts (`incidents`, `incidents-<state>`) are of the current view. */
+type CountKey = keyof GridCounts | 'incidents' | `incidents-${keyof IncidentCounts}`;
+
 interface LegendItem {
   key: StringKey;
   swatch: Swatch;
+  count?: CountKey;
 }
 
 interface LegendRow {
   group: LayerGroup;
   key: StringKey;
   swatch: Swatch;
-  count?: keyof GridCounts;
+  count?: CountKey;
   items?: LegendItem[];
 }
+
+const INCIDENT_SIZES: Record<keyof IncidentCounts, number> = { new: 9, open: 9, overdue: 12, closed: 8 };
 
 const palette3 = `linear-gradient(135deg, ${GRID_PALETTE[0]} 0 33%, ${GRID_PALETTE[1]} 33% 66%, ${GRID_PALETTE[2]} 66%)`;
 
 const ROWS: LegendRow[] = [
+  {
+    group: 'incidents',
+    key: 'legend.incidents',
+    count: 'incidents',
+    swatch: { kind: 'circle', color: INCIDENT_STATE_COLORS.open, size: 9, stroke: COLORS.incidentStroke },
+    items: INCIDENT_STATES.map((state) => ({
+      key: `incidentState.${state}` as StringKey,
+      count: `incidents-${state}` as CountKey,
+      swatch: { kind: 'circle', color: INCIDENT_STATE_COLORS[state], size: INCIDENT_SIZES[state], stroke: COLORS.incidentStroke },
+    })),
+  },
   { group: 'largeGrid', key: 'legend.largeGrid', count: 'largeGrids', swatch: { kind: 'fill', color: palette3, border: COLORS.largeGridLine } },
   { group: 'unitGrid', key: 'legend.unitGrid', count: 'unitGrids', swatch: { kind: 'line', color: COLORS.unitGridLine, width: 1, dashed: true } },
   {
@@ -74,6 +92,7 @@ const GROUP_IDS: Record<LayerGroup, string> = {
   streetlights: 'streetlights',
   roads: 'roads',
   buildings: 'buildings',
+  incidents: 'incidents',
 };
 
 function swatchEl(s: Swatch): HTMLElement {
@@ -102,6 +121,8 @@ function swatchEl(s: Swatch): HTMLElement {
 export interface Legend {
   readonly visibility: Record<LayerGroup, boolean>;
   setCounts(counts: GridCounts | null): void;
+  /** Incidents by display class in the current view; null clears them. */
+  setIncidentCounts(counts: IncidentCounts | null): void;
 }
 
 /** Builds the 图例 panel into `container`; `onToggle` is called when a checkbox changes. */
@@ -111,8 +132,15 @@ export function createLegend(
   onToggle: (group: LayerGroup, visible: boolean) => void,
 ): Legend {
   const visibility: Record<LayerGroup, boolean> = { ...DEFAULT_VISIBILITY };
-  let counts: GridCounts | null = null;
-  const countEls = new Map<keyof GridCounts, HTMLElement>();
+  const counts = new Map<CountKey, number>();
+  const countEls = new Map<CountKey, HTMLElement>();
+  const countEl = (key: CountKey | undefined): HTMLElement | null => {
+    if (!key) return null;
+    const node = el('span', { class: 'legend-count', 'data-count': key });
+    if (key.startsWith('incidents')) node.dataset.i18nTitle = 'legend.inView';
+    countEls.set(key, node);
+    return node;
+  };
 
   const collapse = el('button', { type: 'button', class: 'legend-collapse', 'aria-expanded': 'true', 'aria-controls': 'legend-body' });
   const header = el('div', { class: 'legend-header' }, el('h2', { 'data-i18n': 'legend.title' }), collapse);
@@ -126,15 +154,22 @@ export function createLegend(
       visibility[row.group] = box.checked;
       onToggle(row.group, box.checked);
     });
-    const count = row.count ? el('span', { class: 'legend-count', 'data-count': row.count }) : null;
-    if (row.count && count) countEls.set(row.count, count);
-    const label = el('label', { for: id, class: 'legend-row' }, box, swatchEl(row.swatch), el('span', { 'data-i18n': row.key }), count);
+    const label = el('label', { for: id, class: 'legend-row' }, box, swatchEl(row.swatch), el('span', { 'data-i18n': row.key }), countEl(row.count));
     const items = row.items
-      ? el('ul', { class: 'legend-items' }, ...row.items.map((item) => el('li', {}, swatchEl(item.swatch), el('span', { 'data-i18n': item.key }))))
+      ? el(
+          'ul',
+          { class: 'legend-items' },
+          ...row.items.map((item) =>
+            el('li', { 'data-item': item.key }, swatchEl(item.swatch), el('span', { 'data-i18n': item.key }), countEl(item.count)),
+          ),
+        )
       : null;
     body.append(el('div', { class: 'legend-group', 'data-group': row.group }, label, items));
   }
-  body.append(el('p', { class: 'legend-hint', 'data-i18n': 'legend.clickHint' }));
+  body.append(
+    el('p', { class: 'legend-hint', 'data-i18n': 'legend.clickHint' }),
+    el('p', { class: 'legend-hint', 'data-i18n': 'legend.incidentHint' }),
+  );
   container.replaceChildren(header, body);
 
   const render = (): void => {
@@ -144,7 +179,8 @@ export function createLegend(
     collapse.title = i18n.t(collapsed ? 'legend.expand' : 'legend.collapse');
     collapse.setAttribute('aria-expanded', String(!collapsed));
     for (const [key, node] of countEls) {
-      node.textContent = counts ? i18n.t('legend.count', { n: counts[key] }) : '';
+      const n = counts.get(key);
+      node.textContent = n === undefined ? '' : i18n.t('legend.count', { n });
     }
   };
   collapse.addEventListener('click', () => {
@@ -157,7 +193,21 @@ export function createLegend(
   return {
     visibility,
     setCounts(next) {
-      counts = next;
+      for (const key of ['largeGrids', 'unitGrids', 'posts'] as const) {
+        if (next) counts.set(key, next[key]);
+        else counts.delete(key);
+      }
+      render();
+    },
+    setIncidentCounts(next) {
+      let total = 0;
+      for (const state of INCIDENT_STATES) {
+        if (next) counts.set(`incidents-${state}`, next[state]);
+        else counts.delete(`incidents-${state}`);
+        total += next?.[state] ?? 0;
+      }
+      if (next) counts.set('incidents', total);
+      else counts.delete('incidents');
       render();
     },
   };

@@ -64,10 +64,12 @@ export interface LocatePopupOptions {
   /** Whether clicks should query (false while logged out). */
   enabled: () => boolean;
   describe: (error: unknown) => string;
+  /** True for a click something else handles (an incident point): no locate popup then. */
+  skip?: (event: MapMouseEvent) => boolean;
 }
 
 /** Click on the map → `GET /api/grids/locate` → popup. Returns a function that closes the popup. */
-export function attachLocatePopup({ map, api, i18n, enabled, describe }: LocatePopupOptions): () => void {
+export function attachLocatePopup({ map, api, i18n, enabled, describe, skip }: LocatePopupOptions): () => void {
   const popup = new Popup({ closeButton: true, closeOnClick: false, maxWidth: '320px', className: 'gridgov-popup' });
   let state: State | null = null;
   let seq = 0;
@@ -80,7 +82,7 @@ export function attachLocatePopup({ map, api, i18n, enabled, describe }: LocateP
   };
 
   map.on('click', async (event: MapMouseEvent) => {
-    if (!enabled()) return;
+    if (!enabled() || skip?.(event)) return;
     const mine = ++seq;
     const at = event.lngLat;
     show({ kind: 'loading' }, at);
