@@ -154,7 +154,7 @@ internal static partial class LocateBench
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : throw new InvalidOperationException("wrk printed no rate:\n" + output);
     }
 
-    private static async Task<string> RunAsync(string file, string arguments)
+    internal static async Task<string> RunAsync(string file, string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })
             ?? throw new InvalidOperationException($"{file} did not start");
@@ -167,10 +167,10 @@ internal static partial class LocateBench
 
     private static void Step(string message) => Console.WriteLine($"[bench locate] {message}");
 
-    private static string Required(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v
+    internal static string Required(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v
         ? v : throw new InvalidOperationException($"{name} is not set: run benchmarks with ./gridgov bench.");
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -178,12 +178,12 @@ internal static partial class LocateBench
     }
 
     [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]
-    private static partial Regex TpsRegex();
+    internal static partial Regex TpsRegex();
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
-    private static partial Regex WrkRegex();
+    internal static partial Regex WrkRegex();
 
-    private sealed record TokenDto(string AccessToken);
+    internal sealed record TokenDto(string AccessToken);
 
     private static string ApiContentRoot()
     {
@@ -192,7 +192,7 @@ internal static partial class LocateBench
         throw new InvalidOperationException("Cannot find GridGov.sln above the benchmark's folder.");
     }
 
-    private sealed class Factory(string db) : WebApplicationFactory<Program>
+    internal sealed class Factory(string db) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

@@ -6,6 +6,7 @@ internal static class BenchMain
     private static readonly Dictionary<string, Func<Task>> Benches = new(StringComparer.OrdinalIgnoreCase)
     {
         ["locate"] = LocateBench.RunAsync,
+        ["ingest"] = IngestBench.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)
@@ -18,7 +19,7 @@ internal static class BenchMain
         }
         if (!Benches.TryGetValue(name, out var run))
         {
-            Console.Error.WriteLine($"Unknown benchmark '{name}'. Available: {string.Join(", ", Benches.Keys)} ('ingest' and 'live' arrive with the incident and live-crew features).");
+            Console.Error.WriteLine($"Unknown benchmark '{name}'. Available: {string.Join(", ", Benches.Keys)} ('live' arrives with the live-crew feature).");
             return 2;
         }
         await run();

@@ -132,3 +132,30 @@ describe('createApi', () => {
     expect(header(calls[0], 'authorization')).toBeNull();
   });
 });
+
+describe('incident calls', () => {
+  const detail = { id: 42, status: 'dispatched', availableActions: ['accept'], history: [] };
+
+  it('fetches an incident with the bearer token', async () => {
+    const { client, calls } = api(() => json(detail));
+    await expect(client.incident(42)).resolves.toEqual(detail);
+    expect(calls[0]!.url).toBe('/api/incidents/42');
+    expect(header(calls[0], 'authorization')).toBe('Bearer tok-123');
+  });
+
+  it('posts a transition as JSON and returns the new detail', async () => {
+    const { client, calls } = api(() => json({ ...detail, status: 'accepted' }));
+    await expect(client.transition(42, { action: 'handle', note: '已处理' })).resolves.toMatchObject({ status: 'accepted' });
+    expect(calls[0]!.url).toBe('/api/incidents/42/transitions');
+    expect(calls[0]!.init?.method).toBe('POST');
+    expect(header(calls[0], 'content-type')).toBe('application/json');
+    expect(header(calls[0], 'authorization')).toBe('Bearer tok-123');
+    expect(JSON.parse(String(calls[0]!.init?.body))).toEqual({ action: 'handle', note: '已处理' });
+  });
+
+  it('a refused transition throws the problem detail', async () => {
+    const { client, onUnauthorized } = api(() => problem(409, 'Not possible in this state', "'close' needs a verified incident."));
+    await expect(client.transition(42, { action: 'close' })).rejects.toMatchObject({ status: 409, detail: "'close' needs a verified incident." });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+});

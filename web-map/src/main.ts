@@ -12,7 +12,7 @@ import {
   removeIncidents,
   selectIncident,
 } from './layers/incidents';
-import { addBasemap, applyVisibility, createMap, removeBasemap, whenStyleLoaded } from './map';
+import { addBasemap, applyVisibility, createMap, isStyleReady, removeBasemap, whenStyleLoaded } from './map';
 import { deferred, MemoryStorage, type Deferred } from './ready';
 import { SOURCES } from './theme';
 import { byId } from './ui/dom';
@@ -222,7 +222,7 @@ function logout(message?: LoginMessage): void {
   if (wasLoggedIn) {
     closePopup();
     incidentPanel.close();
-    if (map.isStyleLoaded()) {
+    if (isStyleReady(map)) {
       removeIncidents(map);
       removeBasemap(map);
       clearGridData(map);

@@ -18,6 +18,9 @@ export interface MapHooks {
   onUnauthorized: () => void;
 }
 
+/** Maps whose style has loaded once; from then on sources and layers may be added and removed. */
+const styleReady = new WeakSet<MapLibreMap>();
+
 export function createMap(container: HTMLElement, hooks: MapHooks): MapLibreMap {
   const origin = window.location.origin;
   const map = new MapLibreMap({
@@ -36,6 +39,7 @@ export function createMap(container: HTMLElement, hooks: MapHooks): MapLibreMap 
     canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
     transformRequest: (url) => authorizeTileRequest(url, origin, hooks.getToken()),
   });
+  map.once('load', () => styleReady.add(map));
   map.touchZoomRotate.disableRotation();
   map.keyboard.disableRotation();
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
@@ -49,8 +53,16 @@ export function createMap(container: HTMLElement, hooks: MapHooks): MapLibreMap 
   return map;
 }
 
+/**
+ * True once the style has loaded. Not `map.isStyleLoaded()`: that is also false whenever a tile is loading or a
+ * layer has just changed, and 'load' does not fire again then.
+ */
+export function isStyleReady(map: MapLibreMap): boolean {
+  return styleReady.has(map) || !!map.isStyleLoaded();
+}
+
 export async function whenStyleLoaded(map: MapLibreMap): Promise<void> {
-  if (!map.isStyleLoaded()) await map.once('load');
+  if (!isStyleReady(map)) await map.once('load');
 }
 
 /** Adds the authenticated vector tile sources and their layers (idempotent). */

@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import type { StyleSpecification } from 'maplibre-gl';
-import { allLayerIds, baseStyle, basemapLayers, basemapSources, DEFAULT_VISIBILITY, LAYER_GROUPS } from './style';
+import {
+  allLayerIds,
+  baseStyle,
+  basemapLayers,
+  basemapSources,
+  DEFAULT_VISIBILITY,
+  incidentLayers,
+  incidentSource,
+  LAYER_GROUPS,
+  SOURCES,
+} from './style';
 
-/** The style as it is once the basemap has been added after login. */
+/** The style as it is once the basemap and the incidents have been added after login. */
 function fullStyle(): StyleSpecification {
   const style = baseStyle();
-  style.sources = { ...style.sources, ...basemapSources('http://127.0.0.1:5080') };
+  style.sources = {
+    ...style.sources,
+    ...basemapSources('http://127.0.0.1:5080'),
+    [SOURCES.incidents]: incidentSource('http://127.0.0.1:5080', 1732420000000),
+  };
   for (const { layer, before } of basemapLayers()) {
     const at = style.layers.findIndex((l) => l.id === before);
     expect(at, `anchor ${before}`).toBeGreaterThanOrEqual(0);
     style.layers.splice(at, 0, layer);
   }
+  style.layers.push(...incidentLayers());
   return style;
 }
 
@@ -35,7 +50,7 @@ describe('style', () => {
 
   it('has the layer ids the end-to-end tests rely on, in a sensible order', () => {
     const ids = allLayerIds();
-    for (const id of ['large-grid-fill', 'large-grid-line', 'unit-grid-line', 'large-grid-label', 'post-radius', 'post-point', 'buildings', 'streetlights']) {
+    for (const id of ['incidents-point', 'large-grid-fill', 'large-grid-line', 'unit-grid-line', 'large-grid-label', 'post-radius', 'post-point', 'buildings', 'streetlights']) {
       expect(ids).toContain(id);
     }
     expect(ids.filter((id) => id.startsWith('roads-')).length).toBeGreaterThanOrEqual(4);
@@ -43,7 +58,8 @@ describe('style', () => {
     expect(ids.indexOf('roads-trunk')).toBeLessThan(ids.indexOf('large-grid-fill'));
     expect(ids.indexOf('large-grid-fill')).toBeLessThan(ids.indexOf('large-grid-line'));
     expect(ids.indexOf('post-radius')).toBeLessThan(ids.indexOf('post-point'));
-    expect(ids.indexOf('large-grid-label')).toBe(ids.length - 1);
+    // The grid labels top the grid layers; the incidents are drawn above everything.
+    expect(ids.slice(-4)).toEqual(['large-grid-label', 'incidents-selected', 'incidents-point', 'incidents-label']);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -54,6 +70,17 @@ describe('style', () => {
     const lights = basemapLayers().find((l) => l.layer.id === 'streetlights')!.layer;
     expect(lights.layout?.visibility).toBe('none');
     expect(lights.minzoom).toBe(15);
+  });
+
+  it('shows the incidents by default, with a z8 tile source', () => {
+    expect(DEFAULT_VISIBILITY.incidents).toBe(true);
+    expect(LAYER_GROUPS.incidents).toContain('incidents-point');
+    const source = incidentSource('http://x', 7);
+    expect(source.minzoom).toBe(8);
+    expect(source.tiles).toEqual(['http://x/tiles/incidents/{z}/{x}/{y}.pbf?v=7']);
+    for (const layer of incidentLayers()) {
+      expect(layer.type === 'background' ? null : (layer as { 'source-layer'?: string })['source-layer'], layer.id).toBe('incidents');
+    }
   });
 
   it('uses tile sources from z10, maxzoom 16 (overzoomed beyond)', () => {

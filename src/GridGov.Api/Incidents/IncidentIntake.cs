@@ -25,6 +25,8 @@ public sealed class IncidentsSettings
     /// <summary>Sources whose report is already checked by an inspector: registered (立案) at intake.</summary>
     public IncidentSource[] AutoRegisterSources { get; set; } = [IncidentSource.Patrol, IncidentSource.Sensor, IncidentSource.Leader];
     public int WriteBatchSize { get; set; } = 256;
+    /// <summary>Parallel intake writers; categories are partitioned among them.</summary>
+    public int Writers { get; set; } = 2;
     /// <summary>How long intake keeps retrying a batch while the database is away before answering 503.</summary>
     public double WriteRetrySeconds { get; set; } = 30;
     public double OverdueScanSeconds { get; set; } = 30;

@@ -22,7 +22,10 @@ public sealed record IntakeResult(
 /// </summary>
 public sealed partial class IncidentWriter(NpgsqlDataSource dataSource, IncidentsSettings settings, ILogger<IncidentWriter> logger) : BackgroundService
 {
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(20_000) { SingleReader = true });
+    // One queue and writer per partition of the categories: duplicates are only ever of the same category, so each
+    // partition's writer sees every report its duplicate check needs, and partitions write in parallel.
+    private readonly Channel<Pending>[] _queues = Enumerable.Range(0, Math.Max(1, settings.Writers))
+        .Select(_ => Channel.CreateBounded<Pending>(new BoundedChannelOptions(20_000) { SingleReader = true })).ToArray();
 
     private sealed record Pending(NewIncident Incident, TaskCompletionSource<IntakeResult> Done);
 
@@ -30,14 +33,18 @@ public sealed partial class IncidentWriter(NpgsqlDataSource dataSource, Incident
     public async Task<IntakeResult> SubmitAsync(NewIncident incident, CancellationToken ct)
     {
         var pending = new Pending(incident, new TaskCompletionSource<IntakeResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, ct);
+        var partition = int.Parse(incident.Category.Code, System.Globalization.CultureInfo.InvariantCulture) % _queues.Length;
+        await _queues[partition].Writer.WriteAsync(pending, ct);
         return await pending.Done.Task.WaitAsync(ct);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_queues.Select(q => Task.Run(() => WriterLoopAsync(q, stoppingToken), CancellationToken.None)));
+
+    private async Task WriterLoopAsync(Channel<Pending> queue, CancellationToken stoppingToken)
     {
         var batch = new List<Pending>(settings.WriteBatchSize);
-        var reader = _queue.Reader;
+        var reader = queue.Reader;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
@@ -49,7 +56,7 @@ public sealed partial class IncidentWriter(NpgsqlDataSource dataSource, Incident
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            _queue.Writer.TryComplete();
+            queue.Writer.TryComplete();
             var stopped = new DatabaseUnavailableException("The service is shutting down; retry with the same clientRequestId.", new OperationCanceledException());
             foreach (var p in batch) p.Done.TrySetException(stopped);
             while (reader.TryRead(out var left)) left.Done.TrySetException(stopped);
@@ -104,7 +111,10 @@ public sealed partial class IncidentWriter(NpgsqlDataSource dataSource, Incident
         _ => false,
     };
 
-    private async Task<IntakeResult[]> WriteBatchAsync(List<Pending> batch, CancellationToken ct)
+    private Task<IntakeResult[]> WriteBatchAsync(List<Pending> batch, CancellationToken ct) =>
+        batch.Count == 1 ? WriteEachAsync(batch, ct) : WriteSetAsync(batch, ct);
+
+    private async Task<IntakeResult[]> WriteEachAsync(List<Pending> batch, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -130,6 +140,165 @@ public sealed partial class IncidentWriter(NpgsqlDataSource dataSource, Incident
         await tx.CommitAsync(ct);
         return results;
     }
+
+    /// <summary>
+    /// The whole batch in one set-based statement. Duplicates inside the batch are found here first (same category
+    /// within the radius of an earlier report of the batch: its "leader"); ids are drawn from the sequence up front so
+    /// a report can point at a batch neighbour. Repeated keys inside the batch are sent once.
+    /// </summary>
+    private async Task<IntakeResult[]> WriteSetAsync(List<Pending> batch, CancellationToken ct)
+    {
+        var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var alias = new int[batch.Count];
+        var unique = new List<int>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (firstOfKey.TryAdd(batch[i].Incident.RequestKey, i))
+            {
+                alias[i] = -1;
+                unique.Add(i);
+            }
+            else alias[i] = firstOfKey[batch[i].Incident.RequestKey];
+        }
+        var leader = new int[unique.Count];
+        for (var u = 0; u < unique.Count; u++)
+        {
+            var a = batch[unique[u]].Incident;
+            for (var v = 0; v < u && leader[u] == 0; v++)
+            {
+                var b = batch[unique[v]].Incident;
+                if (leader[v] == 0 && a.Category.Code == b.Category.Code
+                    && LocalMetres(a.Lon, a.Lat, b.Lon, b.Lat) <= settings.DuplicateRadiusM)
+                    leader[u] = v + 1;
+            }
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var items = unique.Select(i => batch[i].Incident).ToList();
+        var byKey = new Dictionary<string, IntakeResult>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand(SetInsertSql, connection, tx))
+        {
+            var p = command.Parameters;
+            p.Add(Array(items.Select(n => n.RequestKey)));
+            p.Add(Array(items.Select(n => n.Category.Code)));
+            p.Add(Array(items.Select(n => n.Source.ToString())));
+            p.Add(Array(items.Select(n => n.Status.ToString())));
+            p.Add(new NpgsqlParameter { Value = items.Select(n => n.Lon).ToArray() });
+            p.Add(new NpgsqlParameter { Value = items.Select(n => n.Lat).ToArray() });
+            p.Add(Array(items.Select(n => n.Description)));
+            p.Add(Array(items.Select(n => n.AssetCode)));
+            p.Add(Array(items.Select(n => n.Channel)));
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = items.Select(n => n.ReporterCrewId).ToArray() });
+            p.Add(Array(items.Select(n => n.Route?.UnitGridCode)));
+            p.Add(Array(items.Select(n => n.Route?.LargeGridCode)));
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = items.Select(n => n.Route?.TeamId).ToArray() });
+            p.Add(Array(items.Select(n => n.Category.Role.ToString())));
+            p.Add(Array(items.Select(n => n.Routing.Rule.ToString())));
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double, Value = items.Select(n => n.Routing.DistanceM).ToArray() });
+            p.Add(Array(items.Select(n => n.Routing.Note)));
+            p.Add(Array(items.Select(n => n.ReportedBy())));
+            p.Add(Array(items.Select(n => n.Actor)));
+            p.Add(Array(items.Select(n => n.ActorRole)));
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = items.Select(n => n.ReportedAt).ToArray() });
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = items.Select(n => n.Deadline).ToArray() });
+            p.Add(Array(items.Select(n => n.Category.DeadlineRule)));
+            p.Add(Array(items.Select(n => n.ClientRequestId)));
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = items.Select(n => n.RequestHash).ToArray() });
+            p.Add(Array(items.Select(n => n.EventNote)));
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = leader });
+            p.Add(Double(settings.DuplicateWindowHours * 3600));
+            p.Add(Double(settings.DuplicateRadiusM));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) byKey[reader.GetString(0)] = ReadResult(reader, 1);
+        }
+        var missing = items.Select(n => n.RequestKey).Where(k => !byKey.ContainsKey(k)).ToArray();
+        if (missing.Length > 0)
+        {
+            await using var existing = new NpgsqlCommand("""
+                SELECT i.request_key, false, i.id, i.status, i.unit_grid_code, i.large_grid_code, i.team_id, i.deadline, i.duplicate_of,
+                       (SELECT o.status FROM incidents o WHERE o.id = i.duplicate_of), i.request_hash, i.category_code
+                FROM incidents i WHERE i.request_key = ANY($1)
+                """, connection, tx);
+            existing.Parameters.Add(Array(missing));
+            await using var reader = await existing.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) byKey[reader.GetString(0)] = ReadResult(reader, 1);
+        }
+        await tx.CommitAsync(ct);
+        var results = new IntakeResult[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var key = batch[i].Incident.RequestKey;
+            if (!byKey.TryGetValue(key, out var result))
+                throw new NpgsqlException("Intake found neither a new nor an earlier incident for a request key; retrying.");
+            results[i] = alias[i] >= 0 ? result with { Created = false } : result;
+        }
+        return results;
+    }
+
+    private static double LocalMetres(double lon1, double lat1, double lon2, double lat2)
+    {
+        var dx = (lon2 - lon1) * 111_320.0 * Math.Cos((lat1 + lat2) * Math.PI / 360);
+        var dy = (lat2 - lat1) * 110_574.0;
+        return Math.Sqrt(dx * dx + dy * dy);
+    }
+
+    private static IntakeResult ReadResult(NpgsqlDataReader reader, int o) => new(
+        reader.GetBoolean(o), reader.GetInt64(o + 1), Enum.Parse<IncidentStatus>(reader.GetString(o + 2)),
+        reader.IsDBNull(o + 3) ? null : reader.GetString(o + 3), reader.IsDBNull(o + 4) ? null : reader.GetString(o + 4),
+        reader.IsDBNull(o + 5) ? null : reader.GetInt32(o + 5), reader.IsDBNull(o + 6) ? null : reader.GetFieldValue<DateTimeOffset>(o + 6),
+        reader.IsDBNull(o + 7) ? null : reader.GetInt64(o + 7), reader.IsDBNull(o + 8) ? null : Enum.Parse<IncidentStatus>(reader.GetString(o + 8)),
+        (byte[])reader.GetValue(o + 9), reader.GetString(o + 10));
+
+    private static NpgsqlParameter Array(IEnumerable<string?> values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values.Select(v => (object?)v ?? DBNull.Value).ToArray() };
+
+    internal const string SetInsertSql = """
+        WITH input AS (
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::text[],
+                $9::text[], $10::int[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[], $16::float8[], $17::text[],
+                $18::text[], $19::text[], $20::text[], $21::timestamptz[], $22::timestamptz[], $23::text[], $24::text[], $25::bytea[],
+                $26::text[], $27::int[])
+                WITH ORDINALITY AS t(request_key, category_code, source, status, lon, lat, description, asset_code, channel,
+                    reporter_crew_id, unit_grid_code, large_grid_code, team_id, role, routing, routing_distance_m, routing_note,
+                    reported_by, actor, actor_role, reported_at, deadline, deadline_rule, client_request_id, request_hash, note, leader, ord)
+        ), located AS MATERIALIZED (
+            SELECT input.*, ST_SetSRID(ST_MakePoint(input.lon, input.lat), 4490) AS geom,
+                nextval(pg_get_serial_sequence('incidents', 'id')) AS new_id,
+                (SELECT o.id FROM incidents o
+                 WHERE o.category_code = input.category_code AND o.duplicate_of IS NULL AND o.status NOT IN ('Closed', 'Voided')
+                   AND o.reported_at > input.reported_at - make_interval(secs => $28)
+                   AND o.location && ST_Expand(ST_SetSRID(ST_MakePoint(input.lon, input.lat), 4490), $29 / (111320.0 * cos(radians(input.lat))))
+                   AND ST_DWithin(o.location::geography, ST_SetSRID(ST_MakePoint(input.lon, input.lat), 4490)::geography, $29)
+                 ORDER BY o.id LIMIT 1) AS existing
+            FROM input
+        ), resolved AS (
+            SELECT l.*, COALESCE(l.existing, (SELECT COALESCE(r.existing, r.new_id) FROM located r WHERE l.leader > 0 AND r.ord = l.leader)) AS dup_of
+            FROM located l
+        ), ins AS (
+            INSERT INTO incidents (id, request_key, category_code, source, status, location, description, asset_code, channel,
+                reporter_crew_id, unit_grid_code, large_grid_code, team_id, role, routing, routing_distance_m, routing_note, reported_by,
+                duplicate_of, reported_at, updated_at, deadline, deadline_rule, registered_at, client_request_id, request_hash, rework_count)
+            OVERRIDING SYSTEM VALUE
+            SELECT new_id, request_key, category_code, source, CASE WHEN dup_of IS NULL THEN status ELSE 'Voided' END, geom,
+                description, asset_code, channel, reporter_crew_id, unit_grid_code, large_grid_code, team_id, role, routing,
+                routing_distance_m, routing_note, reported_by, dup_of, reported_at, reported_at, deadline, deadline_rule,
+                CASE WHEN dup_of IS NULL AND status = 'Registered' THEN reported_at END, client_request_id, request_hash, 0
+            FROM resolved ORDER BY ord
+            ON CONFLICT (request_key) DO NOTHING
+            RETURNING id, request_key, status, unit_grid_code, large_grid_code, team_id, deadline, duplicate_of, request_hash, category_code
+        ), ev AS (
+            INSERT INTO incident_events (incident_id, at, actor, actor_role, crew_id, action, from_status, to_status, note)
+            SELECT ins.id, r.reported_at, r.actor, r.actor_role, r.reporter_crew_id, 'report', NULL, ins.status,
+                CASE WHEN ins.duplicate_of IS NULL THEN r.note
+                     ELSE '重复上报：与案件 #' || ins.duplicate_of || ' 重复（' || $29 || ' 米、' || ($28 / 3600) || ' 小时内的同类未结案件），已合并 (duplicate)' END
+            FROM ins JOIN resolved r ON r.request_key = ins.request_key
+        )
+        SELECT ins.request_key, true, ins.id, ins.status, ins.unit_grid_code, ins.large_grid_code, ins.team_id, ins.deadline, ins.duplicate_of,
+            COALESCE((SELECT o.status FROM incidents o WHERE o.id = ins.duplicate_of), (SELECT i2.status FROM ins i2 WHERE i2.id = ins.duplicate_of)),
+            ins.request_hash, ins.category_code
+        FROM ins
+        """;
 
     /// <summary>
     /// One report: find an open duplicate (same category, within the radius and window), insert the incident

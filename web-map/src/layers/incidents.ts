@@ -1,0 +1,135 @@
+import type {
+  LayerSpecification,
+  Map as MapLibreMap,
+  PointLike,
+  VectorSourceSpecification,
+  VectorTileSource,
+} from 'maplibre-gl';
+import { byIncidentState, incidentColorExpression, type IncidentCounts, countIncidents } from '../incidents';
+import { COLORS, halo, SOURCES, zoomInterp } from '../theme';
+
+export const INCIDENT_POINT_LAYER = 'incidents-point';
+export const INCIDENT_LABEL_LAYER = 'incidents-label';
+export const INCIDENT_SELECTED_LAYER = 'incidents-selected';
+export const INCIDENT_SOURCE_LAYER = 'incidents';
+
+/** The tile URL template; `version` (a cache buster) is appended as `?v=` so a refresh asks the server again. */
+export function incidentTilesUrl(origin: string, version?: number | string): string {
+  const base = `${origin}/tiles/incidents/{z}/{x}/{y}.pbf`;
+  return version === undefined ? base : `${base}?v=${encodeURIComponent(String(version))}`;
+}
+
+/** The authenticated incidents tile source (served from z8, overzoomed beyond 16). */
+export function incidentSource(origin: string, version?: number | string): VectorSourceSpecification {
+  return { type: 'vector', tiles: [incidentTilesUrl(origin, version)], minzoom: 8, maxzoom: 16 };
+}
+
+const NO_SELECTION = -1;
+
+/** The incident layers, bottom to top; they go on top of everything else. */
+export function incidentLayers(): LayerSpecification[] {
+  const base = { source: SOURCES.incidents, 'source-layer': INCIDENT_SOURCE_LAYER } as const;
+  return [
+    {
+      id: INCIDENT_SELECTED_LAYER,
+      type: 'circle',
+      ...base,
+      filter: ['==', ['to-number', ['get', 'id']], NO_SELECTION],
+      paint: {
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-radius': zoomInterp([[10, 9], [14, 12], [18, 16]], 1),
+        'circle-stroke-color': COLORS.incidentSelected,
+        'circle-stroke-width': 2.5,
+      },
+    },
+    {
+      id: INCIDENT_POINT_LAYER,
+      type: 'circle',
+      ...base,
+      // Overdue on top, then new, open, closed.
+      layout: { 'circle-sort-key': byIncidentState({ new: 2, open: 1, overdue: 3, closed: 0 }, 0) },
+      paint: {
+        'circle-color': incidentColorExpression(),
+        'circle-radius': zoomInterp(
+          [
+            [10, byIncidentState({ new: 3.5, open: 3.5, overdue: 5, closed: 3 }, 3)],
+            [14, byIncidentState({ new: 5.5, open: 5.5, overdue: 7.5, closed: 4.5 }, 4.5)],
+            [18, byIncidentState({ new: 8, open: 8, overdue: 11, closed: 6.5 }, 6.5)],
+          ],
+          1,
+        ),
+        'circle-stroke-color': COLORS.incidentStroke,
+        'circle-stroke-width': byIncidentState({ new: 1.5, open: 1.5, overdue: 2.5, closed: 1 }, 1),
+        'circle-opacity': byIncidentState({ new: 1, open: 1, overdue: 1, closed: 0.75 }, 0.75),
+      },
+    },
+    {
+      id: INCIDENT_LABEL_LAYER,
+      type: 'symbol',
+      ...base,
+      minzoom: 16,
+      filter: ['!=', ['get', 'state'], 'closed'],
+      layout: {
+        'text-field': ['to-string', ['get', 'category_name']],
+        'text-size': 11,
+        'text-anchor': 'top',
+        'text-offset': [0, 0.9],
+        'text-max-width': 8,
+        'text-optional': true,
+      },
+      paint: { 'text-color': COLORS.incidentLabel, ...halo },
+    },
+  ];
+}
+
+export const INCIDENT_LAYER_IDS: readonly string[] = incidentLayers().map((l) => l.id);
+
+/** Adds the incidents source and its layers on top of the map (idempotent). */
+export function addIncidents(map: MapLibreMap, origin: string, visible: boolean): void {
+  if (!map.getSource(SOURCES.incidents)) map.addSource(SOURCES.incidents, incidentSource(origin, Date.now()));
+  for (const layer of incidentLayers()) {
+    if (!map.getLayer(layer.id)) map.addLayer(layer);
+    map.setLayoutProperty(layer.id, 'visibility', visible ? 'visible' : 'none');
+  }
+}
+
+/** Removes the incident layers and source, so no tile is asked for while logged out. */
+export function removeIncidents(map: MapLibreMap): void {
+  for (const id of INCIDENT_LAYER_IDS) if (map.getLayer(id)) map.removeLayer(id);
+  if (map.getSource(SOURCES.incidents)) map.removeSource(SOURCES.incidents);
+}
+
+/** Reloads the incident tiles: a new cache-busting version in the tile URL. False when there is no source. */
+export function refreshIncidentTiles(map: MapLibreMap, origin: string, version: number | string = Date.now()): boolean {
+  const source = map.getSource<VectorTileSource>(SOURCES.incidents);
+  if (!source) return false;
+  source.setTiles([incidentTilesUrl(origin, version)]);
+  return true;
+}
+
+/** Rings the incident `id` (null: none). */
+export function selectIncident(map: MapLibreMap, id: number | null): void {
+  if (!map.getLayer(INCIDENT_SELECTED_LAYER)) return;
+  map.setFilter(INCIDENT_SELECTED_LAYER, ['==', ['to-number', ['get', 'id']], id ?? NO_SELECTION]);
+}
+
+/** The id of the topmost incident drawn within `tolerance` pixels of `point`, or null. */
+export function incidentAt(map: MapLibreMap, point: { x: number; y: number }, tolerance = 4): number | null {
+  const layer = map.getLayer(INCIDENT_POINT_LAYER);
+  if (!layer || map.getLayoutProperty(INCIDENT_POINT_LAYER, 'visibility') === 'none') return null;
+  const box: [PointLike, PointLike] = [
+    [point.x - tolerance, point.y - tolerance],
+    [point.x + tolerance, point.y + tolerance],
+  ];
+  for (const f of map.queryRenderedFeatures(box, { layers: [INCIDENT_POINT_LAYER] })) {
+    const id = Number(f.properties?.id);
+    if (Number.isFinite(id)) return id;
+  }
+  return null;
+}
+
+/** Incidents by display class among the tiles loaded now (the current view). */
+export function loadedIncidentCounts(map: MapLibreMap): IncidentCounts | null {
+  if (!map.getSource(SOURCES.incidents)) return null;
+  return countIncidents(map.querySourceFeatures(SOURCES.incidents, { sourceLayer: INCIDENT_SOURCE_LAYER }));
+}

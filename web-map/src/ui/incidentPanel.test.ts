@@ -1,0 +1,377 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../api';
+import { I18n } from '../i18n';
+import { MemoryStorage } from '../ready';
+import type { IncidentDetail, TransitionRequest } from '../types';
+import { createIncidentPanel, emptyUi, historyItem, renderIncidentPanel, type PanelHandlers } from './incidentPanel';
+
+/*
+ * The project runs vitest in plain node (no jsdom): a tiny DOM stand-in, enough for the panel. Its
+ * innerHTML / outerHTML / insertAdjacentHTML throw, so any HTML parsing path fails the tests.
+ */
+class FakeText {
+  parent: FakeElement | null = null;
+  constructor(public data: string) {}
+  get textContent(): string {
+    return this.data;
+  }
+}
+
+type FakeNode = FakeElement | FakeText;
+
+class FakeElement {
+  parent: FakeElement | null = null;
+  childNodes: FakeNode[] = [];
+  attributes = new Map<string, string>();
+  listeners = new Map<string, Array<(event: unknown) => void>>();
+  dataset: Record<string, string> = {};
+  style: Record<string, string> = {};
+  value = '';
+  constructor(public tagName: string) {}
+
+  setAttribute(name: string, value: string) {
+    this.attributes.set(name, String(value));
+  }
+  getAttribute(name: string) {
+    return this.attributes.get(name) ?? null;
+  }
+  hasAttribute(name: string) {
+    return this.attributes.has(name);
+  }
+  removeAttribute(name: string) {
+    this.attributes.delete(name);
+  }
+  get hidden() {
+    return this.attributes.has('hidden');
+  }
+  set hidden(on: boolean) {
+    if (on) this.attributes.set('hidden', '');
+    else this.attributes.delete('hidden');
+  }
+  get classes() {
+    return (this.attributes.get('class') ?? '').split(/\s+/).filter(Boolean);
+  }
+  append(...nodes: Array<FakeNode | string>) {
+    for (const n of nodes) {
+      const node = typeof n === 'string' ? new FakeText(n) : n;
+      node.parent = this;
+      this.childNodes.push(node);
+    }
+  }
+  replaceChildren(...nodes: Array<FakeNode | string>) {
+    this.childNodes = [];
+    this.append(...nodes);
+  }
+  get children(): FakeElement[] {
+    return this.childNodes.filter((n): n is FakeElement => n instanceof FakeElement);
+  }
+  get textContent(): string {
+    return this.childNodes.map((n) => n.textContent).join('');
+  }
+  set textContent(text: string) {
+    this.replaceChildren(new FakeText(text));
+  }
+  set innerHTML(_: string) {
+    throw new Error('innerHTML must not be used');
+  }
+  get innerHTML(): string {
+    throw new Error('innerHTML must not be used');
+  }
+  set outerHTML(_: string) {
+    throw new Error('outerHTML must not be used');
+  }
+  insertAdjacentHTML() {
+    throw new Error('insertAdjacentHTML must not be used');
+  }
+  addEventListener(type: string, fn: (event: unknown) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
+  }
+  fire(type: string) {
+    for (const fn of this.listeners.get(type) ?? []) fn({ preventDefault() {} });
+  }
+  focus() {}
+  descendants(): FakeElement[] {
+    return this.children.flatMap((c) => [c, ...c.descendants()]);
+  }
+  matches(selector: string): boolean {
+    return selector.split(',').some((part) => {
+      const steps = part.trim().split(/\s+/);
+      let node: FakeElement | null = this;
+      if (!matchesCompound(node, steps.pop()!)) return false;
+      for (const step of steps.reverse()) {
+        node = node.parent;
+        while (node && !matchesCompound(node, step)) node = node.parent;
+        if (!node) return false;
+      }
+      return true;
+    });
+  }
+  querySelectorAll(selector: string): FakeElement[] {
+    return this.descendants().filter((d) => d.matches(selector));
+  }
+  querySelector(selector: string): FakeElement | null {
+    return this.querySelectorAll(selector)[0] ?? null;
+  }
+}
+
+/** tag, #id, .class and [attr] / [attr=value] parts, e.g. `button.incident-action[data-action=handle]`. */
+function matchesCompound(node: FakeElement, compound: string): boolean {
+  const re = /([a-z][\w-]*)|#([\w-]+)|\.([\w-]+)|\[([\w-]+)(?:=["']?([^"'\]]*)["']?)?\]/gi;
+  for (const m of compound.matchAll(re)) {
+    if (m[1] && node.tagName !== m[1].toLowerCase()) return false;
+    if (m[2] && node.getAttribute('id') !== m[2]) return false;
+    if (m[3] && !node.classes.includes(m[3])) return false;
+    if (m[4] && (m[5] === undefined ? !node.hasAttribute(m[4]) : node.getAttribute(m[4]) !== m[5])) return false;
+  }
+  return true;
+}
+
+let body: FakeElement;
+
+beforeEach(() => {
+  body = new FakeElement('body');
+  vi.stubGlobal('document', {
+    createElement: (tag: string) => new FakeElement(tag.toLowerCase()),
+    createTextNode: (text: string) => new FakeText(text),
+    body,
+  });
+});
+afterEach(() => vi.unstubAllGlobals());
+
+const zh = () => new I18n(new MemoryStorage());
+const MARKUP = '<b>井盖</b>缺失<script>alert("x")</script>';
+
+const detail = (over: Partial<IncidentDetail> = {}): IncidentDetail => ({
+  id: 42,
+  status: 'inProgress',
+  category: { code: '01012', name: '<i>井盖缺失</i>', nameEn: 'Missing manhole cover' },
+  source: 'hotline',
+  lon: 115.41,
+  lat: 25.95,
+  description: MARKUP,
+  channel: 'web',
+  unitGridCode: '360781001001',
+  largeGridCode: 'LG01',
+  teamId: 3,
+  teamName: '<u>第三班组</u>',
+  role: 'municipal',
+  routing: { rule: 'inGrid', distanceM: null, note: '位于单元网格 <em>360781001001</em>' },
+  duplicateOf: null,
+  duplicateCount: 0,
+  reportedAt: '2026-11-24T00:30:00Z',
+  updatedAt: '2026-11-24T02:00:00Z',
+  deadline: '2026-11-24T08:00:00Z',
+  deadlineRule: '2 workHours',
+  overdue: true,
+  handlerCrewId: 5,
+  handlerName: '张三',
+  score: null,
+  reworkCount: 0,
+  history: [
+    { at: '2026-11-24T00:30:00Z', actor: 'hotline', action: 'report', from: null, to: 'reported', note: MARKUP },
+    { at: '2026-11-24T01:00:00Z', actor: 'dispatcher', actorRole: 'dispatcher', action: 'dispatch', from: 'reported', to: 'dispatched' },
+    { at: '2026-11-24T01:30:00Z', actor: 'crew03', crewId: 5, action: 'accept', from: 'dispatched', to: 'accepted', note: '<img src=x onerror=alert(1)>' },
+    { at: '2026-11-24T02:00:00Z', actor: 'crew03', crewId: 5, action: 'start', from: 'accepted', to: 'inProgress' },
+  ],
+  availableActions: ['handle', 'sendBack'],
+  ...over,
+});
+
+const noop: PanelHandlers = { close() {}, action() {}, submit() {}, cancel() {}, draft() {} };
+
+function rendered(d: IncidentDetail, i18n = zh()): FakeElement {
+  const root = new FakeElement('aside');
+  root.append(...(renderIncidentPanel({ kind: 'ok', detail: d }, emptyUi(), i18n, noop) as unknown as FakeElement[]));
+  return root;
+}
+
+describe('renderIncidentPanel', () => {
+  it('shows the fields in Chinese, with Beijing times and the overdue badge', () => {
+    const root = rendered(detail());
+    const field = (name: string) => root.querySelector(`dd[data-field=${name}]`)?.textContent;
+    expect(root.querySelector('.incident-title')!.textContent).toBe('案件 #42');
+    expect(root.querySelector('.incident-status')!.textContent).toBe('处置中');
+    expect(root.querySelector('.incident-overdue')!.textContent).toBe('已超期');
+    expect(field('status')).toBe('处置中');
+    expect(field('deadline')).toBe('2026-11-24 16:00');
+    expect(field('reportedAt')).toBe('2026-11-24 08:30');
+    expect(field('source')).toBe('热线');
+    expect(field('handler')).toBe('张三');
+    expect(field('score')).toBeUndefined();
+  });
+
+  it('puts every server text in literally, markup included', () => {
+    const root = rendered(detail());
+    const field = (name: string) => root.querySelector(`dd[data-field=${name}]`)?.textContent;
+    expect(field('description')).toBe(MARKUP);
+    expect(field('category')).toBe('<i>井盖缺失</i>');
+    expect(field('team')).toBe('<u>第三班组</u>');
+    expect(field('routing')).toBe('位于单元网格 <em>360781001001</em>');
+    // None of that markup became elements.
+    for (const tag of ['b', 'i', 'u', 'em', 'script', 'img']) expect(root.querySelectorAll(tag), tag).toHaveLength(0);
+  });
+
+  it('lists one <li> per history entry: time, actor, action, from → to, note', () => {
+    const root = rendered(detail());
+    const items = root.querySelectorAll('#incident-history li');
+    expect(items).toHaveLength(4);
+    expect(items.map((li) => li.getAttribute('data-action'))).toEqual(['report', 'dispatch', 'accept', 'start']);
+    const accept = items[2]!;
+    expect(accept.querySelector('time')!.textContent).toBe('2026-11-24 09:30');
+    expect(accept.querySelector('time')!.getAttribute('datetime')).toBe('2026-11-24T01:30:00Z');
+    expect(accept.querySelector('.incident-history-actor')!.textContent).toBe('crew03');
+    expect(accept.querySelector('.incident-history-action')!.textContent).toBe('接单');
+    expect(accept.querySelector('.incident-history-transition')!.textContent).toBe('已派遣 → 已接单');
+    expect(accept.querySelector('.incident-history-note')!.textContent).toBe('<img src=x onerror=alert(1)>');
+    expect(items[0]!.querySelector('.incident-history-note')!.textContent).toBe(MARKUP);
+    expect(items[0]!.querySelector('.incident-history-action')!.textContent).toBe('上报');
+    expect(items[1]!.querySelector('.incident-history-note')).toBeNull();
+  });
+
+  it('renders a history item on its own', () => {
+    const li = historyItem({ at: '2026-11-24T00:00:00Z', actor: 'system', action: 'escalate', from: 'dispatched', to: 'dispatched' }, zh()) as unknown as FakeElement;
+    expect(li.tagName).toBe('li');
+    expect(li.textContent).toBe('2026-11-24 08:00 系统 督办 已派遣');
+  });
+
+  it('has one button per available action, labelled in the current language', () => {
+    const i18n = zh();
+    let buttons = rendered(detail(), i18n).querySelectorAll('button.incident-action');
+    expect(buttons.map((b) => [b.getAttribute('data-action'), b.textContent])).toEqual([
+      ['handle', '处置完成'],
+      ['sendBack', '回退'],
+    ]);
+    i18n.set('en');
+    buttons = rendered(detail(), i18n).querySelectorAll('button.incident-action');
+    expect(buttons.map((b) => b.textContent)).toEqual(['Mark handled', 'Send back']);
+    const none = rendered(detail({ availableActions: [] }));
+    expect(none.querySelectorAll('.incident-action')).toHaveLength(0);
+    expect(none.querySelector('.incident-empty')).not.toBeNull();
+    expect(none.querySelector('.incident-overdue')).not.toBeNull();
+    expect(rendered(detail({ overdue: false })).querySelector('.incident-overdue')).toBeNull();
+  });
+});
+
+describe('createIncidentPanel', () => {
+  function setup(transition: (id: number, body: TransitionRequest) => Promise<IncidentDetail>, incident = async (_id: number) => detail()) {
+    const container = new FakeElement('aside');
+    container.hidden = true;
+    const changed: IncidentDetail[] = [];
+    const selected: Array<number | null> = [];
+    const posted: TransitionRequest[] = [];
+    const panel = createIncidentPanel({
+      container: container as unknown as HTMLElement,
+      api: {
+        incident,
+        transition: (id, body) => {
+          posted.push(body);
+          return transition(id, body);
+        },
+      },
+      i18n: zh(),
+      describe: (e) => (e instanceof ApiError ? e.detail : String(e)),
+      onChanged: (d) => changed.push(d),
+      onSelect: (id) => selected.push(id),
+    });
+    return { container, panel, changed, selected, posted };
+  }
+  const flush = () => new Promise((r) => setTimeout(r, 0));
+
+  it('opens an incident and flags it on <body>', async () => {
+    const { container, panel, selected } = setup(async () => detail());
+    await panel.open(42);
+    expect(container.hidden).toBe(false);
+    expect(container.dataset.state).toBe('ok');
+    expect(container.dataset.status).toBe('inProgress');
+    expect(body.dataset.incidentOpen).toBe('42');
+    expect(body.dataset.incidentStatus).toBe('inProgress');
+    expect(panel.currentId).toBe(42);
+    container.querySelector('.incident-close')!.fire('click');
+    expect(container.hidden).toBe(true);
+    expect(body.dataset.incidentOpen).toBeUndefined();
+    expect(selected).toEqual([42, null]);
+  });
+
+  it('shows a load failure and rejects', async () => {
+    const { container, panel } = setup(async () => detail(), async () => {
+      throw new ApiError(404, 'Not Found', 'There is no incident 9.');
+    });
+    await expect(panel.open(9)).rejects.toBeInstanceOf(ApiError);
+    expect(container.dataset.state).toBe('error');
+    expect(container.querySelector('.incident-error')!.textContent).toBe('案件加载失败：There is no incident 9.');
+    expect(body.dataset.incidentOpen).toBeUndefined();
+  });
+
+  it('asks for a note, posts the transition and re-renders with the answer', async () => {
+    const { container, panel, changed, posted } = setup(async (_id, req) => detail({ status: 'handled', availableActions: ['verify'], history: [...detail().history, { at: '2026-11-24T03:00:00Z', actor: 'crew03', action: req.action, from: 'inProgress', to: 'handled', note: req.note ?? null }] }));
+    await panel.open(42);
+    container.querySelector('button.incident-action[data-action=handle]')!.fire('click');
+    const form = container.querySelector('form.incident-form[data-action=handle]')!;
+    expect(form).not.toBeNull();
+    container.querySelector('form.incident-form')!.fire('submit');
+    expect(posted).toHaveLength(0);
+    expect(container.querySelector('.incident-error')!.textContent).toBe('请填写说明');
+    expect(container.querySelector('.incident-error')!.hidden).toBe(false);
+
+    const note = container.querySelector('.incident-note')!;
+    note.value = '<b>已更换</b>井盖';
+    note.fire('input');
+    container.querySelector('form.incident-form')!.fire('submit');
+    await flush();
+    expect(posted).toEqual([{ action: 'handle', note: '<b>已更换</b>井盖' }]);
+    expect(container.dataset.status).toBe('handled');
+    expect(body.dataset.incidentStatus).toBe('handled');
+    expect(changed).toHaveLength(1);
+    expect(container.querySelector('form.incident-form')).toBeNull();
+    expect(container.querySelectorAll('#incident-history li')).toHaveLength(5);
+    expect(container.querySelector('#incident-history li[data-action=handle] .incident-history-note')!.textContent).toBe('<b>已更换</b>井盖');
+    expect(container.querySelectorAll('button.incident-action').map((b) => b.getAttribute('data-action'))).toEqual(['verify']);
+  });
+
+  it('posts an action that needs nothing at once, and shows the problem detail when refused', async () => {
+    const { container, panel, changed, posted } = setup(async () => {
+      throw new ApiError(409, 'Not possible in this state', '案件已被他人处理，请刷新后重试 <b>!</b>');
+    }, async () => detail({ status: 'dispatched', availableActions: ['accept'] }));
+    await panel.open(42);
+    container.querySelector('button.incident-action[data-action=accept]')!.fire('click');
+    expect(container.querySelector('button.incident-action')!.hasAttribute('disabled')).toBe(true);
+    await flush();
+    expect(posted).toEqual([{ action: 'accept' }]);
+    expect(changed).toHaveLength(0);
+    const error = container.querySelector('.incident-error')!;
+    expect(error.hidden).toBe(false);
+    expect(error.textContent).toBe('案件已被他人处理，请刷新后重试 <b>!</b>');
+    expect(error.querySelectorAll('b')).toHaveLength(0);
+    expect(container.querySelector('button.incident-action')!.hasAttribute('disabled')).toBe(false);
+    expect(container.dataset.status).toBe('dispatched');
+  });
+
+  it('verify asks for a 1–5 score', async () => {
+    const { container, panel, posted } = setup(async () => detail({ status: 'verified' }), async () => detail({ status: 'handled', availableActions: ['verify'] }));
+    await panel.open(42);
+    container.querySelector('button.incident-action[data-action=verify]')!.fire('click');
+    expect(container.querySelector('.incident-note')).toBeNull();
+    const score = container.querySelector('input.incident-score')!;
+    score.value = '9';
+    score.fire('input');
+    container.querySelector('form.incident-form')!.fire('submit');
+    expect(container.querySelector('.incident-error')!.textContent).toBe('请给出 1 到 5 的评分');
+    container.querySelector('input.incident-score')!.value = '5';
+    container.querySelector('input.incident-score')!.fire('input');
+    container.querySelector('form.incident-form')!.fire('submit');
+    await flush();
+    expect(posted).toEqual([{ action: 'verify', score: 5 }]);
+  });
+
+  it('ignores a stale answer after another incident was opened', async () => {
+    let release!: (d: IncidentDetail) => void;
+    const first = new Promise<IncidentDetail>((r) => (release = r));
+    const { container, panel } = setup(async () => detail(), async (id) => (id === 1 ? first : detail({ id: 2 })));
+    const opening = panel.open(1);
+    await panel.open(2);
+    release(detail({ id: 1 }));
+    await opening;
+    expect(body.dataset.incidentOpen).toBe('2');
+    expect(container.querySelector('.incident-title')!.textContent).toBe('案件 #2');
+  });
+});
