@@ -20,18 +20,18 @@ internal static class IngestBench
 
     public static async Task RunAsync()
     {
-        var db = LocateBench.Required("GRIDGOV_BENCH_DB");
-        var pgUrl = LocateBench.Required("GRIDGOV_BENCH_PGURL");
+        var db = BenchHost.Required("GRIDGOV_BENCH_DB");
+        var pgUrl = BenchHost.Required("GRIDGOV_BENCH_PGURL");
         Step("starting GridGov on the bench database (migrate + demo county) ...");
-        var port = LocateBench.FreePort();
-        await using var app = new LocateBench.Factory(db);
+        var port = BenchHost.FreePort();
+        await using var app = new BenchHost.Factory(db);
         app.UseKestrel(port);
         app.StartServer();
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         var (minX, minY, maxX, maxY) = await CountyBox(dataSource);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         var token = (await (await client.PostAsJsonAsync("/api/auth/token", new { username = "dispatcher", password = "gridgov-demo" }))
-            .Content.ReadFromJsonAsync<LocateBench.TokenDto>())!.AccessToken;
+            .Content.ReadFromJsonAsync<BenchHost.TokenDto>())!.AccessToken;
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
 
         Step("warming up (1,000 reports) ...");
@@ -101,8 +101,8 @@ internal static class IngestBench
             INSERT INTO incidents (request_key, request_hash, category_code, source, status, location, channel, unit_grid_code, large_grid_code, team_id, role, routing, routing_note, reported_at, updated_at, deadline_rule, rework_count) SELECT 'pgb:' || gen_random_uuid(), '\x00', '06002', 'Hotline', CASE WHEN u.code IS NULL THEN 'Unrouted' ELSE 'Reported' END, pt.p, 'pgbench', u.code, u.parent_code, l.team_id, 'Sanitation', CASE WHEN u.code IS NULL THEN 'Unrouted' ELSE 'InGrid' END, 'pgbench', now(), now(), '1 workingDays', 0 FROM (SELECT ST_SetSRID(ST_MakePoint({F(minX)} + :x * {F((maxX - minX) / 1e6)}, {F(minY)} + :y * {F((maxY - minY) / 1e6)}), 4490) AS p) pt LEFT JOIN LATERAL (SELECT g.code, g.parent_code FROM grids g WHERE g.level = 'Unit' AND ST_Contains(g.geometry, pt.p) LIMIT 1) u ON true LEFT JOIN grids l ON l.code = u.parent_code;
 
             """);
-        var output = await LocateBench.RunAsync("pgbench", $"-n -M prepared -c 32 -j 2 -T {Seconds} -f {script} \"{pgUrl}\"");
-        var match = LocateBench.TpsRegex().Match(output);
+        var output = await BenchHost.RunAsync("pgbench", $"-n -M prepared -c 32 -j 2 -T {Seconds} -f {script} \"{pgUrl}\"");
+        var match = BenchHost.TpsRegex().Match(output);
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : throw new InvalidOperationException("pgbench printed no tps:\n" + output);
     }
 
@@ -131,8 +131,8 @@ internal static class IngestBench
               return wrk.format("POST", "/api/incidents", { ["Authorization"] = "Bearer {{token}}", ["Content-Type"] = "application/json" }, body)
             end
             """);
-        var output = await LocateBench.RunAsync("wrk", $"-t2 -c64 -d{Seconds}s -s {script} http://127.0.0.1:{port}/");
-        var match = LocateBench.WrkRegex().Match(output);
+        var output = await BenchHost.RunAsync("wrk", $"-t2 -c64 -d{Seconds}s -s {script} http://127.0.0.1:{port}/");
+        var match = BenchHost.WrkRegex().Match(output);
         var non2xx = System.Text.RegularExpressions.Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)") is { Success: true } m ? m.Groups[1].Value : "0";
         return match.Success ? (double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), non2xx) : throw new InvalidOperationException("wrk printed no rate:\n" + output);
     }

@@ -1,12 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using GridGov.Geo.Grids;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -18,18 +14,18 @@ namespace GridGov.Bench;
 /// Issue 2's figures: in-process locate (demo unit grids and a 3,000-cell stress coverage) beside raw PostGIS
 /// ST_Contains lookups driven by pgbench on the same polygons, and HTTP locate driven by wrk — all in one run.
 /// </summary>
-internal static partial class LocateBench
+internal static class LocateBench
 {
     private const int Points = 2_000_000;
     private const int Seconds = 10;
 
     public static async Task RunAsync()
     {
-        var db = Required("GRIDGOV_BENCH_DB");
-        var pgUrl = Required("GRIDGOV_BENCH_PGURL");
+        var db = BenchHost.Required("GRIDGOV_BENCH_DB");
+        var pgUrl = BenchHost.Required("GRIDGOV_BENCH_PGURL");
         Step("starting GridGov on the bench database (migrate + demo county) ...");
-        var port = FreePort();
-        await using var app = new Factory(db);
+        var port = BenchHost.FreePort();
+        await using var app = new BenchHost.Factory(db);
         app.UseKestrel(port);
         app.StartServer();
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
@@ -58,7 +54,7 @@ internal static partial class LocateBench
 
         Step($"HTTP GET /api/grids/locate with wrk for {Seconds} s ...");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        var token = (await (await client.PostAsJsonAsync("/api/auth/token", new { username = "dispatcher", password = "gridgov-demo" })).Content.ReadFromJsonAsync<TokenDto>())!.AccessToken;
+        var token = (await (await client.PostAsJsonAsync("/api/auth/token", new { username = "dispatcher", password = "gridgov-demo" })).Content.ReadFromJsonAsync<BenchHost.TokenDto>())!.AccessToken;
         var http = await WrkAsync(port, token, env);
         rows.Add(("HTTP locate requests/s (wrk, 2 threads, 64 connections)", http, "pgbench ST_Contains, demo (same run)", rows[1].BaselineValue));
 
@@ -132,8 +128,8 @@ internal static partial class LocateBench
             SELECT code FROM {table} WHERE {filter}ST_Contains(geometry, ST_SetSRID(ST_MakePoint({env.MinX.ToString(CultureInfo.InvariantCulture)} + :x * {(env.Width / 1e6).ToString("R", CultureInfo.InvariantCulture)}, {env.MinY.ToString(CultureInfo.InvariantCulture)} + :y * {(env.Height / 1e6).ToString("R", CultureInfo.InvariantCulture)}), 4490)) LIMIT 1;
 
             """);
-        var output = await RunAsync("pgbench", $"-n -M prepared -c 2 -j 2 -T {Seconds} -f {script} \"{pgUrl}\"");
-        var match = TpsRegex().Match(output);
+        var output = await BenchHost.RunAsync("pgbench", $"-n -M prepared -c 2 -j 2 -T {Seconds} -f {script} \"{pgUrl}\"");
+        var match = BenchHost.TpsRegex().Match(output);
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : throw new InvalidOperationException("pgbench printed no tps:\n" + output);
     }
 
@@ -148,60 +144,11 @@ internal static partial class LocateBench
               return wrk.format("GET", string.format("/api/grids/locate?lon=%.7f&lat=%.7f", lon, lat), { ["Authorization"] = "Bearer {{token}}" })
             end
             """);
-        var output = await RunAsync("wrk", $"-t2 -c64 -d{Seconds}s -s {script} http://127.0.0.1:{port}/");
-        var match = WrkRegex().Match(output);
+        var output = await BenchHost.RunAsync("wrk", $"-t2 -c64 -d{Seconds}s -s {script} http://127.0.0.1:{port}/");
+        var match = BenchHost.WrkRegex().Match(output);
         if (output.Contains("Non-2xx")) Console.WriteLine("  (points outside the county answer 404: counted, as a client would see them)");
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : throw new InvalidOperationException("wrk printed no rate:\n" + output);
     }
 
-    internal static async Task<string> RunAsync(string file, string arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })
-            ?? throw new InvalidOperationException($"{file} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} failed ({process.ExitCode}):\n{await stderr}\n{await stdout}");
-        return await stdout;
-    }
-
     private static void Step(string message) => Console.WriteLine($"[bench locate] {message}");
-
-    internal static string Required(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v
-        ? v : throw new InvalidOperationException($"{name} is not set: run benchmarks with ./gridgov bench.");
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]
-    internal static partial Regex TpsRegex();
-
-    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
-    internal static partial Regex WrkRegex();
-
-    internal sealed record TokenDto(string AccessToken);
-
-    private static string ApiContentRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GridGov.sln"))) return Path.Combine(dir.FullName, "src", "GridGov.Api");
-        throw new InvalidOperationException("Cannot find GridGov.sln above the benchmark's folder.");
-    }
-
-    internal sealed class Factory(string db) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseContentRoot(ApiContentRoot());
-            builder.UseSetting("ConnectionStrings:GridGov", db);
-            builder.UseSetting("GridGov:LoadDemo", "true");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
-            builder.UseEnvironment("Production");
-        }
-    }
 }

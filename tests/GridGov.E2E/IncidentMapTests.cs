@@ -22,20 +22,8 @@ public class IncidentMapTests(LiveServer server) : IClassFixture<LiveServer>
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
 
-        await using var context = await server.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-            Locale = "zh-CN",
-        });
-        var page = await context.NewPageAsync();
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        await page.GotoAsync(server.BaseAddress.ToString());
-        await page.FillAsync("#login-username", "dispatcher");
-        await page.FillAsync("#login-password", "gridgov-demo");
-        await page.ClickAsync("#login-submit");
-        await page.WaitForFunctionAsync("() => document.body.dataset.gridsLoaded === 'true'", null, new PageWaitForFunctionOptions { Timeout = 60000 });
-        await page.EvaluateAsync("() => window.gridgov.ready");
+        var (context, page, errors) = await server.SignedInPageAsync("dispatcher");
+        await using var _ = context;
 
         // The new report is drawn as a 'new' incident where it was reported.
         await page.EvaluateAsync("([lon, lat]) => { window.gridgov.map.jumpTo({ center: [lon, lat], zoom: 16 }); }", new[] { lon, lat });

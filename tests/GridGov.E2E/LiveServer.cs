@@ -22,6 +22,26 @@ public sealed class LiveServer : IAsyncLifetime
         ? Path.Combine(dir, "e2e")
         : Path.Combine(AppContext.BaseDirectory, "artifacts", "e2e");
 
+    /// <summary>A fresh browser context at the map, signed in as <paramref name="username"/>, with the grids drawn; page errors are collected.</summary>
+    public async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> SignedInPageAsync(string username)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            Locale = "zh-CN",
+        });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(BaseAddress.ToString());
+        await page.FillAsync("#login-username", username);
+        await page.FillAsync("#login-password", "gridgov-demo");
+        await page.ClickAsync("#login-submit");
+        await page.WaitForFunctionAsync("() => document.body.dataset.gridsLoaded === 'true'", null, new PageWaitForFunctionOptions { Timeout = 60000 });
+        await page.EvaluateAsync("() => window.gridgov.ready");
+        return (context, page, errors);
+    }
+
     public async Task InitializeAsync()
     {
         var port = FreePort();

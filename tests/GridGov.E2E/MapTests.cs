@@ -7,21 +7,8 @@ public class MapTests(LiveServer server) : IClassFixture<LiveServer>
     [Fact]
     public async Task Dispatcher_signs_in_and_sees_the_grids_drawn()
     {
-        await using var context = await server.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-            Locale = "zh-CN",
-        });
-        var page = await context.NewPageAsync();
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-
-        await page.GotoAsync(server.BaseAddress.ToString());
-        await page.FillAsync("#login-username", "dispatcher");
-        await page.FillAsync("#login-password", "gridgov-demo");
-        await page.ClickAsync("#login-submit");
-        await page.WaitForFunctionAsync("() => document.body.dataset.gridsLoaded === 'true'", null, new PageWaitForFunctionOptions { Timeout = 60000 });
-        await page.EvaluateAsync("() => window.gridgov.ready");
+        var (context, page, errors) = await server.SignedInPageAsync("dispatcher");
+        await using var _ = context;
 
         Assert.Equal("15", await page.EvaluateAsync<string>("() => document.body.dataset.largeGridCount"));
         Assert.True(int.Parse(await page.EvaluateAsync<string>("() => document.body.dataset.unitGridCount")) >= 600);

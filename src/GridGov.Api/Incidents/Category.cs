@@ -38,7 +38,7 @@ public sealed class Category
     public Urgency Urgency { get; set; }
     public bool Active { get; set; } = true;
 
-    public string DeadlineRule => $"{DeadlineValue} {System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(DeadlineUnit.ToString())}";
+    public string DeadlineRule => $"{DeadlineValue} {Platform.JsonNames.Of(DeadlineUnit)}";
 }
 
 /// <summary>The matter majors (事项大类) 01-10.</summary>
@@ -144,6 +144,9 @@ public sealed class CategoryCatalog(IServiceScopeFactory scopes)
     public IReadOnlyDictionary<string, Category> ByCode => _byCode;
 
     public Category? Find(string? code) => code is not null && _byCode.TryGetValue(code, out var c) && c.Active ? c : null;
+
+    /// <summary>The category's Chinese name, for lists and exports (the code itself when unknown).</summary>
+    public string NameOf(string code) => _byCode.TryGetValue(code, out var c) ? c.Name : code;
 
     public IEnumerable<string> ActiveCodes => _byCode.Values.Where(c => c.Active).Select(c => c.Code).Order(StringComparer.Ordinal);
 

@@ -57,7 +57,7 @@ public sealed record NewIncident(
 public sealed class IncidentIntake(CategoryCatalog categories, GridCatalog grids, CalendarProvider calendar, IncidentsSettings settings, TimeProvider clock)
 {
     private static readonly Dictionary<string, IncidentSource> Sources =
-        Enum.GetValues<IncidentSource>().ToDictionary(s => IncidentWorkflowNames.Camel(s.ToString()), StringComparer.OrdinalIgnoreCase);
+        Enum.GetValues<IncidentSource>().ToDictionary(s => JsonNames.Of(s), StringComparer.OrdinalIgnoreCase);
 
     public static IEnumerable<string> SourceNames => Sources.Keys;
 
@@ -125,7 +125,7 @@ public sealed class IncidentIntake(CategoryCatalog categories, GridCatalog grids
             actor ?? (channel.StartsWith("open311:", StringComparison.Ordinal) ? channel : "(resident)"),
             actor is null ? null : string.Join(",", user.FindAll("role").Select(c => c.Value)),
             user.ClaimInt("crew_id"), route, routing, status, now, deadline,
-            status == IncidentStatus.Registered ? $"{IncidentWorkflowNames.Camel(source.ToString())} 上报，自动立案" : $"{IncidentWorkflowNames.Camel(source.ToString())} 上报");
+            status == IncidentStatus.Registered ? $"{JsonNames.Of(source)} 上报，自动立案" : $"{JsonNames.Of(source)} 上报");
     }
 
     private static string TeamLabel(GridCatalog.Route r) => r.TeamId is { } t ? $"队伍 {t}" : "（该大网格未配队伍）";
@@ -159,9 +159,4 @@ public sealed class IncidentIntake(CategoryCatalog categories, GridCatalog grids
     }
 
     private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;
-}
-
-internal static class IncidentWorkflowNames
-{
-    public static string Camel(string pascal) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(pascal);
 }

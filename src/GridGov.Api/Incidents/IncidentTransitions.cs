@@ -38,7 +38,7 @@ internal static class IncidentTransitions
                 return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not your action", detail: f.Reason);
             case IncidentWorkflow.Conflict c:
                 if (await IsReplay(db, incident, action, actor, now, ct))
-                    return TypedResults.Ok(await IncidentsApi.LoadDetail(db, id, actor, now, ct));
+                    return TypedResults.Ok(await IncidentsApi.LoadDetail(db, categories, id, actor, now, ct));
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not possible in this state", detail: c.Reason);
             case IncidentWorkflow.Allowed allowed:
                 var rule = IncidentWorkflow.Rules[action];
@@ -64,7 +64,7 @@ internal static class IncidentTransitions
                     return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Changed meanwhile",
                         detail: $"Incident {id} was changed by someone else while you acted; reload it and try again.");
                 }
-                return TypedResults.Ok(await IncidentsApi.LoadDetail(db, id, actor, now, ct));
+                return TypedResults.Ok(await IncidentsApi.LoadDetail(db, categories, id, actor, now, ct));
             default:
                 throw new InvalidOperationException("Unknown workflow decision.");
         }

@@ -24,6 +24,14 @@ public enum IncidentAction
 public sealed record Actor(string Name, IReadOnlyCollection<string> Roles, int? TeamId, int? CrewId)
 {
     public bool Is(string role) => Roles.Contains(role);
+
+    /// <summary>
+    /// The one team whose cases a crew-only user may see (-1 when it has no team, so it sees none); null for roles
+    /// that see every team.
+    /// </summary>
+    public int? ConfinedToTeam => Is(Auth.Roles.Crew) && !Is(Auth.Roles.Admin) && !Is(Auth.Roles.Dispatcher) && !Is(Auth.Roles.Leader)
+        ? TeamId ?? -1
+        : null;
 }
 
 /// <summary>
@@ -112,7 +120,7 @@ public static class IncidentWorkflow
     public static IEnumerable<IncidentAction> Available(IncidentStatus status, int? teamId, Actor actor) =>
         AllowedFrom(status).Where(a => Decide(status, teamId, a, actor) is Allowed);
 
-    public static string Name(IncidentAction action) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(action.ToString());
+    public static string Name(IncidentAction action) => Platform.JsonNames.Of(action);
 
-    public static string Name(IncidentStatus status) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+    public static string Name(IncidentStatus status) => Platform.JsonNames.Of(status);
 }

@@ -43,7 +43,7 @@ public static class IncidentsApi
         if (incident is null) return v.Problem();
         if (user.Identity?.IsAuthenticated != true && incident.Source != IncidentSource.Resident)
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in to report as staff",
-                detail: $"Without a token a report can only come from source 'resident'; '{IncidentWorkflowNames.Camel(incident.Source.ToString())}' needs a signed-in user (POST /api/auth/token).");
+                detail: $"Without a token a report can only come from source 'resident'; '{JsonNames.Of(incident.Source)}' needs a signed-in user (POST /api/auth/token).");
         return await Submit(incident, writer, ct);
     }
 
@@ -65,24 +65,23 @@ public static class IncidentsApi
 
     /// <summary>Crews see their own team's incidents only; other staff see all.</summary>
     internal static IQueryable<Incident> Visible(this IQueryable<Incident> query, Actor actor) =>
-        actor.Is(Roles.Crew) && !actor.Is(Roles.Admin) && !actor.Is(Roles.Dispatcher) && !actor.Is(Roles.Leader)
-            ? query.Where(i => i.TeamId == actor.TeamId)
-            : query;
+        actor.ConfinedToTeam is { } team ? query.Where(i => i.TeamId == team) : query;
 
-    private static async Task<Results<Ok<IncidentDetail>, ProblemHttpResult>> Get(long id, ClaimsPrincipal user, GridGovDb db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<IncidentDetail>, ProblemHttpResult>> Get(
+        long id, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
     {
-        var detail = await LoadDetail(db, id, ActorOf(user), clock.GetUtcNow(), ct);
+        var detail = await LoadDetail(db, categories, id, ActorOf(user), clock.GetUtcNow(), ct);
         return detail is null ? NotFound(id) : TypedResults.Ok(detail);
     }
 
     internal static ProblemHttpResult NotFound(long id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such incident",
         detail: $"There is no incident {id} that you can see.");
 
-    internal static async Task<IncidentDetail?> LoadDetail(GridGovDb db, long id, Actor actor, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<IncidentDetail?> LoadDetail(GridGovDb db, CategoryCatalog categories, long id, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
         var i = await db.Incidents.AsNoTracking().Visible(actor).FirstOrDefaultAsync(x => x.Id == id, ct);
         if (i is null) return null;
-        var category = await db.Categories.AsNoTracking().FirstAsync(c => c.Code == i.CategoryCode, ct);
+        var category = categories.ByCode[i.CategoryCode];
         var history = await db.IncidentEvents.AsNoTracking().Where(e => e.IncidentId == id).OrderBy(e => e.Id)
             .Select(e => new HistoryEntry(e.At, e.Actor, e.ActorRole, e.CrewId, e.Action, e.FromStatus, e.ToStatus, e.Note)).ToListAsync(ct);
         var teamName = i.TeamId is null ? null : await db.Teams.Where(t => t.Id == i.TeamId).Select(t => t.Name).FirstOrDefaultAsync(ct);
@@ -104,7 +103,7 @@ public static class IncidentsApi
 
     private static async Task<IResult> List(
         string? status, string? largeGrid, int? teamId, string? category, string? source, bool? overdue, string? bbox,
-        int? page, int? pageSize, ClaimsPrincipal user, GridGovDb db, TimeProvider clock, CancellationToken ct)
+        int? page, int? pageSize, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
         var query = db.Incidents.AsNoTracking().Visible(ActorOf(user));
@@ -128,15 +127,13 @@ public static class IncidentsApi
         if (!v.IsValid) return v.Problem();
 
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(i => i.Id).Skip((number - 1) * size).Take(size)
-            .Select(i => new { i, CategoryName = db.Categories.Where(c => c.Code == i.CategoryCode).Select(c => c.Name).First() })
-            .ToListAsync(ct);
-        var items = rows.Select(r =>
+        var rows = await query.OrderByDescending(i => i.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        var items = rows.Select(i =>
         {
-            var (lon, lat) = IncidentMapping.LonLat(r.i.Location);
-            return new IncidentSummary(r.i.Id, r.i.Status, r.i.CategoryCode, r.CategoryName, r.i.Source, lon, lat, r.i.UnitGridCode,
-                r.i.LargeGridCode, r.i.TeamId, r.i.Role, r.i.ReportedAt, r.i.Deadline, IncidentMapping.IsOverdue(r.i.Status, r.i.Deadline, now),
-                r.i.HandlerCrewId, r.i.DuplicateOf, r.i.Description);
+            var (lon, lat) = IncidentMapping.LonLat(i.Location);
+            return new IncidentSummary(i.Id, i.Status, i.CategoryCode, categories.NameOf(i.CategoryCode), i.Source, lon, lat, i.UnitGridCode,
+                i.LargeGridCode, i.TeamId, i.Role, i.ReportedAt, i.Deadline, IncidentMapping.IsOverdue(i.Status, i.Deadline, now),
+                i.HandlerCrewId, i.DuplicateOf, i.Description);
         }).ToList();
         return TypedResults.Ok(new Paged<IncidentSummary>(items, total, number, size));
     }

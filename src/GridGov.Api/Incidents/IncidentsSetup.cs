@@ -13,7 +13,6 @@ public static class IncidentsSetup
         var calendar = builder.Configuration.GetSection("Calendar").Get<CalendarSettings>() ?? new CalendarSettings();
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(calendar);
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CategoryCatalog>();
         builder.Services.AddSingleton<CalendarProvider>();
         builder.Services.AddSingleton<IncidentIntake>();

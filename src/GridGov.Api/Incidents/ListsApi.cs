@@ -80,8 +80,8 @@ public static class ListsApi
     /// <summary>Period bounds in the calendar's time zone: [from, to) with defaults of the current month.</summary>
     private static (DateTimeOffset From, DateTimeOffset To) Period(string? from, string? to, CalendarProvider calendar, TimeProvider clock, Validation v)
     {
-        var zone = calendar.Current.Zone;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+        var cal = calendar.Current;
+        var today = cal.LocalDate(clock.GetUtcNow());
         var start = new DateOnly(today.Year, today.Month, 1);
         var end = start.AddMonths(1);
         if (!string.IsNullOrWhiteSpace(from))
@@ -96,16 +96,11 @@ public static class ListsApi
         }
         if (end <= start) v.Add("to", "'to' must not be before 'from'.");
         if (!v.IsValid) return (DateTimeOffset.MinValue, DateTimeOffset.MinValue);
-        return (LocalMidnight(start, zone), LocalMidnight(end, zone));
+        return (cal.StartOfDay(start), cal.StartOfDay(end));
     }
 
-    private static DateTimeOffset LocalMidnight(DateOnly day, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
-    }
-
-    private static async Task<IResult> Problems(string? format, string? largeGrid, int? teamId, ClaimsPrincipal user, GridGovDb db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Problems(string? format, string? largeGrid, int? teamId, ClaimsPrincipal user, GridGovDb db,
+        CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
         var csv = IsCsv(format, v);
@@ -116,27 +111,22 @@ public static class ListsApi
         if (teamId is { } t) query = query.Where(i => i.TeamId == t);
         var now = clock.GetUtcNow();
         var rows = (await query.OrderBy(i => i.Deadline).ThenBy(i => i.Id).Take(10_000)
-            .Select(i => new
-            {
-                i,
-                CategoryName = db.Categories.Where(c => c.Code == i.CategoryCode).Select(c => c.Name).First(),
-                Handler = db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault(),
-            }).ToListAsync(ct))
-            .Select(r => new ProblemRow(r.i.Id, IncidentWorkflow.Name(r.i.Status), r.i.CategoryCode, r.CategoryName, IncidentWorkflowNames.Camel(r.i.Source.ToString()),
+            .Select(i => new { i, Handler = db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault() })
+            .ToListAsync(ct))
+            .Select(r => new ProblemRow(r.i.Id, IncidentWorkflow.Name(r.i.Status), r.i.CategoryCode, categories.NameOf(r.i.CategoryCode), JsonNames.Of(r.i.Source),
                 r.i.UnitGridCode, r.i.LargeGridCode, r.i.TeamId, r.i.Role.ToString().ToLowerInvariant(), r.Handler, r.i.ReportedAt, r.i.Deadline,
                 IncidentMapping.IsOverdue(r.i.Status, r.i.Deadline, now), r.i.Description)).ToList();
         return csv ? Csv(rows, "problems") : TypedResults.Ok(rows);
     }
 
-    private static async Task<IResult> Responsibility(string? format, string? from, string? to, ClaimsPrincipal user, GridGovDb db,
+    private static async Task<IResult> Responsibility(string? format, string? from, string? to, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
         var csv = IsCsv(format, v);
         var (start, end) = Period(from, to, calendar, clock, v);
         if (!v.IsValid) return v.Problem();
-        var actor = IncidentsApi.ActorOf(user);
-        int? onlyTeam = actor.Is(Roles.Crew) && !actor.Is(Roles.Admin) && !actor.Is(Roles.Dispatcher) && !actor.Is(Roles.Leader) ? actor.TeamId ?? -1 : null;
+        var onlyTeam = IncidentsApi.ActorOf(user).ConfinedToTeam;
         const string sql = """
             WITH scope AS (
                 SELECT i.* FROM incidents i WHERE i.team_id IS NOT NULL AND ($5::int IS NULL OR i.team_id = $5)
@@ -178,7 +168,7 @@ public static class ListsApi
     }
 
     private static async Task<IResult> Closures(string? format, string? from, string? to, ClaimsPrincipal user, GridGovDb db,
-        CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+        CategoryCatalog categories, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
         var csv = IsCsv(format, v);
@@ -187,13 +177,9 @@ public static class ListsApi
         var rows = (await db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user))
             .Where(i => i.Status == IncidentStatus.Closed && i.ClosedAt >= start && i.ClosedAt < end)
             .OrderBy(i => i.ClosedAt).Take(50_000)
-            .Select(i => new
-            {
-                i,
-                CategoryName = db.Categories.Where(c => c.Code == i.CategoryCode).Select(c => c.Name).First(),
-                Handler = db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault(),
-            }).ToListAsync(ct))
-            .Select(r => new ClosureRow(r.i.Id, r.i.CategoryCode, r.CategoryName, r.i.LargeGridCode, r.i.TeamId, r.Handler, r.i.ReportedAt,
+            .Select(i => new { i, Handler = db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault() })
+            .ToListAsync(ct))
+            .Select(r => new ClosureRow(r.i.Id, r.i.CategoryCode, categories.NameOf(r.i.CategoryCode), r.i.LargeGridCode, r.i.TeamId, r.Handler, r.i.ReportedAt,
                 r.i.ClosedAt!.Value, r.i.Deadline, r.i.Deadline is null || r.i.ClosedAt <= r.i.Deadline, r.i.Score, r.i.ReworkCount)).ToList();
         return csv ? Csv(rows, "closures") : TypedResults.Ok(rows);
     }
@@ -260,8 +246,8 @@ public static class ListsApi
         CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        var zone = calendar.Current.Zone;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+        var cal = calendar.Current;
+        var today = cal.LocalDate(clock.GetUtcNow());
         var first = new DateOnly(today.Year, today.Month, 1);
         if (!string.IsNullOrWhiteSpace(month))
         {
@@ -281,8 +267,8 @@ public static class ListsApi
             ORDER BY comm.code, 6 DESC, c.id
             """;
         await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = LocalMidnight(first, zone) });
-        command.Parameters.Add(new NpgsqlParameter { Value = LocalMidnight(first.AddMonths(1), zone) });
+        command.Parameters.Add(new NpgsqlParameter { Value = cal.StartOfDay(first) });
+        command.Parameters.Add(new NpgsqlParameter { Value = cal.StartOfDay(first.AddMonths(1)) });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)community?.Trim() ?? DBNull.Value });
         var boards = new List<CommunityBoard>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -300,31 +286,33 @@ public static class ListsApi
         return TypedResults.Ok(new { month = first.ToString("yyyy-MM", CultureInfo.InvariantCulture), communities = boards });
     }
 
-    private static async Task<IResult> CrewWorkLog(int id, string? date, ClaimsPrincipal user, GridGovDb db, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> CrewWorkLog(int id, string? date, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories,
+        CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
     {
         var actor = IncidentsApi.ActorOf(user);
-        if (actor.Is(Roles.Crew) && !actor.Is(Roles.Admin) && !actor.Is(Roles.Dispatcher) && !actor.Is(Roles.Leader) && actor.CrewId != id)
+        if (actor.ConfinedToTeam is not null && actor.CrewId != id)
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not your work log",
                 detail: $"A crew member sees only their own work log (crew {actor.CrewId?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}).");
         var v = new Validation();
-        var zone = calendar.Current.Zone;
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+        var cal = calendar.Current;
+        var day = cal.LocalDate(clock.GetUtcNow());
         if (!string.IsNullOrWhiteSpace(date) && !DateOnly.TryParseExact(date, "yyyy-MM-dd", out day)) v.Add("date", "'date' is yyyy-MM-dd.");
         if (!v.IsValid) return v.Problem();
         var crew = await db.Crews.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (crew is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no crew member {id}.");
-        var start = LocalMidnight(day, zone);
-        var end = LocalMidnight(day.AddDays(1), zone);
+        var start = cal.StartOfDay(day);
+        var end = cal.StartOfDay(day.AddDays(1));
         var found = await db.Incidents.AsNoTracking().Where(i => i.ReporterCrewId == id && i.ReportedAt >= start && i.ReportedAt < end)
             .OrderBy(i => i.Id)
-            .Select(i => new WorkLogCase(i.Id, i.CategoryCode, db.Categories.Where(c => c.Code == i.CategoryCode).Select(c => c.Name).First(), i.ReportedAt, "report", i.Description))
+            .Select(i => new { i.Id, i.CategoryCode, i.ReportedAt, i.Description })
             .ToListAsync(ct);
         var handled = await db.IncidentEvents.AsNoTracking().Where(e => e.CrewId == id && e.Action != "report" && e.At >= start && e.At < end)
             .OrderBy(e => e.Id)
-            .Select(e => new WorkLogCase(e.IncidentId, db.Incidents.Where(i => i.Id == e.IncidentId).Select(i => i.CategoryCode).First(),
-                db.Categories.Where(c => c.Code == db.Incidents.Where(i => i.Id == e.IncidentId).Select(i => i.CategoryCode).First()).Select(c => c.Name).First(),
-                e.At, e.Action, e.Note))
+            .Select(e => new { e.IncidentId, CategoryCode = db.Incidents.Where(i => i.Id == e.IncidentId).Select(i => i.CategoryCode).First(), e.At, e.Action, e.Note })
             .ToListAsync(ct);
-        return TypedResults.Ok(new WorkLog(id, crew.Name, day, found, handled, null));
+        return TypedResults.Ok(new WorkLog(id, crew.Name, day,
+            found.Select(f => new WorkLogCase(f.Id, f.CategoryCode, categories.NameOf(f.CategoryCode), f.ReportedAt, "report", f.Description)).ToList(),
+            handled.Select(h => new WorkLogCase(h.IncidentId, h.CategoryCode, categories.NameOf(h.CategoryCode), h.At, h.Action, h.Note)).ToList(),
+            null));
     }
 }

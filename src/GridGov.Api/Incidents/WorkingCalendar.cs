@@ -100,6 +100,12 @@ public sealed class WorkingCalendar
         throw new InvalidOperationException("The working calendar has no working time in the next ten years.");
     }
 
+    /// <summary>The calendar date of an instant in the calendar's time zone.</summary>
+    public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, _zone).DateTime);
+
+    /// <summary>Local midnight at the start of <paramref name="day"/>, as a UTC instant.</summary>
+    public DateTimeOffset StartOfDay(DateOnly day) => ToInstant(day, TimeSpan.Zero);
+
     private DateTimeOffset ToInstant(DateOnly day, TimeSpan timeOfDay)
     {
         var local = DateTime.SpecifyKind(day.ToDateTime(TimeOnly.MinValue) + timeOfDay, DateTimeKind.Unspecified);

@@ -198,7 +198,7 @@ public static class Open311Api
 
     private static async Task<IResult> GetRequests(
         string format, string? service_request_id, string? service_code, string? start_date, string? end_date, string? status,
-        GridGovDb db, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+        GridGovDb db, CategoryCatalog categories, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
     {
         if (CheckFormat(format) is { } bad) return bad;
         var query = db.Incidents.AsNoTracking();
@@ -240,10 +240,10 @@ public static class Open311Api
             }
         }
         var rows = await Project(db, query.OrderByDescending(i => i.Id).Take(1000)).ToListAsync(ct);
-        return Results.Json(rows.Select(r => ToRequest(r, calendar.Current.Zone)).ToList());
+        return Results.Json(rows.Select(r => ToRequest(r, categories, calendar.Current.Zone)).ToList());
     }
 
-    private static async Task<IResult> GetRequest(string id, string format, GridGovDb db, CalendarProvider calendar, CancellationToken ct)
+    private static async Task<IResult> GetRequest(string id, string format, GridGovDb db, CategoryCatalog categories, CalendarProvider calendar, CancellationToken ct)
     {
         if (CheckFormat(format) is { } bad) return bad;
         if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
@@ -251,23 +251,22 @@ public static class Open311Api
         var row = await Project(db, db.Incidents.AsNoTracking().Where(i => i.Id == number)).FirstOrDefaultAsync(ct);
         return row is null
             ? Fail(StatusCodes.Status404NotFound, $"There is no request {number}.")
-            : Results.Json(new[] { ToRequest(row, calendar.Current.Zone) });
+            : Results.Json(new[] { ToRequest(row, categories, calendar.Current.Zone) });
     }
 
-    private sealed record Row(Incident I, string ServiceName, string? Team, string? Grid);
+    private sealed record Row(Incident I, string? Team, string? Grid);
 
     private static IQueryable<Row> Project(GridGovDb db, IQueryable<Incident> query) => query.Select(i => new Row(i,
-        db.Categories.Where(c => c.Code == i.CategoryCode).Select(c => c.Name).First(),
         db.Teams.Where(t => t.Id == i.TeamId).Select(t => t.Name).FirstOrDefault(),
         db.Grids.Where(g => g.Code == i.UnitGridCode).Select(g => g.Name).FirstOrDefault()));
 
-    private static Request ToRequest(Row r, TimeZoneInfo zone)
+    private static Request ToRequest(Row r, CategoryCatalog categories, TimeZoneInfo zone)
     {
         var i = r.I;
         var closed = i.Status is IncidentStatus.Closed or IncidentStatus.Voided;
         var notes = i.DuplicateOf is { } d ? $"重复上报，已并入 #{d} (duplicate of {d})"
             : $"{IncidentWorkflow.Name(i.Status)}";
-        return new Request(i.Id.ToString(CultureInfo.InvariantCulture), closed ? "closed" : "open", notes, r.ServiceName, i.CategoryCode,
+        return new Request(i.Id.ToString(CultureInfo.InvariantCulture), closed ? "closed" : "open", notes, categories.NameOf(i.CategoryCode), i.CategoryCode,
             i.Description, r.Team, null, W3c(i.ReportedAt, zone), W3c(i.UpdatedAt, zone), i.Deadline is { } dl ? W3c(dl, zone) : null,
             r.Grid, i.UnitGridCode, null, Math.Round(i.Location.Y, 7), Math.Round(i.Location.X, 7), null);
     }

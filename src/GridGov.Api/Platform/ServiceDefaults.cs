@@ -91,7 +91,7 @@ internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problems
         var detail = exception switch
         {
             Incidents.DatabaseUnavailableException unavailable => unavailable.Message,
-            _ when Incidents.IncidentWriter.IsTransient(exception) =>
+            _ when Data.DatabaseErrors.IsTransient(exception) =>
                 "The database is not reachable right now; nothing was changed. Retry in a few seconds (reports: with the same clientRequestId).",
             _ => null,
         };

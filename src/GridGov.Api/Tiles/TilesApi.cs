@@ -69,13 +69,6 @@ public static class TilesApi
 
     private static async Task<IResult> GetTile(string layer, int z, int x, int y, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
-        var actor = Incidents.IncidentsApi.ActorOf(http.User);
-        int? team = actor.Is(Roles.Crew) && !actor.Is(Roles.Admin) && !actor.Is(Roles.Dispatcher) && !actor.Is(Roles.Leader) ? actor.TeamId ?? -1 : null;
-        return await Tile(layer, z, x, y, team, db, http, ct);
-    }
-
-    private static async Task<IResult> Tile(string layer, int z, int x, int y, int? team, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
-    {
         if (!Layers.TryGetValue(layer, out var spec))
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown layer",
                 detail: $"There is no tile layer '{(layer.Length > 30 ? layer[..30] : layer)}'; layers: {string.Join(", ", Layers.Keys)}.");
@@ -89,7 +82,8 @@ public static class TilesApi
         cmd.Parameters.AddWithValue("x", x);
         cmd.Parameters.AddWithValue("y", y);
         if (layer == "incidents")
-            cmd.Parameters.Add(new NpgsqlParameter("team", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)team ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("team", NpgsqlTypes.NpgsqlDbType.Integer)
+                { Value = (object?)Incidents.IncidentsApi.ActorOf(http.User).ConfinedToTeam ?? DBNull.Value });
         var bytes = await cmd.ExecuteScalarAsync(ct) as byte[];
         return bytes is null || bytes.Length == 0
             ? TypedResults.NoContent()
