@@ -2,21 +2,27 @@ using GridGov.Api.Auth;
 using GridGov.Api.Data;
 using GridGov.Api.Grids;
 using GridGov.Api.Incidents;
+using GridGov.Api.Live;
 using GridGov.Api.Open311;
 using GridGov.Api.Platform;
 using GridGov.Api.Tiles;
 
-var builder = WebApplication.CreateBuilder(args);
+// `./gridgov run --simulate` passes a bare switch; the configuration reads it as Simulator:Enabled.
+var simulate = args.Contains("--simulate");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--simulate").ToArray());
+if (simulate) builder.Configuration["Simulator:Enabled"] = "true";
 builder.AddServiceDefaults();
 builder.AddGridGovData();
 builder.AddGridGovAuth();
 builder.Services.AddSingleton<GridCatalog>();
 builder.AddIncidents();
+builder.AddLive();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
 await app.Services.GetRequiredService<GridCatalog>().ReloadAsync();
 await app.LoadIncidentCatalogsAsync();
+await app.LoadLiveAsync();
 
 app.UseServiceDefaults();
 app.MapHealth();
@@ -27,6 +33,7 @@ app.MapCatalogApi();
 app.MapListsApi();
 app.MapOpen311Api();
 app.MapTilesApi();
+app.MapLive();
 app.MapFallbacks();
 app.Run();
 

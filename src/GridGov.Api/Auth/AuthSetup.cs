@@ -89,7 +89,9 @@ public static class AuthSetup
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.Planning, p => p.RequireRole(Roles.Admin, Roles.Planner))
-            .AddPolicy(Policies.Dispatch, p => p.RequireRole(Roles.Admin, Roles.Dispatcher));
+            .AddPolicy(Policies.Dispatch, p => p.RequireRole(Roles.Admin, Roles.Dispatcher))
+            .AddPolicy(Policies.Live, p => p.RequireRole(Roles.Admin, Roles.Dispatcher, Roles.Leader, Roles.Crew))
+            .AddPolicy(Policies.Positions, p => p.RequireRole(Roles.Admin, Roles.Crew));
 
         var permits = builder.Configuration.GetValue("Auth:LoginPermitsPerMinute", 30);
         builder.Services.AddRateLimiter(o =>

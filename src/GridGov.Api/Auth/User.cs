@@ -30,4 +30,8 @@ public static class Policies
     public const string Admin = "admin";
     public const string Planning = "planning";
     public const string Dispatch = "dispatch";
+    /// <summary>The live map and crews: dispatchers, leaders and admins see all, a crew its own team.</summary>
+    public const string Live = "live";
+    /// <summary>Posting positions and answering offers: crews (for themselves) and admins.</summary>
+    public const string Positions = "positions";
 }

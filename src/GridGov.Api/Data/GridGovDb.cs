@@ -2,6 +2,7 @@ using GridGov.Api.Auth;
 using GridGov.Api.Basemap;
 using GridGov.Api.Grids;
 using GridGov.Api.Incidents;
+using GridGov.Api.Live;
 using GridGov.Api.Open311;
 using GridGov.Api.Teams;
 using Microsoft.EntityFrameworkCore;
@@ -27,10 +28,14 @@ public sealed class GridGovDb(DbContextOptions<GridGovDb> options) : DbContext(o
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<CrewPoints> CrewPoints => Set<CrewPoints>();
     public DbSet<Open311Key> Open311Keys => Set<Open311Key>();
+    public DbSet<CrewPosition> CrewPositions => Set<CrewPosition>();
+    public DbSet<PositionFix> PositionHistory => Set<PositionFix>();
+    public DbSet<IncidentOffer> IncidentOffers => Set<IncidentOffer>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasPostgresExtension("postgis");
+        modelBuilder.HasPostgresExtension("pgrouting");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GridGovDb).Assembly);
     }
 }

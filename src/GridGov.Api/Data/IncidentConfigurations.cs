@@ -66,6 +66,7 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         b.HasIndex(i => new { i.LargeGridCode, i.ReportedAt });
         b.HasIndex(i => new { i.CategoryCode, i.ReportedAt });
         b.HasIndex(i => i.ClosedAt);
+        b.HasIndex(i => new { i.HandlerCrewId, i.Status });
         b.HasOne<Category>().WithMany().HasForeignKey(i => i.CategoryCode).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Grid>().WithMany().HasForeignKey(i => i.UnitGridCode).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Grid>().WithMany().HasForeignKey(i => i.LargeGridCode).OnDelete(DeleteBehavior.Restrict);

@@ -17,7 +17,7 @@ public sealed class GridCatalog(IServiceScopeFactory scopes)
     public sealed record TeamRef(int Id, string Name);
     public sealed record Location(Named UnitGrid, Named? LargeGrid, Named? Community, Named? Street, TeamRef? Team);
 
-    private sealed record Snapshot(UnitGridIndex Index, Dictionary<string, Area> Areas, Dictionary<int, string> Teams);
+    private sealed record Snapshot(UnitGridIndex Index, Dictionary<string, Area> Areas, Dictionary<int, string> Teams, NetTopologySuite.Geometries.Envelope Extent);
 
     public int UnitGridCount => Current.Index.Count;
 
@@ -32,7 +32,9 @@ public sealed class GridCatalog(IServiceScopeFactory scopes)
             .ToListAsync(ct);
         var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
         var index = UnitGridIndex.Build(areas.Where(a => a.Geometry is not null).Select(a => (a.Code, (NetTopologySuite.Geometries.Geometry)a.Geometry!)));
-        _snapshot = new Snapshot(index, areas.ToDictionary(a => a.Code, a => new Area(a.Code, a.Level, a.Name, a.ParentCode, a.TeamId)), teams);
+        var extent = new NetTopologySuite.Geometries.Envelope();
+        foreach (var a in areas) if (a.Geometry is not null) extent.ExpandToInclude(a.Geometry.EnvelopeInternal);
+        _snapshot = new Snapshot(index, areas.ToDictionary(a => a.Code, a => new Area(a.Code, a.Level, a.Name, a.ParentCode, a.TeamId)), teams, extent);
     }
 
     /// <summary>The unit grid at a lon/lat point and everything above it, or null outside every grid.</summary>
@@ -62,6 +64,20 @@ public sealed class GridCatalog(IServiceScopeFactory scopes)
         if (snapshot.Index.Nearest(lon, lat, fallbackM) is not var (code, distance)) return null;
         var large = Parent(snapshot, snapshot.Areas[code]);
         return new Route(code, large?.Code, large?.TeamId, distance);
+    }
+
+    /// <summary>The lon/lat extent of all unit grids (empty when there are none).</summary>
+    public NetTopologySuite.Geometries.Envelope Extent => Current.Extent;
+
+    /// <summary>The codes of the unit grids under a large grid.</summary>
+    public IReadOnlyList<string> UnitGridsOf(string largeGridCode) =>
+        Current.Areas.Values.Where(a => a.Level == GridLevel.Unit && a.ParentCode == largeGridCode).Select(a => a.Code).ToList();
+
+    /// <summary>The large grid whose unit grid covers a point, or null.</summary>
+    public string? LargeGridAt(double lon, double lat)
+    {
+        var snapshot = Current;
+        return snapshot.Index.Locate(lon, lat) is { } code ? Parent(snapshot, snapshot.Areas[code])?.Code : null;
     }
 
     /// <summary>Just the unit grid code at a point (the hot path of routing and benchmarks).</summary>

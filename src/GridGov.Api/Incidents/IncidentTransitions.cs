@@ -14,7 +14,7 @@ internal static class IncidentTransitions
 
     public static async Task<IResult> Apply(
         long id, TransitionRequest? body, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories,
-        CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+        CalendarProvider calendar, TimeProvider clock, Live.LiveNotifier live, CancellationToken ct)
     {
         var actor = IncidentsApi.ActorOf(user);
         var v = new Validation();
@@ -64,6 +64,7 @@ internal static class IncidentTransitions
                     return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Changed meanwhile",
                         detail: $"Incident {id} was changed by someone else while you acted; reload it and try again.");
                 }
+                live.IncidentChanged(Live.IncidentMessages.Of(incident, now, categories));
                 return TypedResults.Ok(await IncidentsApi.LoadDetail(db, categories, id, actor, now, ct));
             default:
                 throw new InvalidOperationException("Unknown workflow decision.");

@@ -20,7 +20,8 @@ public sealed record IntakeResult(
 /// Every row is keyed by its request key, so a batch that failed mid-commit is simply written again; while
 /// the database is away (a restart) the writer keeps retrying for <see cref="IncidentsSettings.WriteRetrySeconds"/>.
 /// </summary>
-public sealed partial class IncidentWriter(NpgsqlDataSource dataSource, IncidentsSettings settings, ILogger<IncidentWriter> logger) : BackgroundService
+public sealed partial class IncidentWriter(
+    NpgsqlDataSource dataSource, IncidentsSettings settings, Live.LiveNotifier live, CategoryCatalog categories, ILogger<IncidentWriter> logger) : BackgroundService
 {
     // One queue and writer per partition of the categories: duplicates are only ever of the same category, so each
     // partition's writer sees every report its duplicate check needs, and partitions write in parallel.
@@ -72,6 +73,13 @@ public sealed partial class IncidentWriter(NpgsqlDataSource dataSource, Incident
             {
                 var results = await WriteBatchAsync(batch, stoppingToken);
                 for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (!results[i].Created) continue;
+                    var n = batch[i].Incident;
+                    live.IncidentChanged(new Live.IncidentMessage(results[i].Id, Platform.JsonNames.Of(results[i].Status), n.Category.Code,
+                        categories.NameOf(n.Category.Code), n.Lon, n.Lat, results[i].TeamId, false, n.ReportedAt.UtcDateTime));
+                }
                 if (attempt > 1) LogRecovered(batch.Count, attempt);
                 return;
             }

@@ -55,7 +55,7 @@ public static class ListsApi
         api.MapGet("/lists/closures", Closures).WithSummary("销号清单: cases closed in the period (from/to, default this month), with on-time flag and score. format=csv.");
         api.MapGet("/indicators", Indicators).WithSummary("Indicators per large grid or team (by=largeGrid|team) for incidents reported in the period: closure rate, on-time closure rate (按期结案率), rework rate, average handling time, grade A-E.");
         api.MapGet("/points/leaderboard", Leaderboard).WithSummary("Monthly points per community (month=yyyy-MM, community=code optional).");
-        api.MapGet("/crews/{id:int}/worklog", CrewWorkLog).WithSummary("A crew member's daily work log (date=yyyy-MM-dd, default today): cases found and handled.");
+        api.MapGet("/crews/{id:int}/worklog", CrewWorkLog).WithSummary("A crew member's daily work log (date=yyyy-MM-dd, default today): cases found and handled, and the distance patrolled (from the position history).");
         return app;
     }
 
@@ -287,7 +287,7 @@ public static class ListsApi
     }
 
     private static async Task<IResult> CrewWorkLog(int id, string? date, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories,
-        CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+        CalendarProvider calendar, Live.Trails trails, TimeProvider clock, CancellationToken ct)
     {
         var actor = IncidentsApi.ActorOf(user);
         if (actor.ConfinedToTeam is not null && actor.CrewId != id)
@@ -313,6 +313,6 @@ public static class ListsApi
         return TypedResults.Ok(new WorkLog(id, crew.Name, day,
             found.Select(f => new WorkLogCase(f.Id, f.CategoryCode, categories.NameOf(f.CategoryCode), f.ReportedAt, "report", f.Description)).ToList(),
             handled.Select(h => new WorkLogCase(h.IncidentId, h.CategoryCode, categories.NameOf(h.CategoryCode), h.At, h.Action, h.Note)).ToList(),
-            null));
+            Math.Round(Live.Trails.Distance(await trails.FixesAsync(id, start, end, ct)), 1)));
     }
 }

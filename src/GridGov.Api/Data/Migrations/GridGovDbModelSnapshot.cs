@@ -21,6 +21,7 @@ namespace GridGov.Api.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pgrouting");
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "postgis");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
@@ -719,9 +720,6 @@ namespace GridGov.Api.Data.Migrations
                     b.HasIndex("DuplicateOf")
                         .HasDatabaseName("ix_incidents_duplicate_of");
 
-                    b.HasIndex("HandlerCrewId")
-                        .HasDatabaseName("ix_incidents_handler_crew_id");
-
                     b.HasIndex("Location")
                         .HasDatabaseName("ix_incidents_location");
 
@@ -736,6 +734,9 @@ namespace GridGov.Api.Data.Migrations
 
                     b.HasIndex("CategoryCode", "ReportedAt")
                         .HasDatabaseName("ix_incidents_category_code_reported_at");
+
+                    b.HasIndex("HandlerCrewId", "Status")
+                        .HasDatabaseName("ix_incidents_handler_crew_id_status");
 
                     b.HasIndex("LargeGridCode", "ReportedAt")
                         .HasDatabaseName("ix_incidents_large_grid_code_reported_at");
@@ -867,6 +868,147 @@ namespace GridGov.Api.Data.Migrations
                         .HasDatabaseName("ix_notices_incident_id_kind_audience");
 
                     b.ToTable("notices", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Live.CrewPosition", b =>
+                {
+                    b.Property<int>("CrewId")
+                        .HasColumnType("integer")
+                        .HasColumnName("crew_id");
+
+                    b.Property<float?>("AccuracyM")
+                        .HasColumnType("real")
+                        .HasColumnName("accuracy_m");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4490)")
+                        .HasColumnName("location");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<DateTimeOffset>("T")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("t");
+
+                    b.HasKey("CrewId")
+                        .HasName("pk_crew_positions");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_crew_positions_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.ToTable("crew_positions", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Live.IncidentOffer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("boolean")
+                        .HasColumnName("automatic");
+
+                    b.Property<bool>("ByRoad")
+                        .HasColumnType("boolean")
+                        .HasColumnName("by_road");
+
+                    b.Property<int>("CrewId")
+                        .HasColumnType("integer")
+                        .HasColumnName("crew_id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<double?>("DistanceM")
+                        .HasColumnType("double precision")
+                        .HasColumnName("distance_m");
+
+                    b.Property<double?>("EtaS")
+                        .HasColumnType("double precision")
+                        .HasColumnName("eta_s");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<DateTimeOffset>("OfferedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("offered_at");
+
+                    b.Property<string>("OfferedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("offered_by");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_incident_offers");
+
+                    b.HasIndex("IncidentId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_incident_offers_pending")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("CrewId", "Status")
+                        .HasDatabaseName("ix_incident_offers_crew_id_status");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_incident_offers_status_expires_at");
+
+                    b.ToTable("incident_offers", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Live.PositionFix", b =>
+                {
+                    b.Property<int>("CrewId")
+                        .HasColumnType("integer")
+                        .HasColumnName("crew_id");
+
+                    b.Property<DateTimeOffset>("T")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("t");
+
+                    b.Property<float?>("AccuracyM")
+                        .HasColumnType("real")
+                        .HasColumnName("accuracy_m");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4490)")
+                        .HasColumnName("location");
+
+                    b.HasKey("CrewId", "T")
+                        .HasName("pk_position_history");
+
+                    b.ToTable("position_history", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
                 });
 
             modelBuilder.Entity("GridGov.Api.Open311.Open311Key", b =>
@@ -1133,6 +1275,33 @@ namespace GridGov.Api.Data.Migrations
                         .HasForeignKey("IncidentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_notices_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Live.CrewPosition", b =>
+                {
+                    b.HasOne("GridGov.Api.Teams.Crew", null)
+                        .WithOne()
+                        .HasForeignKey("GridGov.Api.Live.CrewPosition", "CrewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_crew_positions_crews_crew_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Live.IncidentOffer", b =>
+                {
+                    b.HasOne("GridGov.Api.Teams.Crew", null)
+                        .WithMany()
+                        .HasForeignKey("CrewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_incident_offers_crews_crew_id");
+
+                    b.HasOne("GridGov.Api.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_incident_offers_incidents_incident_id");
                 });
 
             modelBuilder.Entity("GridGov.Api.Teams.Crew", b =>

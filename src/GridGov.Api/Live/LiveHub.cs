@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using GridGov.Api.Auth;
+using GridGov.Api.Grids;
+using GridGov.Api.Incidents;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace GridGov.Api.Live;
+
+/// <summary>The argument of Subscribe: the map view, [minLon, minLat, maxLon, maxLat].</summary>
+public sealed record SubscribeRequest(double[]? Bbox);
+
+/// <summary>How many tile groups the view joined, and the view as clipped to the county.</summary>
+public sealed record SubscribeResult(int Tiles, double[]? Bbox);
+
+/// <summary>
+/// /hubs/live: a thin hub that only manages subscriptions (and takes device fixes); <see cref="LiveNotifier"/> pushes.
+/// Dispatchers, leaders and admins see every crew; a crew sees its own team and gets its offers on its own channel.
+/// </summary>
+[Authorize(Policy = Policies.Live)]
+public sealed class LiveHub(LiveSubscriptions subscriptions, GridCatalog grids, PositionIngest ingest, LiveSettings settings) : Hub
+{
+    public override async Task OnConnectedAsync()
+    {
+        var actor = IncidentsApi.ActorOf(Context.User!);
+        if (actor.ConfinedToTeam is null) await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Dispatch);
+        if (actor.CrewId is { } crewId) await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Crew(crewId));
+        await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        // SignalR drops the connection's group memberships itself; this forgets our record of them.
+        subscriptions.Forget(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>Receive positions and incidents for the view; replaces the previous subscription.</summary>
+    public async Task<SubscribeResult> Subscribe(SubscribeRequest? request)
+    {
+        var bbox = request?.Bbox;
+        if (bbox is not { Length: 4 } || bbox.Any(v => !double.IsFinite(v)))
+            throw new HubException("Subscribe needs { bbox: [minLon, minLat, maxLon, maxLat] } with four finite numbers.");
+        if (bbox[0] < -180 || bbox[2] > 180 || bbox[1] < -90 || bbox[3] > 90 || bbox[0] > bbox[2] || bbox[1] > bbox[3])
+            throw new HubException($"bbox [{string.Join(", ", bbox)}] is not [minLon, minLat, maxLon, maxLat] within lon -180..180, lat -90..90 with min <= max.");
+
+        // A view larger than the county is clipped to it: there is nothing to see beyond.
+        var county = grids.Extent;
+        double[]? clipped = null;
+        var tiles = new List<string>();
+        if (!county.IsNull)
+        {
+            var m = settings.CountyMarginDeg;
+            double minLon = Math.Max(bbox[0], county.MinX - m), minLat = Math.Max(bbox[1], county.MinY - m);
+            double maxLon = Math.Min(bbox[2], county.MaxX + m), maxLat = Math.Min(bbox[3], county.MaxY + m);
+            if (minLon <= maxLon && minLat <= maxLat)
+            {
+                clipped = [minLon, minLat, maxLon, maxLat];
+                var (x0, y0) = LiveGroups.TileXY(minLon, maxLat, settings.TileZoom);
+                var (x1, y1) = LiveGroups.TileXY(maxLon, minLat, settings.TileZoom);
+                for (var x = x0; x <= x1; x++)
+                    for (var y = y0; y <= y1; y++)
+                        tiles.Add($"{settings.TileZoom}/{x}/{y}");
+            }
+        }
+
+        var actor = IncidentsApi.ActorOf(Context.User!);
+        var groups = tiles.Select(t => actor.ConfinedToTeam is { } team ? LiveGroups.TeamTile(t, team) : LiveGroups.Tile(t)).ToHashSet();
+        var previous = subscriptions.Replace(Context.ConnectionId, groups);
+        foreach (var g in previous.Except(groups)) await Groups.RemoveFromGroupAsync(Context.ConnectionId, g);
+        foreach (var g in groups.Except(previous)) await Groups.AddToGroupAsync(Context.ConnectionId, g);
+        return new SubscribeResult(tiles.Count, clipped);
+    }
+
+    /// <summary>A device's fixes, checked like POST /api/positions.</summary>
+    public Task<PositionsResponse> Report(PositionReport?[]? fixes)
+    {
+        if (fixes is null) throw new HubException("Report needs an array of { crewId, lon, lat, t, accuracyM? }.");
+        if (fixes.Length > settings.MaxBatch) throw new HubException($"At most {settings.MaxBatch} fixes per call; this one has {fixes.Length}.");
+        var actor = IncidentsApi.ActorOf(Context.User!);
+        var poster = LiveApi.PosterOf(actor);
+        if (poster is null) throw new HubException("Only a crew (for itself) or an admin may report positions.");
+        return ingest.SubmitAsync(fixes, poster, Context.ConnectionAborted);
+    }
+}
+
+/// <summary>Which groups each connection joined through Subscribe, so a new view replaces the old and a disconnect leaves nothing.</summary>
+public sealed class LiveSubscriptions
+{
+    private readonly ConcurrentDictionary<string, HashSet<string>> _byConnection = new();
+
+    public int Connections => _byConnection.Count;
+
+    public HashSet<string> Replace(string connectionId, HashSet<string> groups)
+    {
+        HashSet<string>? previous = null;
+        _byConnection.AddOrUpdate(connectionId, groups, (_, old) =>
+        {
+            previous = old;
+            return groups;
+        });
+        return previous ?? [];
+    }
+
+    public void Forget(string connectionId) => _byConnection.TryRemove(connectionId, out _);
+}

@@ -1,0 +1,75 @@
+using GridGov.Geo.Roads;
+using Npgsql;
+
+namespace GridGov.Api.Live;
+
+/// <summary>
+/// The roads table as an in-memory <see cref="RoadGraph"/>: built at start and rebuilt when a trigger on the table
+/// notifies <c>roads_changed</c>. Null while there are no roads (assignment then ranks by straight line).
+/// </summary>
+public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, ILogger<RoadNetwork> logger) : BackgroundService
+{
+    private volatile RoadGraph? _graph;
+    private int _version;
+
+    public RoadGraph? Graph => _graph;
+
+    /// <summary>Bumped on every rebuild (tests wait on it).</summary>
+    public int Version => Volatile.Read(ref _version);
+
+    public async Task ReloadAsync(CancellationToken ct = default)
+    {
+        var roads = new List<RoadSegment>();
+        await using (var cmd = dataSource.CreateCommand("SELECT id, source, target, length_m, ST_AsBinary(geometry) FROM roads"))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            var wkb = new NetTopologySuite.IO.WKBReader();
+            while (await reader.ReadAsync(ct))
+            {
+                var line = wkb.Read(reader.GetFieldValue<byte[]>(4));
+                roads.Add(new RoadSegment(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetDouble(3), line.Coordinates));
+            }
+        }
+        _graph = roads.Count == 0 ? null : RoadGraph.Build(roads);
+        Interlocked.Increment(ref _version);
+        LogLoaded(_graph?.NodeCount ?? 0, _graph?.EdgeCount ?? 0);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                var changed = 0;
+                connection.Notification += (_, _) => Interlocked.Exchange(ref changed, 1);
+                await using (var listen = new NpgsqlCommand("LISTEN roads_changed", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
+                // Changes made while no one listened are picked up by reloading after every (re)connect.
+                await ReloadAsync(stoppingToken);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                    // Let a burst of statements (a bulk load) settle, then rebuild once.
+                    while (await connection.WaitAsync(TimeSpan.FromMilliseconds(300), stoppingToken)) { }
+                    if (Interlocked.Exchange(ref changed, 0) == 1) await ReloadAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogListenFailed(ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Road graph: {Nodes} junctions, {Edges} edges")]
+    private partial void LogLoaded(int nodes, int edges);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Road graph: listening for changes failed ({Reason}); reconnecting")]
+    private partial void LogListenFailed(string reason);
+}

@@ -1,0 +1,235 @@
+using NetTopologySuite.Geometries;
+
+namespace GridGov.Geo.Roads;
+
+/// <summary>A noded road segment: its junction ids, its length in metres and its lon/lat shape.</summary>
+public sealed record RoadSegment(long Id, long Source, long Target, double LengthM, Coordinate[] LonLat);
+
+/// <summary>Where a point meets the road network: an edge, the walk from the point onto it, and how far along it.</summary>
+/// <param name="Edge">Dense edge index in the graph.</param>
+/// <param name="OffsetM">Straight distance from the point to the road.</param>
+/// <param name="AlongM">Distance along the edge from its source junction to the snapped spot.</param>
+public readonly record struct RoadSnap(int Edge, double OffsetM, double AlongM);
+
+/// <summary>
+/// A walkable road network as compact arrays (CSR: per junction, a slice of neighbour and weight arrays), with a
+/// bucket index of segments for snapping points and multi-source Dijkstra for road distances. Roads are two-way.
+/// Immutable once built; every method is safe from any number of threads (each thread keeps its own scratch).
+/// </summary>
+public sealed class RoadGraph
+{
+    private readonly long[] _nodeIds;
+    private readonly Dictionary<long, int> _nodeIndex;
+    private readonly int[] _offsets;
+    private readonly int[] _neighbours;
+    private readonly double[] _weights;
+    private readonly int[] _edgeSource;
+    private readonly int[] _edgeTarget;
+    private readonly double[] _edgeLength;
+    private readonly long[] _edgeIds;
+    private readonly SegmentBuckets _segments;
+
+    [ThreadStatic] private static Scratch? t_scratch;
+
+    private RoadGraph(long[] nodeIds, Dictionary<long, int> nodeIndex, int[] offsets, int[] neighbours, double[] weights,
+        int[] edgeSource, int[] edgeTarget, double[] edgeLength, long[] edgeIds, SegmentBuckets segments)
+    {
+        _nodeIds = nodeIds;
+        _nodeIndex = nodeIndex;
+        _offsets = offsets;
+        _neighbours = neighbours;
+        _weights = weights;
+        _edgeSource = edgeSource;
+        _edgeTarget = edgeTarget;
+        _edgeLength = edgeLength;
+        _edgeIds = edgeIds;
+        _segments = segments;
+    }
+
+    public int NodeCount => _nodeIds.Length;
+    public int EdgeCount => _edgeIds.Length;
+
+    /// <summary>The road id of a dense edge index.</summary>
+    public long EdgeId(int edge) => _edgeIds[edge];
+
+    /// <summary>Builds the graph; segments with a non-positive or non-finite length are skipped.</summary>
+    public static RoadGraph Build(IEnumerable<RoadSegment> roads, double bucketSizeM = 200)
+    {
+        var list = roads.Where(r => double.IsFinite(r.LengthM) && r.LengthM > 0 && r.LonLat.Length >= 2).ToList();
+        var nodeIndex = new Dictionary<long, int>();
+        var nodeIds = new List<long>();
+        int Node(long id)
+        {
+            if (nodeIndex.TryGetValue(id, out var i)) return i;
+            nodeIndex[id] = nodeIds.Count;
+            nodeIds.Add(id);
+            return nodeIds.Count - 1;
+        }
+
+        var edgeSource = new int[list.Count];
+        var edgeTarget = new int[list.Count];
+        var edgeLength = new double[list.Count];
+        var edgeIds = new long[list.Count];
+        for (var e = 0; e < list.Count; e++)
+        {
+            edgeSource[e] = Node(list[e].Source);
+            edgeTarget[e] = Node(list[e].Target);
+            edgeLength[e] = list[e].LengthM;
+            edgeIds[e] = list[e].Id;
+        }
+
+        var degree = new int[nodeIds.Count + 1];
+        for (var e = 0; e < list.Count; e++)
+        {
+            degree[edgeSource[e]]++;
+            degree[edgeTarget[e]]++;
+        }
+        var offsets = new int[nodeIds.Count + 1];
+        for (var n = 0; n < nodeIds.Count; n++) offsets[n + 1] = offsets[n] + degree[n];
+        var fill = offsets[..^1].ToArray();
+        var neighbours = new int[offsets[^1]];
+        var weights = new double[offsets[^1]];
+        for (var e = 0; e < list.Count; e++)
+        {
+            int s = edgeSource[e], t = edgeTarget[e];
+            neighbours[fill[s]] = t;
+            weights[fill[s]++] = edgeLength[e];
+            neighbours[fill[t]] = s;
+            weights[fill[t]++] = edgeLength[e];
+        }
+
+        var segments = SegmentBuckets.Build(list.Select(r => r.LonLat).ToList(), edgeLength, bucketSizeM);
+        return new RoadGraph(nodeIds.ToArray(), nodeIndex, offsets, neighbours, weights, edgeSource, edgeTarget, edgeLength, edgeIds, segments);
+    }
+
+    /// <summary>The nearest spot on any road within <paramref name="maxDistanceM"/> of a lon/lat point, or null.</summary>
+    public RoadSnap? Snap(double lon, double lat, double maxDistanceM) => _segments.Nearest(lon, lat, maxDistanceM);
+
+    /// <summary>
+    /// Road distances in metres from one snapped origin to each snapped target (null target: +∞), including the
+    /// walks onto and off the road. Stops as soon as every target is settled.
+    /// </summary>
+    public double[] Distances(RoadSnap origin, IReadOnlyList<RoadSnap?> targets)
+    {
+        Span<(int Node, double Cost)> seeds =
+        [
+            (_edgeSource[origin.Edge], origin.OffsetM + origin.AlongM),
+            (_edgeTarget[origin.Edge], origin.OffsetM + (_edgeLength[origin.Edge] - origin.AlongM)),
+        ];
+        var targetNodes = new List<int>(targets.Count * 2);
+        foreach (var t in targets)
+        {
+            if (t is not { } snap) continue;
+            targetNodes.Add(_edgeSource[snap.Edge]);
+            targetNodes.Add(_edgeTarget[snap.Edge]);
+        }
+        var scratch = Run(seeds, targetNodes);
+        var result = new double[targets.Count];
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (targets[i] is not { } t)
+            {
+                result[i] = double.PositiveInfinity;
+                continue;
+            }
+            var len = _edgeLength[t.Edge];
+            var viaSource = scratch.Cost(_edgeSource[t.Edge]) + t.AlongM;
+            var viaTarget = scratch.Cost(_edgeTarget[t.Edge]) + (len - t.AlongM);
+            var best = Math.Min(viaSource, viaTarget) + t.OffsetM;
+            if (t.Edge == origin.Edge) best = Math.Min(best, origin.OffsetM + Math.Abs(origin.AlongM - t.AlongM) + t.OffsetM);
+            result[i] = best;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Multi-source Dijkstra between junctions by their road-network ids: the least cost from any source (each with
+    /// its starting cost) to each target; +∞ when unreachable or unknown.
+    /// </summary>
+    public double[] NodeCosts(IReadOnlyList<(long NodeId, double StartCost)> sources, IReadOnlyList<long> targets)
+    {
+        var seeds = sources.Where(s => _nodeIndex.ContainsKey(s.NodeId)).Select(s => (_nodeIndex[s.NodeId], s.StartCost)).ToArray();
+        var targetNodes = targets.Select(t => _nodeIndex.GetValueOrDefault(t, -1)).ToList();
+        var scratch = Run(seeds, targetNodes.Where(n => n >= 0).ToList());
+        return targetNodes.Select(n => n < 0 ? double.PositiveInfinity : scratch.Cost(n)).ToArray();
+    }
+
+    private Scratch Run(ReadOnlySpan<(int Node, double Cost)> seeds, List<int> targets)
+    {
+        var scratch = t_scratch;
+        if (scratch is null || scratch.Capacity < NodeCount) t_scratch = scratch = new Scratch(NodeCount);
+        scratch.Reset();
+        var remaining = 0;
+        foreach (var t in targets)
+            if (scratch.MarkTarget(t)) remaining++;
+        var queue = scratch.Queue;
+        foreach (var (node, cost) in seeds)
+        {
+            if (cost < scratch.Cost(node))
+            {
+                scratch.SetCost(node, cost);
+                queue.Enqueue(node, cost);
+            }
+        }
+        while (remaining > 0 && queue.TryDequeue(out var node, out var cost))
+        {
+            if (!scratch.Settle(node, cost)) continue;
+            if (scratch.IsTarget(node)) remaining--;
+            for (var k = _offsets[node]; k < _offsets[node + 1]; k++)
+            {
+                var next = _neighbours[k];
+                var c = cost + _weights[k];
+                if (c < scratch.Cost(next))
+                {
+                    scratch.SetCost(next, c);
+                    queue.Enqueue(next, c);
+                }
+            }
+        }
+        return scratch;
+    }
+
+    /// <summary>Per-thread Dijkstra state, reset in O(1) by bumping a generation stamp.</summary>
+    private sealed class Scratch(int capacity)
+    {
+        private readonly double[] _cost = new double[capacity];
+        private readonly int[] _seen = new int[capacity];
+        private readonly int[] _settled = new int[capacity];
+        private readonly int[] _target = new int[capacity];
+        private int _generation;
+
+        public int Capacity => capacity;
+        public PriorityQueue<int, double> Queue { get; } = new();
+
+        public void Reset()
+        {
+            _generation++;
+            Queue.Clear();
+        }
+
+        public double Cost(int node) => _seen[node] == _generation ? _cost[node] : double.PositiveInfinity;
+
+        public void SetCost(int node, double cost)
+        {
+            _seen[node] = _generation;
+            _cost[node] = cost;
+        }
+
+        /// <summary>False when the node was settled already or the queue entry is stale.</summary>
+        public bool Settle(int node, double cost)
+        {
+            if (_settled[node] == _generation || cost > Cost(node)) return false;
+            _settled[node] = _generation;
+            return true;
+        }
+
+        public bool MarkTarget(int node)
+        {
+            if (_target[node] == _generation) return false;
+            _target[node] = _generation;
+            return true;
+        }
+
+        public bool IsTarget(int node) => _target[node] == _generation;
+    }
+}
