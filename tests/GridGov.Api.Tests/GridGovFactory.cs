@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -32,6 +33,12 @@ public sealed class GridGovFactory : WebApplicationFactory<Program>
         builder.UseSetting("Auth:LoginPermitsPerMinute", "100000");
         builder.UseSetting("Incidents:ResidentPermitsPerMinute", "100000");
         builder.UseEnvironment("Testing");
+        // Deterministic duty for any hour the tests run at: early and middle shifts always on, late never.
+        builder.ConfigureTestServices(services => services.AddSingleton(new GridGov.Api.Live.LiveSettings
+        {
+            Shifts = new(StringComparer.OrdinalIgnoreCase) { ["Early"] = ["00:00-24:00"], ["Middle"] = ["00:00-24:00"], ["Late"] = [] },
+            TickMs = 100,
+        }));
     }
 
     public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();

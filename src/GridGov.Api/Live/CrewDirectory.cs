@@ -27,6 +27,9 @@ public sealed class CrewDirectory(NpgsqlDataSource dataSource, TimeProvider cloc
     /// <summary>The crew's latest accepted fix, or null.</summary>
     public LiveFix? LastFix(int crewId) => _last.GetValueOrDefault(crewId);
 
+    /// <summary>Forgets a crew's latest fix in memory (tests reset crews between cases; the table row is theirs to delete).</summary>
+    internal void ForgetFix(int crewId) => _last.TryRemove(crewId, out _);
+
     /// <summary>Called by the position writer after a commit; never moves a crew back in time.</summary>
     internal void SetLastFix(int crewId, LiveFix fix) =>
         _last.AddOrUpdate(crewId, fix, (_, old) => fix.T > old.T ? fix : old);

@@ -8,7 +8,7 @@ public static class LiveSetup
     {
         var settings = builder.Configuration.GetSection("Live").Get<LiveSettings>() ?? new LiveSettings();
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(sp => new ShiftSchedule(settings, sp.GetRequiredService<CalendarProvider>().Current.Zone));
+        builder.Services.AddSingleton(sp => new ShiftSchedule(sp.GetRequiredService<LiveSettings>(), sp.GetRequiredService<CalendarProvider>().Current.Zone));
         builder.Services.AddSingleton<CrewDirectory>();
         builder.Services.AddSingleton<LiveSubscriptions>();
         builder.Services.AddSingleton<LiveNotifier>();

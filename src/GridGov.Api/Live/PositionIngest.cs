@@ -58,8 +58,10 @@ public sealed class PositionIngest(CrewDirectory crews, PositionWriter writer, L
     {
         var now = clock.GetUtcNow();
         var checkedFixes = new List<(int Index, PositionReport Fix)>(candidates.Count);
-        foreach (var (index, fix) in candidates)
+        foreach (var (index, raw) in candidates)
         {
+            // PostgreSQL keeps microseconds: compare and store fixes at that precision, so a resend matches its row.
+            var fix = raw with { T = new DateTimeOffset(raw.T.UtcTicks - raw.T.UtcTicks % 10, TimeSpan.Zero) };
             var crew = await crews.FindAsync(fix.CrewId, ct);
             var reject = crew is null ? ("unknownCrew", $"There is no crew {fix.CrewId}; see GET /api/crews.")
                 : poster.OnlyCrewId is { } own && own != fix.CrewId ? ("forbidden", $"You are crew {own}; a crew may post only its own positions, not crew {fix.CrewId}'s.")

@@ -1,0 +1,70 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridGov.Api.Live;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GridGov.Api.Tests.Live;
+
+public sealed record TestCrew(int Id, string Name, int TeamId, string Role, string Shift, string LargeGridCode);
+
+internal static class LiveKit
+{
+    public static async Task<List<TestCrew>> Crews(GridGovFactory app)
+    {
+        await using var cmd = app.DataSource.CreateCommand(
+            "SELECT c.id, c.name, c.team_id, c.role, c.shift, t.large_grid_code FROM crews c JOIN teams t ON t.id = c.team_id ORDER BY c.id");
+        await using var r = await cmd.ExecuteReaderAsync();
+        var list = new List<TestCrew>();
+        while (await r.ReadAsync()) list.Add(new TestCrew(r.GetInt32(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetString(5)));
+        return list;
+    }
+
+    /// <summary>Forgets a crew's positions (memory, latest row, history) so a test can place it anywhere.</summary>
+    public static async Task Reset(GridGovFactory app, params int[] crewIds)
+    {
+        foreach (var id in crewIds) app.Services.GetRequiredService<CrewDirectory>().ForgetFix(id);
+        foreach (var table in new[] { "crew_positions", "position_history" })
+        {
+            await using var cmd = app.DataSource.CreateCommand($"DELETE FROM {table} WHERE crew_id = ANY($1)");
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = crewIds });
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+
+    public static object Fix(int crewId, double lon, double lat, DateTimeOffset t, double? accuracyM = 8) =>
+        new { crewId, lon, lat, t = t.ToString("O"), accuracyM };
+
+    public static async Task<JsonElement> Post(HttpClient client, params object[] fixes)
+    {
+        var response = await client.PostAsJsonAsync("/api/positions", fixes);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"expected 202, got {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    public static HubConnection Hub(GridGovFactory app, string token, bool messagePack)
+    {
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(app.Server.BaseAddress, "/hubs/live"), o =>
+        {
+            o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
+            o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
+            o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+        });
+        if (messagePack) builder.AddMessagePackProtocol();
+        return builder.Build();
+    }
+
+    /// <summary>Waits for a condition the service reaches asynchronously (a push, a timer); fails after the timeout.</summary>
+    public static async Task Eventually(Func<Task<bool>> condition, string what, int timeoutSeconds = 20)
+    {
+        var until = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (DateTime.UtcNow < until)
+        {
+            if (await condition()) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"Timed out after {timeoutSeconds} s waiting for: {what}");
+    }
+}
