@@ -46,7 +46,7 @@ internal static partial class BenchHost
         throw new InvalidOperationException("Cannot find GridGov.sln above the benchmark's folder.");
     }
 
-    internal sealed class Factory(string db) : WebApplicationFactory<Program>
+    internal sealed class Factory(string db, params (string Key, string Value)[] settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -56,6 +56,7 @@ internal static partial class BenchHost
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
             builder.UseEnvironment("Production");
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
         }
     }
 }

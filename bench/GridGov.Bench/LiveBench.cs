@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using GridGov.Api.Live;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace GridGov.Bench;
+
+/// <summary>
+/// Issue 4's figures: (a) position ingest with persistence in batches of 100; (b) 100 SignalR subscribers, half JSON
+/// and half MessagePack, while positions arrive at 5,000/s: delivery latency and whether the latest fix of every crew
+/// reached every subscriber; (c) nearest-crew ranking by road for 50 crews beside pgr_dijkstraCost on the same graph.
+/// </summary>
+internal static class LiveBench
+{
+    private const int Seconds = 10;
+    private const int BenchCrews = 1000;
+
+    public static async Task RunAsync()
+    {
+        var db = BenchHost.Required("GRIDGOV_BENCH_DB");
+        foreach (var tick in new[] { 500, 100 })
+        {
+            Step($"starting GridGov (tick {tick} ms) on the bench database ...");
+            var port = BenchHost.FreePort();
+            await using var app = new BenchHost.Factory(db, ("Live:TickMs", tick.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            app.UseKestrel(port);
+            app.StartServer();
+            var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
+            var crews = await EnsureCrewsAsync(dataSource);
+            await app.Services.GetRequiredService<CrewDirectory>().ReloadAsync();
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            var token = (await (await client.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = "gridgov-demo" }))
+                .Content.ReadFromJsonAsync<BenchHost.TokenDto>())!.AccessToken;
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+
+            if (tick == 500)
+            {
+                Step($"(a) POST /api/positions, batches of 100, 16 clients, {Seconds} s, {crews.Count:N0} crews ...");
+                var (accepted, rejected, requests) = await IngestAsync(client, crews);
+                Console.WriteLine($"| (a) position ingest with persistence, batches of 100 | {accepted / (double)Seconds:N0} positions/s ({requests:N0} requests, {rejected:N0} rejected) | target 20,000/s |");
+
+                Step("(c) nearest-crew ranking by road, 50 crews, 200 incidents, beside pgr_dijkstraCost ...");
+                var (ours, pgr, maxDiff) = await RankingAsync(app.Services, dataSource);
+                Console.WriteLine($"| (c) ranking 50 crews by road (in-process Dijkstra, snap included) | {ours:0.000} ms per incident | pgr_dijkstraCost 1→50, same graph: {pgr:0.00} ms | {pgr / ours:0}x faster (max cost difference {maxDiff:0.000} m) |");
+            }
+
+            Step($"(b) 100 subscribers (50 JSON, 50 MessagePack), 5,000 positions/s for {Seconds} s, tick {tick} ms ...");
+            var delivery = await DeliveryAsync(port, token, client, crews.Take(200).ToList());
+            Console.WriteLine($"| (b) delivery to 100 subscribers at 5,000 positions/s, tick {tick} ms | p50 {delivery.P50:0} ms, p99 {delivery.P99:0} ms ({delivery.Items:N0} items received) | latest fix of every crew at every subscriber: {delivery.Complete}/{delivery.Expected} | target p99 < 250 ms |");
+        }
+    }
+
+    private sealed record BenchCrew(int Id, double Lon, double Lat);
+
+    /// <summary>Adds bench crews once (a bench team member list), each with a home point inside the county.</summary>
+    private static async Task<List<BenchCrew>> EnsureCrewsAsync(NpgsqlDataSource db)
+    {
+        await using (var cmd = db.CreateCommand($"""
+            INSERT INTO crews (id, team_id, name, employee_no, role, shift, is_lead)
+            SELECT 100000 + g, (SELECT min(id) FROM teams), '压测队员' || g, 'BENCH' || lpad(g::text, 5, '0'), 'Enforcement', 'Early', false
+            FROM generate_series(1, {BenchCrews}) g
+            WHERE NOT EXISTS (SELECT 1 FROM crews WHERE employee_no = 'BENCH00001')
+            """))
+            await cmd.ExecuteNonQueryAsync();
+        var list = new List<BenchCrew>();
+        await using var read = db.CreateCommand("""
+            SELECT c.id, ST_X(p), ST_Y(p) FROM crews c
+            CROSS JOIN LATERAL (SELECT ST_LineInterpolatePoint(geometry, 0.5) p FROM roads r WHERE r.id = 1 + c.id % (SELECT count(*) FROM roads)) x
+            WHERE c.employee_no LIKE 'BENCH%' ORDER BY c.id
+            """);
+        await using var r = await read.ExecuteReaderAsync();
+        while (await r.ReadAsync()) list.Add(new BenchCrew(r.GetInt32(0), r.GetDouble(1), r.GetDouble(2)));
+        return list;
+    }
+
+    private static async Task<(long Accepted, long Rejected, long Requests)> IngestAsync(HttpClient client, List<BenchCrew> crews)
+    {
+        long accepted = 0, rejected = 0, requests = 0;
+        var start = DateTimeOffset.UtcNow;
+        var baseT = start.AddMinutes(-20);
+        var sequence = new int[crews.Count];
+        var stopAt = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, 16).Select(async w =>
+        {
+            // Worker w owns every 16th crew, so each crew's fixes stay in order: one second apart, a metre each.
+            var mine = crews.Where((_, i) => i % 16 == w).Select(c => crews.IndexOf(c)).ToArray();
+            var cursor = 0;
+            while (stopAt.Elapsed.TotalSeconds < Seconds)
+            {
+                var batch = new object[100];
+                for (var k = 0; k < 100; k++)
+                {
+                    var i = mine[cursor++ % mine.Length];
+                    var n = sequence[i]++;
+                    var c = crews[i];
+                    batch[k] = new { crewId = c.Id, lon = c.Lon + n * 0.00001, lat = c.Lat, t = baseT.AddSeconds(n).ToString("O"), accuracyM = 8 };
+                }
+                using var response = await client.PostAsJsonAsync("/api/positions", batch);
+                var body = await response.Content.ReadFromJsonAsync<PositionsResponse>();
+                Interlocked.Add(ref accepted, body?.Accepted ?? 0);
+                Interlocked.Add(ref rejected, body?.Rejected ?? 100);
+                Interlocked.Increment(ref requests);
+            }
+        });
+        await Task.WhenAll(workers);
+        return (accepted, rejected, requests);
+    }
+
+    private sealed record Delivery(double P50, double P99, long Items, int Complete, int Expected);
+
+    private static async Task<Delivery> DeliveryAsync(int port, string token, HttpClient client, List<BenchCrew> crews)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var latest = new ConcurrentDictionary<int, DateTime>[100];
+        var hubs = new List<HubConnection>();
+        for (var s = 0; s < 100; s++)
+        {
+            var seen = latest[s] = new ConcurrentDictionary<int, DateTime>();
+            var builder = new HubConnectionBuilder().WithUrl($"http://127.0.0.1:{port}/hubs/live", o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+            if (s % 2 == 1) builder.AddMessagePackProtocol();
+            var hub = builder.Build();
+            hub.On<PositionMessage[]>("positions", batch =>
+            {
+                var now = DateTime.UtcNow;
+                foreach (var p in batch)
+                {
+                    latencies.Add((now - p.T.ToUniversalTime()).TotalMilliseconds);
+                    seen.AddOrUpdate(p.CrewId, p.T.ToUniversalTime(), (_, old) => p.T > old ? p.T.ToUniversalTime() : old);
+                }
+            });
+            await hub.StartAsync();
+            await hub.InvokeAsync<SubscribeResult>("Subscribe", new SubscribeRequest([-180, -90, 180, 90]));
+            hubs.Add(hub);
+        }
+
+        // 5,000 positions/s: a batch of 100 every 20 ms, each fix stamped with the time it is sent.
+        var posted = new ConcurrentDictionary<int, DateTime>();
+        var clock = Stopwatch.StartNew();
+        var sent = 0;
+        var cursor = 0;
+        var inFlight = new List<Task>();
+        while (clock.Elapsed.TotalSeconds < Seconds)
+        {
+            var due = (int)(clock.Elapsed.TotalMilliseconds / 20);
+            for (; sent < due; sent++)
+            {
+                var now = DateTimeOffset.UtcNow;
+                now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+                var batch = new object[100];
+                for (var k = 0; k < 100; k++)
+                {
+                    var c = crews[cursor++ % crews.Count];
+                    batch[k] = new { crewId = c.Id, lon = c.Lon, lat = c.Lat, t = now.ToString("O"), accuracyM = 8 };
+                    posted[c.Id] = now.UtcDateTime;
+                }
+                inFlight.Add(client.PostAsJsonAsync("/api/positions", batch));
+            }
+            await Task.Delay(2);
+        }
+        await Task.WhenAll(inFlight);
+        await Task.Delay(2000);
+        foreach (var hub in hubs) await hub.DisposeAsync();
+
+        var sorted = latencies.ToArray();
+        Array.Sort(sorted);
+        double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+        // Two fixes of one crew can share a timestamp (the same millisecond): only the later is kept, so compare times.
+        var complete = latest.Sum(seen => posted.Count(p => seen.TryGetValue(p.Key, out var t) && t >= p.Value));
+        return new Delivery(P(0.5), P(0.99), sorted.Length, complete, posted.Count * 100);
+    }
+
+    private static async Task<(double OursMs, double PgrMs, double MaxDiffM)> RankingAsync(IServiceProvider services, NpgsqlDataSource db)
+    {
+        var ranker = services.GetRequiredService<CrewRanker>();
+        var graph = services.GetRequiredService<RoadNetwork>().Graph ?? throw new InvalidOperationException("no road graph");
+        // Incidents and crews at road junctions, so both sides rank exactly the same problem.
+        var junctions = new List<(long Id, double Lon, double Lat)>();
+        await using (var cmd = db.CreateCommand("SELECT source, ST_X(ST_StartPoint(geometry)), ST_Y(ST_StartPoint(geometry)) FROM roads ORDER BY id"))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) junctions.Add((r.GetInt32(0), r.GetDouble(1), r.GetDouble(2)));
+        var random = new Random(4);
+        var crewPoints = Enumerable.Range(0, 50).Select(_ => junctions[random.Next(junctions.Count)]).ToList();
+        var incidents = Enumerable.Range(0, 200).Select(_ => junctions[random.Next(junctions.Count)]).ToList();
+        var targets = crewPoints.Select(c => (c.Lon, c.Lat)).ToList();
+
+        for (var i = 0; i < 50; i++) ranker.Distances(incidents[i].Lon, incidents[i].Lat, targets);
+        var ours = Stopwatch.StartNew();
+        var results = new List<(double Metres, bool ByRoad)?[]>();
+        foreach (var inc in incidents) results.Add(ranker.Distances(inc.Lon, inc.Lat, targets));
+        var oursMs = ours.Elapsed.TotalMilliseconds / incidents.Count;
+
+        await using var connection = await db.OpenConnectionAsync();
+        await using var pgr = new NpgsqlCommand("""
+            SELECT end_vid, agg_cost FROM pgr_dijkstraCost('SELECT id, source, target, length_m AS cost, length_m AS reverse_cost FROM roads', $1::bigint, $2::bigint[], directed => false)
+            """, connection);
+        pgr.Parameters.Add(new NpgsqlParameter<long>());
+        pgr.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = crewPoints.Select(c => c.Id).ToArray() });
+        var maxDiff = 0.0;
+        var timed = Stopwatch.StartNew();
+        for (var i = 0; i < incidents.Count; i++)
+        {
+            ((NpgsqlParameter<long>)pgr.Parameters[0]).TypedValue = incidents[i].Id;
+            var costs = new Dictionary<long, double>();
+            await using (var r = await pgr.ExecuteReaderAsync())
+                while (await r.ReadAsync()) costs[r.GetInt64(0)] = r.GetDouble(1);
+            for (var k = 0; k < crewPoints.Count; k++)
+                if (costs.TryGetValue(crewPoints[k].Id, out var c) && results[i][k] is { } mine)
+                    maxDiff = Math.Max(maxDiff, Math.Abs(mine.Metres - c));
+        }
+        var pgrMs = timed.Elapsed.TotalMilliseconds / incidents.Count;
+        return (oursMs, pgrMs, maxDiff);
+    }
+
+    private static void Step(string message) => Console.WriteLine($"[bench live] {message}");
+}
