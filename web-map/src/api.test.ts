@@ -159,3 +159,37 @@ describe('incident calls', () => {
     expect(onUnauthorized).not.toHaveBeenCalled();
   });
 });
+
+describe('dispatch calls', () => {
+  it('lists the crews', async () => {
+    const crews = [{ id: 1, name: '张三', role: 'municipal', onShift: true, position: null }];
+    const { client, calls } = api(() => json(crews));
+    await expect(client.crews()).resolves.toEqual(crews);
+    expect(calls[0]!.url).toBe('/api/crews');
+    expect(header(calls[0], 'authorization')).toBe('Bearer tok-123');
+  });
+
+  it('fetches the candidates of an incident', async () => {
+    const list = { incidentId: 42, candidates: [], excluded: [] };
+    const { client, calls } = api(() => json(list));
+    await expect(client.candidates(42)).resolves.toEqual(list);
+    expect(calls[0]!.url).toBe('/api/incidents/42/candidates');
+  });
+
+  it('assigns a named crew member, or the best one with an empty body', async () => {
+    const offer = { id: 7, incidentId: 42, crewId: 5, crewName: '李四', status: 'pending' };
+    const { client, calls } = api(() => json(offer));
+    await expect(client.assign(42, 5)).resolves.toEqual(offer);
+    await client.assign(42);
+    expect(calls.map((c) => c.url)).toEqual(['/api/incidents/42/assign', '/api/incidents/42/assign']);
+    expect(calls.map((c) => c.init?.method)).toEqual(['POST', 'POST']);
+    expect(JSON.parse(String(calls[0]!.init?.body))).toEqual({ crewId: 5 });
+    expect(JSON.parse(String(calls[1]!.init?.body))).toEqual({});
+    expect(header(calls[1], 'content-type')).toBe('application/json');
+  });
+
+  it('a refused assignment throws the problem detail', async () => {
+    const { client } = api(() => problem(409, 'Conflict', 'Crew 5 is off shift.'));
+    await expect(client.assign(42, 5)).rejects.toMatchObject({ status: 409, detail: 'Crew 5 is off shift.' });
+  });
+});

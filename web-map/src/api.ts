@@ -1,9 +1,12 @@
 import type {
+  CandidateList,
+  Crew,
   GridCollection,
   GridLevel,
   IncidentDetail,
   LocateResult,
   Me,
+  Offer,
   PostCollection,
   ProblemDetails,
   TokenResponse,
@@ -54,6 +57,12 @@ export interface Api {
   incident(id: number): Promise<IncidentDetail>;
   /** Takes a workflow action; resolves the incident as it is afterwards, throws the problem (409/403/400) otherwise. */
   transition(id: number, body: TransitionRequest): Promise<IncidentDetail>;
+  /** Every crew member with team, role, shift and latest position. */
+  crews(): Promise<Crew[]>;
+  /** Who could take incident `id`, best first, and who was left out and why (admin, dispatcher). */
+  candidates(id: number): Promise<CandidateList>;
+  /** Offers incident `id` to `crewId`, or to the best candidate when it is left out (admin, dispatcher). */
+  assign(id: number, crewId?: number): Promise<Offer>;
 }
 
 /** Reads a failed response into an ApiError, preferring ProblemDetails' `detail`. */
@@ -112,6 +121,18 @@ export function createApi(options: ApiOptions): Api {
     return (await response.json()) as T;
   }
 
+  async function postJson<T>(path: string, body: unknown): Promise<T> {
+    const response = await send(
+      path,
+      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+      true,
+    );
+    if (!response.ok) return fail(response, true);
+    return (await response.json()) as T;
+  }
+
+  const incidentPath = (id: number): string => `/api/incidents/${encodeURIComponent(String(id))}`;
+
   return {
     async login(username, password) {
       const response = await send(
@@ -141,16 +162,14 @@ export function createApi(options: ApiOptions): Api {
       return (await response.json()) as LocateResult;
     },
 
-    incident: (id) => getJson<IncidentDetail>(`/api/incidents/${encodeURIComponent(String(id))}`),
+    incident: (id) => getJson<IncidentDetail>(incidentPath(id)),
 
-    async transition(id, body) {
-      const response = await send(
-        `/api/incidents/${encodeURIComponent(String(id))}/transitions`,
-        { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
-        true,
-      );
-      if (!response.ok) return fail(response, true);
-      return (await response.json()) as IncidentDetail;
-    },
+    transition: (id, body) => postJson<IncidentDetail>(`${incidentPath(id)}/transitions`, body),
+
+    crews: () => getJson<Crew[]>('/api/crews'),
+
+    candidates: (id) => getJson<CandidateList>(`${incidentPath(id)}/candidates`),
+
+    assign: (id, crewId) => postJson<Offer>(`${incidentPath(id)}/assign`, crewId === undefined ? {} : { crewId }),
   };
 }

@@ -44,7 +44,7 @@ export const INCIDENT_ACTIONS: readonly IncidentAction[] = [
 ];
 
 /** History-only actions written by the server itself. */
-export const HISTORY_ONLY_ACTIONS = ['report', 'overdue', 'escalate'] as const;
+export const HISTORY_ONLY_ACTIONS = ['report', 'overdue', 'escalate', 'offer', 'offerAccepted', 'offerDeclined', 'offerExpired'] as const;
 
 export const INCIDENT_SOURCES = [
   'resident',
@@ -98,7 +98,7 @@ const keyOr = (i18n: I18n, prefix: string, code: string | null | undefined, know
 export const statusLabel = (i18n: I18n, status: string | null | undefined): string =>
   keyOr(i18n, 'incidentStatus', status, INCIDENT_STATUSES);
 
-/** 立案 / Register …, including the history-only report / overdue / escalate. */
+/** 立案 / Register …, including the history-only report / overdue / escalate and the offers to crews. */
 export const actionLabel = (i18n: I18n, action: string | null | undefined): string =>
   keyOr(i18n, 'incidentAction', action, [...INCIDENT_ACTIONS, ...HISTORY_ONLY_ACTIONS]);
 

@@ -1,6 +1,8 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { createApi, type ApiError } from './api';
 import { msUntilExpiry, sessionFromToken, SessionStore, type KeyValueStorage, type Session } from './auth';
+import { debounce } from './debounce';
+import { canDispatch } from './dispatch';
 import { describeError } from './errors';
 import { I18n, type StringKey } from './i18n';
 import { clearGridData, countsOf, prepareGridLayerData, setGridData, type GridCounts } from './layers/grids';
@@ -12,6 +14,7 @@ import {
   removeIncidents,
   selectIncident,
 } from './layers/incidents';
+import { createLiveView } from './liveView';
 import { addBasemap, applyVisibility, createMap, isStyleReady, removeBasemap, whenStyleLoaded } from './map';
 import { deferred, MemoryStorage, type Deferred } from './ready';
 import { SOURCES } from './theme';
@@ -19,6 +22,7 @@ import { byId } from './ui/dom';
 import { createIncidentPanel } from './ui/incidentPanel';
 import { createLegend } from './ui/legend';
 import { createLogin } from './ui/login';
+import { createNotices } from './ui/notices';
 import { attachLocatePopup } from './ui/popup';
 import { createStatusBar } from './ui/statusbar';
 import './styles.css';
@@ -32,6 +36,10 @@ export interface GridGovHooks {
   openIncident(id: number): Promise<void>;
   /** Reloads the incident tiles (new cache-busting URL); resolves when the map is idle again. */
   refreshIncidents(): Promise<void>;
+  /** The latest fix the client accepted for crew `crewId` (from `GET /api/crews` or the hub), or null. */
+  crewPosition(crewId: number): { lon: number; lat: number; t: string } | null;
+  /** Where crew `crewId` is drawn now (mid-move included): `[lon, lat]` from the crews source's data, or null. */
+  renderedCrew(crewId: number): [number, number] | null;
 }
 
 declare global {
@@ -61,8 +69,10 @@ let generation = 0;
 let expiryTimer: number | undefined;
 let ready: Deferred<void> = deferred<void>();
 let incidentTimer: number | undefined;
+/** The signed-in user's roles (from the token, then `GET /api/me`). */
+let roles: string[] = [];
 
-/** How often the incident tiles are reloaded while signed in. */
+/** How often the incident tiles are reloaded while signed in (the hub's `incident` messages reload them sooner). */
 const INCIDENT_REFRESH_MS = 30_000;
 
 const unauthorized = (error?: ApiError): void =>
@@ -75,11 +85,14 @@ window.gridgov = {
   ready: ready.promise,
   openIncident: (id) => openIncident(id),
   refreshIncidents: () => refreshIncidents(),
+  crewPosition: (id) => liveView.crewPosition(id),
+  renderedCrew: (id) => liveView.renderedCrew(id),
 };
 
 const status = createStatusBar(i18n, () => logout());
 const legendEl = byId('legend');
 const legend = createLegend(legendEl, i18n, () => applyVisibility(map, legend.visibility));
+const notices = createNotices(byId('notices'), i18n);
 const login = createLogin(
   i18n,
   async (username, password) => {
@@ -104,8 +117,25 @@ const incidentPanel = createIncidentPanel({
   api,
   i18n,
   describe: (error) => describeError(error, i18n),
-  onChanged: () => void refreshIncidents(),
+  onChanged: () => reloadIncidentTiles(),
   onSelect: (id) => selectIncident(map, id),
+  dispatch: { api, enabled: () => loggedIn && canDispatch(roles) },
+});
+
+const liveView = createLiveView({
+  map,
+  api,
+  i18n,
+  getToken: () => sessions.token(),
+  legend,
+  status,
+  notices,
+  describe: (error) => describeError(error, i18n),
+  reloadIncidentTiles: () => reloadIncidentTiles(),
+  incidentChanged: (id) => {
+    if (incidentPanel.currentId === id) void incidentPanel.reload();
+  },
+  openIncident: (id) => void openIncident(id).catch(() => undefined),
 });
 
 function openIncident(id: number): Promise<void> {
@@ -114,12 +144,17 @@ function openIncident(id: number): Promise<void> {
   return incidentPanel.open(id);
 }
 
-/** New tile URL for the incidents source, so every tile is asked for again. */
+/** New tile URL for the incidents source, so every tile is asked for again. False when signed out. */
+function reloadIncidentTiles(): boolean {
+  return loggedIn && refreshIncidentTiles(map, window.location.origin);
+}
+
+/** reloadIncidentTiles, then the map's next idle. */
 function refreshIncidents(): Promise<void> {
-  if (!loggedIn || !refreshIncidentTiles(map, window.location.origin)) return Promise.resolve();
-  const idle = map.once('idle').then(() => undefined);
+  if (!reloadIncidentTiles()) return Promise.resolve();
+  const done = liveView.idle();
   map.triggerRepaint();
-  return idle;
+  return done;
 }
 
 map.on('click', (event) => {
@@ -131,8 +166,12 @@ map.on('mousemove', (event) => {
   if (!loggedIn) return;
   map.getCanvas().style.cursor = incidentAt(map, event.point) !== null ? 'pointer' : '';
 });
+const countIncidentsSoon = debounce(() => loggedIn && legend.setIncidentCounts(loadedIncidentCounts(map)), 250);
 map.on('sourcedata', (event) => {
-  if (loggedIn && event.sourceId === SOURCES.incidents && event.isSourceLoaded) body.dataset.incidentsLoaded = 'true';
+  if (!loggedIn || event.sourceId !== SOURCES.incidents || !event.isSourceLoaded) return;
+  body.dataset.incidentsLoaded = 'true';
+  // Also here, not only on 'idle': with crews moving the map is seldom idle.
+  countIncidentsSoon();
 });
 // Legend counts of incidents: those in the tiles loaded for the current view.
 map.on('idle', () => {
@@ -175,11 +214,16 @@ async function start(session: Session): Promise<void> {
   legendEl.hidden = false;
   status.setUser({ username: session.username, roles: session.roles });
   status.setMessage({ key: 'status.loading' });
+  roles = session.roles;
   scheduleExpiry(session);
 
   // Who am I, for the status bar; failures other than 401 (handled by the API client) are not fatal.
   api.me().then(
-    (me) => gen === generation && status.setUser({ username: me.username, roles: me.roles }),
+    (me) => {
+      if (gen !== generation) return;
+      roles = me.roles;
+      status.setUser({ username: me.username, roles: me.roles });
+    },
     () => undefined,
   );
 
@@ -190,15 +234,17 @@ async function start(session: Session): Promise<void> {
     addIncidents(map, window.location.origin, legend.visibility.incidents);
     window.clearInterval(incidentTimer);
     incidentTimer = window.setInterval(() => {
-      if (!document.hidden) void refreshIncidents();
+      if (!document.hidden) reloadIncidentTiles();
     }, INCIDENT_REFRESH_MS);
+    liveView.start(legend.visibility.crews);
     const [large, unit, posts] = await Promise.all([api.grids('large'), api.grids('unit'), api.posts()]);
     if (gen !== generation) return;
+    liveView.setLargeGrids(large);
     const data = prepareGridLayerData(large, unit, posts);
     setGridData(map, data);
     const counts = countsOf(data);
     legend.setCounts(counts);
-    await map.once('idle');
+    await liveView.idle();
     if (gen !== generation) return;
     setLoadedAttributes(counts);
     status.setMessage(null);
@@ -219,6 +265,9 @@ function logout(message?: LoginMessage): void {
   sessions.clear();
   window.clearTimeout(expiryTimer);
   window.clearInterval(incidentTimer);
+  countIncidentsSoon.cancel();
+  liveView.stop();
+  roles = [];
   if (wasLoggedIn) {
     closePopup();
     incidentPanel.close();

@@ -1,5 +1,6 @@
 import type { GeoJSONSourceSpecification, StyleSpecification } from 'maplibre-gl';
 import { basemapLayers } from './layers/basemap';
+import { CREW_LAYER_IDS, CREW_LAYERS_BEFORE } from './layers/crews';
 import { gridLayers } from './layers/gridLayers';
 import { INCIDENT_LAYER_IDS } from './layers/incidents';
 import { SOURCES } from './theme';
@@ -7,6 +8,7 @@ import { SOURCES } from './theme';
 export { basemapLayers, basemapSources, type PositionedLayer } from './layers/basemap';
 export { gridLayers } from './layers/gridLayers';
 export { incidentLayers, incidentSource } from './layers/incidents';
+export { crewLayers, crewSource } from './layers/crews';
 export { COLORS, FAULT_STATUSES, SOURCES } from './theme';
 
 /** Legend groups → the layers each checkbox shows or hides. */
@@ -18,6 +20,7 @@ export const LAYER_GROUPS = {
   roads: ['roads-casing', 'roads-alley', 'roads-secondary', 'roads-main', 'roads-trunk', 'roads-label'],
   buildings: ['buildings'],
   incidents: ['incidents-selected', 'incidents-point', 'incidents-label'],
+  crews: ['crews-point', 'crews-label'],
 } as const;
 
 export type LayerGroup = keyof typeof LAYER_GROUPS;
@@ -30,6 +33,7 @@ export const DEFAULT_VISIBILITY: Record<LayerGroup, boolean> = {
   roads: true,
   buildings: true,
   incidents: true,
+  crews: true,
 };
 
 /** The style the map starts with: paper background, the (empty) grid/post GeoJSON sources and their layers. */
@@ -51,9 +55,10 @@ export function baseStyle(): StyleSpecification {
   };
 }
 
-/** Every layer id the app defines, in draw order once the basemap and the incidents (on top) are added. */
+/** Every layer id the app defines, in draw order once the basemap, the crews and the incidents (on top) are added. */
 export function allLayerIds(): string[] {
   const ids = gridLayers().map((l) => l.id);
   for (const { layer, before } of basemapLayers()) ids.splice(ids.indexOf(before), 0, layer.id);
+  ids.splice(ids.indexOf(CREW_LAYERS_BEFORE), 0, ...CREW_LAYER_IDS);
   return [...ids, ...INCIDENT_LAYER_IDS];
 }

@@ -32,6 +32,17 @@ export const COLORS = {
   incidentStroke: '#ffffff',
   incidentSelected: '#111827',
   incidentLabel: '#1f2937',
+  // Crews by role, ringed dark (incidents and posts are ringed white); none of the incident colours.
+  crewLead: '#7c3aed',
+  crewEnforcement: '#1e3a8a',
+  crewMunicipal: '#c2410c',
+  crewLandscaping: '#15803d',
+  crewSanitation: '#0891b2',
+  crewCommunity: '#be185d',
+  crewUnknown: '#6b7280',
+  crewStroke: '#111827',
+  crewDimStroke: '#9ca3af',
+  crewLabel: '#111827',
   halo: '#ffffff',
 } as const;
 
@@ -46,6 +57,7 @@ export const SOURCES = {
   buildings: 'buildings',
   streetlights: 'streetlights',
   incidents: 'incidents',
+  crews: 'crews',
 } as const;
 
 /** Street-light `status` values drawn as faulty; anything else is drawn as working. */

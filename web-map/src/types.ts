@@ -148,3 +148,118 @@ export interface TransitionRequest {
   extendHours?: number;
   teamId?: number;
 }
+
+/** What a crew member handles (`GET /api/crews` `role`). */
+export type CrewRole = 'lead' | 'enforcement' | 'municipal' | 'landscaping' | 'sanitation' | 'community';
+
+/** Staggered duty (早、中、晚错时值班). */
+export type CrewShift = 'early' | 'middle' | 'late';
+
+/** A crew member's latest fix as `GET /api/crews` reports it. */
+export interface CrewFix {
+  lon: number;
+  lat: number;
+  /** ISO 8601 UTC instant of the fix. */
+  t: string;
+  accuracyM?: number | null;
+  /** Seconds between the fix and the server's clock when it answered. */
+  ageS?: number | null;
+}
+
+/** One row of `GET /api/crews`. */
+export interface Crew {
+  id: number;
+  name: string;
+  employeeNo: string;
+  teamId: number;
+  teamName: string;
+  largeGridCode: string;
+  role: string;
+  shift: string;
+  onShift: boolean;
+  position: CrewFix | null;
+}
+
+/** Why a crew member is not a candidate for an incident. */
+export type ExclusionReason = 'offShift' | 'wrongRole' | 'atCapacity' | 'stale' | 'noPosition' | 'declined' | 'offered';
+
+export interface Candidate {
+  crewId: number;
+  name: string;
+  teamId: number;
+  teamName: string;
+  role: string;
+  distanceM: number;
+  etaS: number;
+  /** True when distance and ETA are along the roads, false for the straight line. */
+  byRoad: boolean;
+  straightM: number;
+}
+
+export interface ExcludedCrew {
+  crewId: number;
+  name: string;
+  reason: string;
+  /** A sentence in English from the server. */
+  detail?: string | null;
+}
+
+/** Response of `GET /api/incidents/{id}/candidates`, best first. */
+export interface CandidateList {
+  incidentId: number;
+  candidates: Candidate[];
+  excluded: ExcludedCrew[];
+}
+
+/** Response of `POST /api/incidents/{id}/assign`: the offer made to a crew member. */
+export interface Offer {
+  id: number;
+  incidentId: number;
+  crewId: number;
+  crewName: string;
+  status: string;
+  offeredAt: string;
+  expiresAt: string;
+  distanceM: number;
+  etaS: number;
+  byRoad: boolean;
+}
+
+/** One element of the hub's `positions` message. */
+export interface PositionFix {
+  crewId: number;
+  lon: number;
+  lat: number;
+  /** ISO 8601 UTC instant. */
+  t: string;
+}
+
+/** The hub's `incident` message, on create and on every transition. */
+export interface IncidentEvent {
+  id: number;
+  status: string;
+  categoryCode: string;
+  categoryName: string;
+  lon: number;
+  lat: number;
+  teamId: number | null;
+  overdue: boolean;
+  at: string;
+}
+
+/** The hub's `geofence` message: a crew member left or came back into their large grid. */
+export interface GeofenceEvent {
+  crewId: number;
+  crewName: string;
+  largeGridCode: string;
+  lon: number;
+  lat: number;
+  t: string;
+  kind: 'left' | 'returned';
+}
+
+/** Answer of the hub's `Subscribe`: the bbox as the server clipped it to the county. */
+export interface SubscribeResult {
+  tiles: unknown;
+  bbox: [number, number, number, number];
+}

@@ -31,7 +31,7 @@ public class LiveHubTests(GridGovFactory app)
         Assert.True(result.Bbox![0] > -180 && result.Bbox[2] < 180 && result.Tiles is > 0 and < 100);
 
         using var admin = await app.ClientFor("admin");
-        var t = DateTimeOffset.UtcNow;
+        var t = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()); // the server keeps microseconds
         await LiveKit.Post(admin, LiveKit.Fix(subject.Id, spot.Lon, spot.Lat, t));
         await LiveKit.Eventually(() => Task.FromResult(received.Any(p => p.CrewId == subject.Id && Math.Abs(p.Lon - spot.Lon) < 1e-9)), "the fix on the hub");
         var got = received.First(p => p.CrewId == subject.Id);

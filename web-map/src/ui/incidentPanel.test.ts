@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api';
 import { I18n } from '../i18n';
 import { MemoryStorage } from '../ready';
-import type { IncidentDetail, TransitionRequest } from '../types';
+import type { CandidateList, IncidentDetail, Offer, TransitionRequest } from '../types';
 import { createIncidentPanel, emptyUi, historyItem, renderIncidentPanel, type PanelHandlers } from './incidentPanel';
 
 /*
@@ -373,5 +373,207 @@ describe('createIncidentPanel', () => {
     await opening;
     expect(body.dataset.incidentOpen).toBe('2');
     expect(container.querySelector('.incident-title')!.textContent).toBe('案件 #2');
+  });
+});
+
+describe('candidates (admin, dispatcher)', () => {
+  const list = (over: Partial<CandidateList> = {}): CandidateList => ({
+    incidentId: 42,
+    candidates: [
+      { crewId: 5, name: '<b>张三</b>', teamId: 3, teamName: '第三班组', role: 'municipal', distanceM: 420, etaS: 300, byRoad: true, straightM: 310 },
+      { crewId: 8, name: '王五', teamId: 4, teamName: '第四班组', role: 'municipal', distanceM: 2600, etaS: 900, byRoad: false, straightM: 2600 },
+    ],
+    excluded: [
+      { crewId: 9, name: '李四', reason: 'offShift', detail: 'Li Si is on the late shift <i>today</i>.' },
+      { crewId: 11, name: '赵六', reason: 'stale', detail: null },
+    ],
+    ...over,
+  });
+  const offer = (crewId: number, crewName: string): Offer => ({
+    id: 1,
+    incidentId: 42,
+    crewId,
+    crewName,
+    status: 'pending',
+    offeredAt: '2026-11-24T04:30:00Z',
+    expiresAt: '2026-11-24T04:32:00Z',
+    distanceM: 420,
+    etaS: 300,
+    byRoad: true,
+  });
+  const flush = async () => {
+    for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
+  };
+
+  function setup(opts: { enabled?: boolean; incident?: () => IncidentDetail; assign?: (id: number, crewId?: number) => Promise<Offer>; candidates?: () => Promise<CandidateList> } = {}) {
+    const container = new FakeElement('aside');
+    const calls = { incident: 0, candidates: 0, assign: [] as Array<[number, number | undefined]> };
+    const panel = createIncidentPanel({
+      container: container as unknown as HTMLElement,
+      api: {
+        incident: async () => {
+          calls.incident++;
+          return (opts.incident ?? (() => detail({ status: 'registered', availableActions: ['dispatch'] })))();
+        },
+        transition: async () => detail(),
+      },
+      i18n: zh(),
+      describe: (e) => (e instanceof ApiError ? e.detail : String(e)),
+      dispatch: {
+        api: {
+          candidates: async () => {
+            calls.candidates++;
+            return (opts.candidates ?? (async () => list()))();
+          },
+          assign: (id, crewId) => {
+            calls.assign.push([id, crewId]);
+            return (opts.assign ?? (async (_id: number, c?: number) => offer(c ?? 5, c === 8 ? '王五' : '张三')))(id, crewId);
+          },
+        },
+        enabled: () => opts.enabled ?? true,
+      },
+    });
+    return { container, panel, calls };
+  }
+
+  it('lists the candidates best first: name, team, distance, ETA, by road or straight, each with 指派', async () => {
+    const { container, panel, calls } = setup();
+    await panel.open(42);
+    await flush();
+    expect(calls.candidates).toBe(1);
+    const section = container.querySelector('section.incident-candidates')!;
+    expect(section.getAttribute('data-state')).toBe('ok');
+    expect(section.querySelector('h3')!.textContent).toBe('候选人员');
+    const rows = container.querySelectorAll('li.candidate');
+    expect(rows.map((r) => r.getAttribute('data-crew-id'))).toEqual(['5', '8']);
+    expect(rows[0]!.querySelector('.candidate-name')!.textContent).toBe('<b>张三</b>');
+    expect(rows[0]!.querySelector('.candidate-team')!.textContent).toBe('第三班组');
+    expect(rows[0]!.querySelector('.candidate-distance')!.textContent).toBe('420 米');
+    expect(rows[0]!.querySelector('.candidate-distance')!.getAttribute('title')).toBe('直线距离 310 米');
+    expect(rows[0]!.querySelector('.candidate-eta')!.textContent).toBe('约 5 分钟');
+    expect(rows[0]!.querySelector('.candidate-basis')!.textContent).toBe('按道路');
+    expect(rows[1]!.querySelector('.candidate-distance')!.textContent).toBe('2.6 公里');
+    expect(rows[1]!.querySelector('.candidate-basis')!.textContent).toBe('直线');
+    expect(rows[0]!.querySelector('button.candidate-assign')!.textContent).toBe('指派');
+    expect(container.querySelector('button.candidates-assign-best')!.textContent).toBe('指派最近');
+    expect(container.querySelectorAll('b')).toHaveLength(0);
+  });
+
+  it('keeps the excluded crews collapsed, with Chinese reasons and the server sentence as detail', async () => {
+    const { container, panel } = setup();
+    await panel.open(42);
+    await flush();
+    const toggle = container.querySelector('button.candidates-excluded-toggle')!;
+    expect(toggle.textContent).toBe('▸ 未入选人员（2）');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(container.querySelector('ul.candidates-excluded')!.hidden).toBe(true);
+    toggle.fire('click');
+    expect(container.querySelector('ul.candidates-excluded')!.hidden).toBe(false);
+    const items = container.querySelectorAll('li.excluded');
+    expect(items.map((li) => [li.getAttribute('data-reason'), li.querySelector('.excluded-reason')!.textContent])).toEqual([
+      ['offShift', '不在岗'],
+      ['stale', '定位过旧'],
+    ]);
+    expect(items[0]!.getAttribute('title')).toBe('Li Si is on the late shift <i>today</i>.');
+    expect(items[0]!.querySelector('.excluded-detail')!.textContent).toBe('Li Si is on the late shift <i>today</i>.');
+    expect(items[1]!.querySelector('.excluded-detail')).toBeNull();
+    expect(container.querySelectorAll('i')).toHaveLength(0);
+  });
+
+  it('assigns a candidate, then reloads the incident (its history shows the offer) and the candidates', async () => {
+    let offered = false;
+    const { container, panel, calls } = setup({
+      incident: () =>
+        detail({
+          status: 'registered',
+          availableActions: ['dispatch'],
+          history: offered ? [{ at: '2026-11-24T04:30:00Z', actor: 'dispatcher', action: 'offer', from: 'registered', to: 'registered', note: '王五' }] : [],
+        }),
+      assign: async (_id, crewId) => {
+        offered = true;
+        return offer(crewId!, '王五');
+      },
+    });
+    await panel.open(42);
+    await flush();
+    container.querySelector('button.candidate-assign[data-crew-id=8]')!.fire('click');
+    expect(container.querySelector('button.candidate-assign[data-crew-id=8]')!.textContent).toBe('指派中…');
+    expect(container.querySelector('button.candidates-assign-best')!.hasAttribute('disabled')).toBe(true);
+    await flush();
+    expect(calls.assign).toEqual([[42, 8]]);
+    expect(calls.incident).toBe(2);
+    expect(calls.candidates).toBe(2);
+    expect(container.querySelector('.candidates-offered')!.textContent).toBe('已向 王五 发出指派，12:32:00 前未答复即超时');
+    const item = container.querySelector('#incident-history li[data-action=offer]')!;
+    expect(item.querySelector('.incident-history-action')!.textContent).toBe('指派');
+  });
+
+  it('指派最近 sends no crew; a refusal shows the problem detail', async () => {
+    const { container, panel, calls } = setup({
+      assign: async () => {
+        throw new ApiError(409, 'Conflict', 'Nobody is on shift for this role.');
+      },
+    });
+    await panel.open(42);
+    await flush();
+    container.querySelector('button.candidates-assign-best')!.fire('click');
+    await flush();
+    expect(calls.assign).toEqual([[42, undefined]]);
+    const error = container.querySelector('.candidates-error')!;
+    expect(error.hidden).toBe(false);
+    expect(error.textContent).toBe('Nobody is on shift for this role.');
+    expect(container.querySelector('button.candidates-assign-best')!.hasAttribute('disabled')).toBe(false);
+  });
+
+  it('shows a failed candidates load, and "nobody" for an empty list', async () => {
+    const failing = setup({ candidates: async () => Promise.reject(new ApiError(403, 'Forbidden', 'Only dispatchers.')) });
+    await failing.panel.open(42);
+    await flush();
+    expect(failing.container.querySelector('.candidates-load-error')!.textContent).toBe('候选人员加载失败：Only dispatchers.');
+    const empty = setup({ candidates: async () => list({ candidates: [], excluded: [] }) });
+    await empty.panel.open(42);
+    await flush();
+    expect(empty.container.querySelector('.candidates-none')!.textContent).toBe('暂无可指派的人员');
+    expect(empty.container.querySelector('button.candidates-assign-best')!.hasAttribute('disabled')).toBe(true);
+    expect(empty.container.querySelector('.candidates-excluded-toggle')).toBeNull();
+  });
+
+  it('is not there for other roles, nor for an incident already handled', async () => {
+    const other = setup({ enabled: false });
+    await other.panel.open(42);
+    await flush();
+    expect(other.calls.candidates).toBe(0);
+    expect(other.container.querySelector('.incident-candidates')).toBeNull();
+    const handled = setup({ incident: () => detail({ status: 'handled', availableActions: ['verify'] }) });
+    await handled.panel.open(42);
+    await flush();
+    expect(handled.calls.candidates).toBe(0);
+    expect(handled.container.querySelector('.incident-candidates')).toBeNull();
+  });
+
+  it('reload() fetches quietly and keeps a form whose action is still possible', async () => {
+    let status = 'registered';
+    const { container, panel, calls } = setup({ incident: () => detail({ status, availableActions: ['dispatch', 'void'] }) });
+    await panel.open(42);
+    await flush();
+    container.querySelector('button.incident-action[data-action=void]')!.fire('click');
+    container.querySelector('.incident-note')!.value = '重复';
+    container.querySelector('.incident-note')!.fire('input');
+    status = 'dispatched';
+    await panel.reload();
+    await flush();
+    expect(calls.incident).toBe(2);
+    expect(container.dataset.status).toBe('dispatched');
+    expect(container.dataset.state).toBe('ok');
+    expect(container.querySelector('form.incident-form[data-action=void] .incident-note')!.value).toBe('重复');
+  });
+});
+
+describe('offer history labels', () => {
+  it('names the offer entries in Chinese', () => {
+    const labels = ['offer', 'offerAccepted', 'offerDeclined', 'offerExpired'].map(
+      (action) => (historyItem({ at: '2026-11-24T00:00:00Z', actor: 'system', action, to: 'dispatched' }, zh()) as unknown as FakeElement).querySelector('.incident-history-action')!.textContent,
+    );
+    expect(labels).toEqual(['指派', '接受指派', '拒绝指派', '指派超时']);
   });
 });

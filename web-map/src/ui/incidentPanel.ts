@@ -1,4 +1,5 @@
 import type { Api } from '../api';
+import { canOffer } from '../dispatch';
 import type { I18n, StringKey } from '../i18n';
 import {
   actionInputs,
@@ -14,6 +15,7 @@ import {
   type ActionInputs,
 } from '../incidents';
 import type { IncidentDetail, IncidentHistoryEntry, TransitionRequest } from '../types';
+import { createCandidates, renderCandidates } from './candidates';
 import { el } from './dom';
 import './incident.css';
 
@@ -43,6 +45,9 @@ export interface PanelHandlers {
 }
 
 export const emptyUi = (): PanelUi => ({ form: null, draft: {}, busy: false, error: null });
+
+/** The inputs of the action form, by class: one of them keeps the focus across a redraw. */
+const FORM_FIELDS = ['incident-note', 'incident-score', 'incident-extend-hours', 'incident-team'];
 
 const none = (i18n: I18n, value: string | null | undefined): string => (value?.trim() ? value : i18n.t('popup.none'));
 
@@ -128,8 +133,11 @@ function actionForm(action: string, inputs: ActionInputs, ui: PanelUi, i18n: I18
   return form;
 }
 
-/** The panel's content. Every server string goes in as a text node (el()), never as HTML. */
-export function renderIncidentPanel(view: PanelView, ui: PanelUi, i18n: I18n, on: PanelHandlers): HTMLElement[] {
+/**
+ * The panel's content. Every server string goes in as a text node (el()), never as HTML. `extra` (the candidates
+ * section) goes between the actions and the history.
+ */
+export function renderIncidentPanel(view: PanelView, ui: PanelUi, i18n: I18n, on: PanelHandlers, extra?: HTMLElement | null): HTMLElement[] {
   const id = view.kind === 'ok' ? view.detail.id : view.id;
   const close = el('button', { type: 'button', class: 'incident-close', title: i18n.t('incident.close'), 'aria-label': i18n.t('incident.close') }, '×');
   close.addEventListener('click', () => on.close());
@@ -190,7 +198,7 @@ export function renderIncidentPanel(view: PanelView, ui: PanelUi, i18n: I18n, on
     ),
   );
 
-  return [header, el('div', { class: 'incident-body' }, badges, fields, actionSection, historySection)];
+  return [header, el('div', { class: 'incident-body' }, badges, fields, actionSection, extra, historySection)];
 }
 
 export interface IncidentPanelOptions {
@@ -203,11 +211,15 @@ export interface IncidentPanelOptions {
   onChanged?: (detail: IncidentDetail) => void;
   /** The incident shown changed (null: the panel closed). */
   onSelect?: (id: number | null) => void;
+  /** The candidates section, for users who may assign (`enabled`); left out, there is none. */
+  dispatch?: { api: Pick<Api, 'candidates' | 'assign'>; enabled: () => boolean };
 }
 
 export interface IncidentPanel {
   /** Fetches and shows incident `id`; rejects (after showing the failure) if it cannot be loaded. */
   open(id: number): Promise<void>;
+  /** Fetches the incident shown again, quietly (no loading state; a form being filled in stays while its action does). */
+  reload(): Promise<void>;
   close(): void;
   readonly currentId: number | null;
 }
@@ -215,6 +227,7 @@ export interface IncidentPanel {
 /**
  * The incident detail panel (`#incident-detail.incident-popup`). Sets `data-state` (loading|ok|error) and
  * `data-status` on it, and `<body data-incident-open="{id}" data-incident-status="{status}">` once an incident is shown.
+ * With `dispatch` enabled it lists the candidates of an incident that may still be offered, and reloads after an offer.
  */
 export function createIncidentPanel(options: IncidentPanelOptions): IncidentPanel {
   const { container, api, i18n, describe } = options;
@@ -222,6 +235,22 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
   let view: PanelView | null = null;
   let ui = emptyUi();
   let seq = 0;
+
+  const candidates = options.dispatch
+    ? createCandidates({
+        api: options.dispatch.api,
+        describe,
+        changed: () => render(),
+        assigned: () => void panel.reload(),
+      })
+    : null;
+
+  /** Loads the candidates when the incident may still be offered and the user may assign; hides them otherwise. */
+  function syncCandidates(detail: IncidentDetail): void {
+    if (!candidates) return;
+    if (options.dispatch?.enabled() && canOffer(detail.status)) void candidates.load(detail.id);
+    else candidates.reset();
+  }
 
   const handlers: PanelHandlers = {
     close: () => panel.close(),
@@ -269,7 +298,11 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
     container.dataset.state = view.kind;
     if (view.kind === 'ok') container.dataset.status = view.detail.status;
     else delete container.dataset.status;
-    container.replaceChildren(...renderIncidentPanel(view, ui, i18n, handlers));
+    const extra = view.kind === 'ok' && candidates ? renderCandidates(candidates.ui, i18n, candidates.handlers) : null;
+    // A redraw (a pushed change, the candidates arriving) must not take the caret out of the form being filled in.
+    const focused = FORM_FIELDS.find((c) => (document.activeElement as HTMLElement | null | undefined)?.classList?.contains(c));
+    container.replaceChildren(...renderIncidentPanel(view, ui, i18n, handlers, extra));
+    if (focused) container.querySelector<HTMLElement>(`.${focused}`)?.focus();
     container.hidden = false;
     if (view.kind === 'ok') {
       body.dataset.incidentOpen = String(view.detail.id);
@@ -293,6 +326,7 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
       view = { kind: 'ok', detail: next };
       ui = emptyUi();
       render();
+      syncCandidates(next);
       options.onChanged?.(next);
     } catch (error) {
       if (mine !== seq) return;
@@ -311,6 +345,7 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
       const mine = ++seq;
       view = { kind: 'loading', id };
       ui = emptyUi();
+      candidates?.reset();
       render();
       options.onSelect?.(id);
       try {
@@ -318,6 +353,7 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
         if (mine !== seq) return;
         view = { kind: 'ok', detail };
         render();
+        syncCandidates(detail);
       } catch (error) {
         if (mine !== seq) return;
         view = { kind: 'error', id, message: describe(error) };
@@ -325,11 +361,32 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
         throw error;
       }
     },
+    async reload() {
+      if (!view || view.kind === 'loading') return;
+      if (view.kind === 'error') return panel.open(view.id).catch(() => undefined);
+      if (ui.busy) return;
+      const mine = ++seq;
+      const id = view.detail.id;
+      let detail: IncidentDetail;
+      try {
+        detail = await api.incident(id);
+      } catch (error) {
+        if (mine === seq) console.warn('[incident] reload failed', error);
+        return;
+      }
+      if (mine !== seq || view?.kind !== 'ok') return;
+      const same = JSON.stringify(detail) === JSON.stringify(view.detail);
+      view = { kind: 'ok', detail };
+      if (ui.form && !(detail.availableActions ?? []).includes(ui.form.action)) ui = emptyUi();
+      if (!same) render();
+      syncCandidates(detail);
+    },
     close() {
       seq++;
       const wasOpen = view !== null;
       view = null;
       ui = emptyUi();
+      candidates?.reset();
       render();
       if (wasOpen) options.onSelect?.(null);
     },

@@ -1,4 +1,5 @@
 import { GRID_PALETTE } from '../colors';
+import { CREW_ROLE_COLORS, CREW_ROLES } from '../crews';
 import type { I18n, StringKey } from '../i18n';
 import { INCIDENT_STATE_COLORS, INCIDENT_STATES, type IncidentCounts } from '../incidents';
 import type { GridCounts } from '../layers/grids';
@@ -10,10 +11,10 @@ import './legend.css';
 type Swatch =
   | { kind: 'fill'; color: string; border: string; dashed?: boolean }
   | { kind: 'line'; color: string; width: number; casing?: string; dashed?: boolean }
-  | { kind: 'circle'; color: string; size: number; stroke?: string };
+  | { kind: 'circle'; color: string; size: number; stroke?: string; opacity?: number };
 
 /** Grid counts are totals; incident counts (`incidents`, `incidents-<state>`) are of the current view. */
-type CountKey = keyof GridCounts | 'incidents' | `incidents-${keyof IncidentCounts}`;
+type CountKey = keyof GridCounts | 'incidents' | `incidents-${keyof IncidentCounts}` | 'crews';
 
 interface LegendItem {
   key: StringKey;
@@ -44,6 +45,22 @@ const ROWS: LegendRow[] = [
       count: `incidents-${state}` as CountKey,
       swatch: { kind: 'circle', color: INCIDENT_STATE_COLORS[state], size: INCIDENT_SIZES[state], stroke: COLORS.incidentStroke },
     })),
+  },
+  {
+    group: 'crews',
+    key: 'legend.crews',
+    count: 'crews',
+    swatch: { kind: 'circle', color: CREW_ROLE_COLORS.enforcement, size: 9, stroke: COLORS.crewStroke },
+    items: [
+      ...CREW_ROLES.map((role) => ({
+        key: `crewRole.${role}` as StringKey,
+        swatch: { kind: 'circle' as const, color: CREW_ROLE_COLORS[role], size: 9, stroke: COLORS.crewStroke },
+      })),
+      {
+        key: 'legend.crewDimmed',
+        swatch: { kind: 'circle', color: CREW_ROLE_COLORS.enforcement, size: 9, stroke: COLORS.crewDimStroke, opacity: 0.35 },
+      },
+    ],
   },
   { group: 'largeGrid', key: 'legend.largeGrid', count: 'largeGrids', swatch: { kind: 'fill', color: palette3, border: COLORS.largeGridLine } },
   { group: 'unitGrid', key: 'legend.unitGrid', count: 'unitGrids', swatch: { kind: 'line', color: COLORS.unitGridLine, width: 1, dashed: true } },
@@ -93,6 +110,7 @@ const GROUP_IDS: Record<LayerGroup, string> = {
   roads: 'roads',
   buildings: 'buildings',
   incidents: 'incidents',
+  crews: 'crews',
 };
 
 function swatchEl(s: Swatch): HTMLElement {
@@ -113,6 +131,7 @@ function swatchEl(s: Swatch): HTMLElement {
     dot.style.width = dot.style.height = `${s.size}px`;
     dot.style.background = s.color;
     if (s.stroke) dot.style.boxShadow = `0 0 0 1.5px ${s.stroke}, 0 0 0 2.5px ${s.color}`;
+    if (s.opacity !== undefined) dot.style.opacity = String(s.opacity);
     node.append(dot);
   }
   return node;
@@ -121,6 +140,8 @@ function swatchEl(s: Swatch): HTMLElement {
 export interface Legend {
   readonly visibility: Record<LayerGroup, boolean>;
   setCounts(counts: GridCounts | null): void;
+  /** The number of crews drawn on the map; null clears it. */
+  setCrewCount(count: number | null): void;
   /** Incidents by display class in the current view; null clears them. */
   setIncidentCounts(counts: IncidentCounts | null): void;
 }
@@ -138,6 +159,7 @@ export function createLegend(
     if (!key) return null;
     const node = el('span', { class: 'legend-count', 'data-count': key });
     if (key.startsWith('incidents')) node.dataset.i18nTitle = 'legend.inView';
+    if (key === 'crews') node.dataset.i18nTitle = 'legend.crewCount';
     countEls.set(key, node);
     return node;
   };
@@ -197,6 +219,11 @@ export function createLegend(
         if (next) counts.set(key, next[key]);
         else counts.delete(key);
       }
+      render();
+    },
+    setCrewCount(next) {
+      if (next === null) counts.delete('crews');
+      else counts.set('crews', next);
       render();
     },
     setIncidentCounts(next) {

@@ -1,4 +1,5 @@
 import type { I18n, StringKey } from '../i18n';
+import type { LiveState } from '../live';
 import { byId } from './dom';
 
 export interface StatusUser {
@@ -10,17 +11,21 @@ export interface StatusBar {
   setUser(user: StatusUser | null): void;
   /** A transient line of status: a string key (re-translated on switch) or a server text. */
   setMessage(message: { key: StringKey; params?: Record<string, string | number> } | null, isError?: boolean): void;
+  /** The live connection's state in `#live-state` (null hides it, as while signed out). */
+  setLive(state: LiveState | null): void;
 }
 
-/** Wires the status bar of index.html: user and role, language toggle (中文 / EN), logout. */
+/** Wires the status bar of index.html: live connection state, user and role, language toggle (中文 / EN), logout. */
 export function createStatusBar(i18n: I18n, onLogout: () => void): StatusBar {
   const userEl = byId('status-user');
   const messageEl = byId('status-message');
   const toggle = byId<HTMLButtonElement>('lang-toggle');
   const logout = byId<HTMLButtonElement>('logout-button');
+  const liveEl = byId('live-state');
 
   let user: StatusUser | null = null;
   let message: { key: StringKey; params?: Record<string, string | number> } | null = null;
+  let live: LiveState | null = null;
 
   const render = (): void => {
     if (user) {
@@ -38,6 +43,12 @@ export function createStatusBar(i18n: I18n, onLogout: () => void): StatusBar {
       }
     }
     userEl.hidden = !user;
+    liveEl.hidden = !live;
+    if (live) {
+      liveEl.dataset.state = live;
+      liveEl.textContent = i18n.t(`live.${live}`);
+      liveEl.title = i18n.t('live.title');
+    }
     logout.hidden = !user;
     messageEl.textContent = message ? i18n.t(message.key, message.params) : '';
     for (const span of toggle.querySelectorAll<HTMLElement>('[data-lang]')) {
@@ -59,6 +70,10 @@ export function createStatusBar(i18n: I18n, onLogout: () => void): StatusBar {
     setMessage(next, isError = false) {
       message = next;
       messageEl.classList.toggle('error', !!next && isError);
+      render();
+    },
+    setLive(next) {
+      live = next;
       render();
     },
   };
