@@ -162,64 +162,76 @@ public sealed class RoadGraph
         var remaining = 0;
         foreach (var t in targets)
             if (scratch.MarkTarget(t)) remaining++;
-        var queue = scratch.Queue;
-        foreach (var (node, cost) in seeds)
+        foreach (var (node, cost) in seeds) scratch.Improve(node, cost);
+        while (remaining > 0 && scratch.TryPop(out var node, out var cost))
         {
-            if (cost < scratch.Cost(node))
-            {
-                scratch.SetCost(node, cost);
-                queue.Enqueue(node, cost);
-            }
-        }
-        while (remaining > 0 && queue.TryDequeue(out var node, out var cost))
-        {
-            if (!scratch.Settle(node, cost)) continue;
             if (scratch.IsTarget(node)) remaining--;
-            for (var k = _offsets[node]; k < _offsets[node + 1]; k++)
-            {
-                var next = _neighbours[k];
-                var c = cost + _weights[k];
-                if (c < scratch.Cost(next))
-                {
-                    scratch.SetCost(next, c);
-                    queue.Enqueue(next, c);
-                }
-            }
+            for (var k = _offsets[node]; k < _offsets[node + 1]; k++) scratch.Improve(_neighbours[k], cost + _weights[k]);
         }
         return scratch;
     }
 
-    /// <summary>Per-thread Dijkstra state, reset in O(1) by bumping a generation stamp.</summary>
+    /// <summary>
+    /// Per-thread Dijkstra state: tentative costs and an indexed binary heap with decrease-key (each junction is in
+    /// the heap at most once), reset in O(1) by bumping a generation stamp.
+    /// </summary>
     private sealed class Scratch(int capacity)
     {
         private readonly double[] _cost = new double[capacity];
         private readonly int[] _seen = new int[capacity];
         private readonly int[] _settled = new int[capacity];
         private readonly int[] _target = new int[capacity];
+        private readonly int[] _heap = new int[capacity];
+        private readonly int[] _slot = new int[capacity];
+        private int _count;
         private int _generation;
 
         public int Capacity => capacity;
-        public PriorityQueue<int, double> Queue { get; } = new();
 
         public void Reset()
         {
             _generation++;
-            Queue.Clear();
+            _count = 0;
         }
 
         public double Cost(int node) => _seen[node] == _generation ? _cost[node] : double.PositiveInfinity;
 
-        public void SetCost(int node, double cost)
+        /// <summary>Lowers a junction's tentative cost (inserting it into the heap or moving it up); settled ones stay.</summary>
+        public void Improve(int node, double cost)
         {
-            _seen[node] = _generation;
-            _cost[node] = cost;
+            if (_seen[node] != _generation)
+            {
+                _seen[node] = _generation;
+                _cost[node] = cost;
+                _heap[_count] = node;
+                _slot[node] = _count;
+                Up(_count++);
+            }
+            else if (cost < _cost[node] && _settled[node] != _generation)
+            {
+                _cost[node] = cost;
+                Up(_slot[node]);
+            }
         }
 
-        /// <summary>False when the node was settled already or the queue entry is stale.</summary>
-        public bool Settle(int node, double cost)
+        public bool TryPop(out int node, out double cost)
         {
-            if (_settled[node] == _generation || cost > Cost(node)) return false;
+            if (_count == 0)
+            {
+                node = -1;
+                cost = double.PositiveInfinity;
+                return false;
+            }
+            node = _heap[0];
+            cost = _cost[node];
             _settled[node] = _generation;
+            var last = _heap[--_count];
+            if (_count > 0)
+            {
+                _heap[0] = last;
+                _slot[last] = 0;
+                Down(0);
+            }
             return true;
         }
 
@@ -231,5 +243,41 @@ public sealed class RoadGraph
         }
 
         public bool IsTarget(int node) => _target[node] == _generation;
+
+        private void Up(int i)
+        {
+            var node = _heap[i];
+            var cost = _cost[node];
+            while (i > 0)
+            {
+                var parent = (i - 1) >> 1;
+                var p = _heap[parent];
+                if (_cost[p] <= cost) break;
+                _heap[i] = p;
+                _slot[p] = i;
+                i = parent;
+            }
+            _heap[i] = node;
+            _slot[node] = i;
+        }
+
+        private void Down(int i)
+        {
+            var node = _heap[i];
+            var cost = _cost[node];
+            while (true)
+            {
+                var child = 2 * i + 1;
+                if (child >= _count) break;
+                if (child + 1 < _count && _cost[_heap[child + 1]] < _cost[_heap[child]]) child++;
+                var c = _heap[child];
+                if (_cost[c] >= cost) break;
+                _heap[i] = c;
+                _slot[c] = i;
+                i = child;
+            }
+            _heap[i] = node;
+            _slot[node] = i;
+        }
     }
 }

@@ -103,6 +103,13 @@ internal sealed class SegmentBuckets
         if (!double.IsFinite(lon) || !double.IsFinite(lat) || !(maxDistanceM >= 0)) return null;
         var x = (lon - _originLon) * _metresPerDegreeLon;
         var y = (lat - _originLat) * MetresPerDegreeLat;
+        // Most points lie near a road: look close first, and only widen to the full radius when nothing is that close.
+        var near = Math.Min(maxDistanceM, _size / 2);
+        return Scan(x, y, near) is { } hit && hit.OffsetM <= near ? hit : near < maxDistanceM ? Scan(x, y, maxDistanceM) : null;
+    }
+
+    private RoadSnap? Scan(double x, double y, double maxDistanceM)
+    {
         int c0 = (int)Math.Floor((x - maxDistanceM) / _size), c1 = (int)Math.Floor((x + maxDistanceM) / _size);
         int r0 = (int)Math.Floor((y - maxDistanceM) / _size), r1 = (int)Math.Floor((y + maxDistanceM) / _size);
         if (c1 < 0 || r1 < 0 || c0 >= _columns || r0 >= _rows) return null;
