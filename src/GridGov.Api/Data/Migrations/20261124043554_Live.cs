@@ -127,6 +127,8 @@ namespace GridGov.Api.Data.Migrations
                     part record;
                     dropped integer := 0;
                 BEGIN
+                    -- Several instances may start at once: one keeps the partitions at a time.
+                    PERFORM pg_advisory_xact_lock(hashtext('gridgov_position_partitions'));
                     FOR d IN SELECT generate_series(first_day, last_day, interval '1 day')::date LOOP
                         IF to_regclass(format('position_history_%s', to_char(d, 'YYYYMMDD'))) IS NULL THEN
                             EXECUTE format('CREATE TABLE %I PARTITION OF position_history FOR VALUES FROM (%L) TO (%L)',
