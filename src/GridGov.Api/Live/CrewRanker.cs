@@ -23,7 +23,6 @@ public sealed record RankingContext(IReadOnlyDictionary<int, int> Workload, IRea
 /// </summary>
 public sealed class CrewRanker(CrewDirectory crews, RoadNetwork roads, ShiftSchedule shifts, LiveSettings settings)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, (LiveFix Fix, RoadGraph Graph, RoadSnap? Snap)> _snaps = new();
 
     public CandidateRanking Rank(long incidentId, double lon, double lat, CrewRole role, RankingContext context, DateTimeOffset now)
     {
@@ -37,7 +36,7 @@ public sealed class CrewRanker(CrewDirectory crews, RoadNetwork roads, ShiftSche
             else eligible.Add((crew, fix!));
         }
 
-        var distances = CrewDistances(lon, lat, eligible.Select(e => (e.Crew.Id, e.Fix)).ToList());
+        var distances = Distances(lon, lat, eligible.Select(e => (e.Fix.Lon, e.Fix.Lat)).ToList());
         var candidates = eligible.Select((e, i) =>
         {
             var straight = Geodesy.Metres(lon, lat, e.Fix.Lon, e.Fix.Lat);
@@ -46,28 +45,6 @@ public sealed class CrewRanker(CrewDirectory crews, RoadNetwork roads, ShiftSche
                 Math.Round(metres, 1), Math.Round(metres / settings.CrewSpeedMps, 1), byRoad, Math.Round(straight, 1));
         }).OrderBy(c => c.EtaS).ThenBy(c => c.CrewId).ToList();
         return new CandidateRanking(incidentId, candidates, excluded);
-    }
-
-    /// <summary>
-    /// Road distances from a point to crews at their latest fixes, with one Dijkstra. A crew's snap onto the road is
-    /// kept until its fix or the graph changes, so ranking costs one snap and one search.
-    /// </summary>
-    public (double Metres, bool ByRoad)?[] CrewDistances(double lon, double lat, IReadOnlyList<(int CrewId, LiveFix Fix)> crews)
-    {
-        var result = new (double, bool)?[crews.Count];
-        var graph = roads.Graph;
-        if (graph?.Snap(lon, lat, settings.MaxSnapM) is not { } origin) return result;
-        var snaps = new RoadSnap?[crews.Count];
-        for (var i = 0; i < crews.Count; i++)
-        {
-            var (id, fix) = crews[i];
-            if (_snaps.TryGetValue(id, out var cached) && ReferenceEquals(cached.Fix, fix) && ReferenceEquals(cached.Graph, graph)) snaps[i] = cached.Snap;
-            else _snaps[id] = (fix, graph, snaps[i] = graph.Snap(fix.Lon, fix.Lat, settings.MaxSnapM));
-        }
-        var metres = graph.Distances(origin, snaps);
-        for (var i = 0; i < crews.Count; i++)
-            if (snaps[i] is not null && double.IsFinite(metres[i])) result[i] = (metres[i], true);
-        return result;
     }
 
     /// <summary>Road distances (or null: rank by straight line) from one point to many, with one Dijkstra.</summary>

@@ -34,8 +34,6 @@ public sealed partial class LiveNotifier(IHubContext<LiveHub> hub, LiveSettings 
     private ConcurrentDictionary<int, (int TeamId, LiveFix Fix)> _pending = new();
     private readonly ConcurrentQueue<IncidentMessage> _incidents = new();
 
-    public long TicksSent { get; private set; }
-
     public void Publish(CrewState crew, LiveFix fix) =>
         _pending.AddOrUpdate(crew.Id, (crew.TeamId, fix), (_, old) => fix.T > old.Fix.T ? (crew.TeamId, fix) : old);
 
@@ -98,7 +96,6 @@ public sealed partial class LiveNotifier(IHubContext<LiveHub> hub, LiveSettings 
         }
         if (sends.Count == 0) return;
         await Task.WhenAll(sends);
-        TicksSent++;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live: sending a tick failed: {Reason}")]

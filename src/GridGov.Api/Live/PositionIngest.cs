@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using GridGov.Api.Incidents;
 
 namespace GridGov.Api.Live;
 
@@ -165,10 +164,4 @@ public sealed class PositionIngest(CrewDirectory crews, PositionWriter writer, L
         value = default;
         return false;
     }
-}
-
-internal static class PositionErrors
-{
-    public static DatabaseUnavailableException Unavailable(double seconds, Exception inner) =>
-        new($"The database did not answer for {seconds:0} s; none of these positions was stored. Send the same batch again: stored fixes come back as duplicates.", inner);
 }

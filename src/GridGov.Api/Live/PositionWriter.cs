@@ -136,7 +136,9 @@ public sealed partial class PositionWriter(
             }
             catch (Exception ex) when (DatabaseErrors.IsTransient(ex) && !ct.IsCancellationRequested)
             {
-                if (DateTime.UtcNow >= giveUpAt) throw PositionErrors.Unavailable(settings.WriteRetrySeconds, ex);
+                if (DateTime.UtcNow >= giveUpAt)
+                    throw new DatabaseUnavailableException(
+                        $"The database did not answer for {settings.WriteRetrySeconds:0} s; none of these positions was stored. Send the same batch again: stored fixes come back as duplicates.", ex);
                 LogRetrying(accepted.Count, attempt, ex.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (1 << Math.Min(attempt, 5)))), ct);
             }

@@ -37,6 +37,7 @@ public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, ILogger<Roa
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var reconnect = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -45,8 +46,9 @@ public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, ILogger<Roa
                 var changed = 0;
                 connection.Notification += (_, _) => Interlocked.Exchange(ref changed, 1);
                 await using (var listen = new NpgsqlCommand("LISTEN roads_changed", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
-                // Changes made while no one listened are picked up by reloading after every (re)connect.
-                await ReloadAsync(stoppingToken);
+                // Start-up built the graph already; after a lost connection, changes made meanwhile are picked up here.
+                if (reconnect) await ReloadAsync(stoppingToken);
+                reconnect = true;
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stoppingToken);
