@@ -134,6 +134,42 @@ public class RoadGraphTests
     }
 
     [Fact]
+    public void The_distance_table_answers_exactly_as_a_Dijkstra_per_query()
+    {
+        var random = new Random(9);
+        var roads = new List<RoadSegment>();
+        for (var i = 0; i < 900; i++)
+        {
+            long a = random.Next(300), b = random.Next(300);
+            if (a == b) continue;
+            roads.Add(Segment(i, a, b, (115 + a % 20 * 0.001, Lat0 + a / 20 * 0.001), (115 + b % 20 * 0.001 + 0.0002, Lat0 + b / 20 * 0.001)));
+        }
+        roads.Add(Segment(5000, 9000, 9001, (115.05, Lat0), (115.051, Lat0))); // an island: unreachable from the rest
+        var table = RoadGraph.Build(roads);
+        var dijkstra = RoadGraph.Build(roads, maxTableJunctions: 0);
+        Assert.True(table.HasDistanceTable);
+        Assert.False(dijkstra.HasDistanceTable);
+
+        var nodes = roads.SelectMany(r => new[] { r.Source, r.Target }).Distinct().ToList();
+        var sources = new List<(long, double)> { (nodes[0], 0), (nodes[5], 120.5) };
+        Assert.Equal(dijkstra.NodeCosts(sources, nodes), table.NodeCosts(sources, nodes), new Close(1e-6));
+
+        RoadSnap? Around() => table.Snap(115 + random.NextDouble() * 0.06, Lat0 + random.NextDouble() * 0.016, 300);
+        for (var q = 0; q < 200; q++)
+        {
+            if (Around() is not { } origin) continue;
+            var targets = Enumerable.Range(0, 30).Select(_ => Around()).Append(origin).Append(table.Snap(115.0505, Lat0, 50)).ToList();
+            Assert.Equal(dijkstra.Distances(origin, targets), table.Distances(origin, targets), new Close(1e-6));
+        }
+    }
+
+    private sealed class Close(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => x == y || Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(double obj) => 0;
+    }
+
+    [Fact]
     public void Is_safe_from_many_threads_at_once()
     {
         var (graph, _) = Square();

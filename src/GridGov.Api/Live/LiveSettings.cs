@@ -37,6 +37,11 @@ public sealed class LiveSettings
     public double GeofenceToleranceM { get; set; } = 30;
     /// <summary>Points farther than this from every road are ranked by straight line.</summary>
     public double MaxSnapM { get; set; } = 300;
+    /// <summary>
+    /// Road networks with at most this many junctions keep every junction-to-junction distance in memory (n²/2
+    /// doubles: 64 MiB at 4,096), so ranking is snaps plus table reads; larger ones run a Dijkstra per ranking.
+    /// </summary>
+    public int DistanceTableMaxJunctions { get; set; } = GridGov.Geo.Roads.RoadGraph.DefaultMaxTableJunctions;
 
     /// <summary>Duty hours per shift in local time, "HH:mm-HH:mm" (end may be 24:00; a window may cross midnight).</summary>
     public Dictionary<string, string[]> Shifts { get; set; } = new(StringComparer.OrdinalIgnoreCase)

@@ -7,7 +7,7 @@ namespace GridGov.Api.Live;
 /// The roads table as an in-memory <see cref="RoadGraph"/>: built at start and rebuilt when a trigger on the table
 /// notifies <c>roads_changed</c>. Null while there are no roads (assignment then ranks by straight line).
 /// </summary>
-public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, ILogger<RoadNetwork> logger) : BackgroundService
+public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, LiveSettings settings, ILogger<RoadNetwork> logger) : BackgroundService
 {
     private volatile RoadGraph? _graph;
     private int _version;
@@ -19,20 +19,26 @@ public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, ILogger<Roa
 
     public async Task ReloadAsync(CancellationToken ct = default)
     {
-        var roads = new List<RoadSegment>();
-        await using (var cmd = dataSource.CreateCommand("SELECT id, source, target, length_m, ST_AsBinary(geometry) FROM roads"))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            var wkb = new NetTopologySuite.IO.WKBReader();
-            while (await reader.ReadAsync(ct))
-            {
-                var line = wkb.Read(reader.GetFieldValue<byte[]>(4));
-                roads.Add(new RoadSegment(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetDouble(3), line.Coordinates));
-            }
-        }
-        _graph = roads.Count == 0 ? null : RoadGraph.Build(roads);
+        var roads = await ReadAsync(dataSource, ct);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        _graph = roads.Count == 0 ? null : RoadGraph.Build(roads, maxTableJunctions: settings.DistanceTableMaxJunctions);
         Interlocked.Increment(ref _version);
-        LogLoaded(_graph?.NodeCount ?? 0, _graph?.EdgeCount ?? 0);
+        LogLoaded(_graph?.NodeCount ?? 0, _graph?.EdgeCount ?? 0, _graph?.HasDistanceTable == true ? "with" : "without", watch.ElapsedMilliseconds);
+    }
+
+    /// <summary>Every segment of the roads table, as the graph takes them.</summary>
+    public static async Task<List<RoadSegment>> ReadAsync(NpgsqlDataSource dataSource, CancellationToken ct = default)
+    {
+        var roads = new List<RoadSegment>();
+        await using var cmd = dataSource.CreateCommand("SELECT id, source, target, length_m, ST_AsBinary(geometry) FROM roads");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var wkb = new NetTopologySuite.IO.WKBReader();
+        while (await reader.ReadAsync(ct))
+        {
+            var line = wkb.Read(reader.GetFieldValue<byte[]>(4));
+            roads.Add(new RoadSegment(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetDouble(3), line.Coordinates));
+        }
+        return roads;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -69,8 +75,8 @@ public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, ILogger<Roa
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Road graph: {Nodes} junctions, {Edges} edges")]
-    private partial void LogLoaded(int nodes, int edges);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Road graph: {Nodes} junctions, {Edges} edges, {Table} the distance table, built in {Ms} ms")]
+    private partial void LogLoaded(int nodes, int edges, string table, long ms);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Road graph: listening for changes failed ({Reason}); reconnecting")]
     private partial void LogListenFailed(string reason);
