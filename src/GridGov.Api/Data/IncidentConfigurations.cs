@@ -61,6 +61,12 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         b.Property(i => i.DeadlineRule).HasMaxLength(40);
         b.Property(i => i.Version).IsRowVersion();
         b.HasIndex(i => i.Location).HasMethod("gist");
+        // The duplicate check's own index: open reports that are not duplicates themselves (few near any point).
+        b.HasIndex(i => i.Location, "OpenLocation").HasDatabaseName("ix_incidents_open_location").HasMethod("gist")
+            .HasFilter("duplicate_of IS NULL AND status NOT IN ('Closed', 'Voided')");
+        // Duplicates of a case, by key; reports that are no duplicate (nearly all) are left out, so the duplicate
+        // check can never take this index for "duplicate_of IS NULL" and read every report.
+        b.HasIndex(i => i.DuplicateOf).HasFilter("duplicate_of IS NOT NULL");
         b.HasIndex(i => new { i.Status, i.Deadline });
         b.HasIndex(i => new { i.TeamId, i.Status });
         b.HasIndex(i => new { i.LargeGridCode, i.ReportedAt });

@@ -718,7 +718,8 @@ namespace GridGov.Api.Data.Migrations
                         .HasDatabaseName("ix_incidents_closed_at");
 
                     b.HasIndex("DuplicateOf")
-                        .HasDatabaseName("ix_incidents_duplicate_of");
+                        .HasDatabaseName("ix_incidents_duplicate_of")
+                        .HasFilter("duplicate_of IS NOT NULL");
 
                     b.HasIndex("Location")
                         .HasDatabaseName("ix_incidents_location");
@@ -746,6 +747,12 @@ namespace GridGov.Api.Data.Migrations
 
                     b.HasIndex("TeamId", "Status")
                         .HasDatabaseName("ix_incidents_team_id_status");
+
+                    b.HasIndex(new[] { "Location" }, "OpenLocation")
+                        .HasDatabaseName("ix_incidents_open_location")
+                        .HasFilter("duplicate_of IS NULL AND status NOT IN ('Closed', 'Voided')");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Location" }, "OpenLocation"), "gist");
 
                     b.ToTable("incidents", null, t =>
                         {
