@@ -100,19 +100,23 @@ public class RoadGraphTests
         Assert.True(double.IsPositiveInfinity(d[3]));
     }
 
+    /// <summary>Straight roads between random pairs of junctions laid out 20 to a row, 0.001° apart.</summary>
+    private static List<RoadSegment> RandomNetwork(Random random, int attempts, int junctions)
+    {
+        var roads = new List<RoadSegment>();
+        for (var i = 0; i < attempts; i++)
+        {
+            long a = random.Next(junctions), b = random.Next(junctions);
+            if (a == b) continue;
+            roads.Add(Segment(i, a, b, (115 + a % 20 * 0.001, Lat0 + a / 20 * 0.001), (115 + b % 20 * 0.001, Lat0 + b / 20 * 0.001)));
+        }
+        return roads;
+    }
+
     [Fact]
     public void Node_costs_agree_with_Bellman_Ford_on_a_random_network()
     {
-        var random = new Random(7);
-        var roads = new List<RoadSegment>();
-        for (var i = 0; i < 600; i++)
-        {
-            long a = random.Next(200), b = random.Next(200);
-            if (a == b) continue;
-            var from = (115 + a % 20 * 0.001, Lat0 + a / 20 * 0.001);
-            var to = (115 + b % 20 * 0.001, Lat0 + b / 20 * 0.001);
-            roads.Add(Segment(i, a, b, from, to));
-        }
+        var roads = RandomNetwork(new Random(7), 600, 200);
         var graph = RoadGraph.Build(roads);
 
         var expected = Enumerable.Repeat(double.PositiveInfinity, 200).ToArray();
@@ -137,13 +141,7 @@ public class RoadGraphTests
     public void The_distance_table_answers_exactly_as_a_Dijkstra_per_query()
     {
         var random = new Random(9);
-        var roads = new List<RoadSegment>();
-        for (var i = 0; i < 900; i++)
-        {
-            long a = random.Next(300), b = random.Next(300);
-            if (a == b) continue;
-            roads.Add(Segment(i, a, b, (115 + a % 20 * 0.001, Lat0 + a / 20 * 0.001), (115 + b % 20 * 0.001 + 0.0002, Lat0 + b / 20 * 0.001)));
-        }
+        var roads = RandomNetwork(random, 900, 300);
         roads.Add(Segment(5000, 9000, 9001, (115.05, Lat0), (115.051, Lat0))); // an island: unreachable from the rest
         var table = RoadGraph.Build(roads);
         var dijkstra = RoadGraph.Build(roads, maxTableJunctions: 0);
