@@ -43,7 +43,6 @@ public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, LiveSetting
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reconnect = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -52,9 +51,9 @@ public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, LiveSetting
                 var changed = 0;
                 connection.Notification += (_, _) => Interlocked.Exchange(ref changed, 1);
                 await using (var listen = new NpgsqlCommand("LISTEN roads_changed", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
-                // Start-up built the graph already; after a lost connection, changes made meanwhile are picked up here.
-                if (reconnect) await ReloadAsync(stoppingToken);
-                reconnect = true;
+                // Listen first, then load: changes made before LISTEN took hold (between the start-up build and this
+                // connection, or while a lost connection was down) would otherwise never be seen.
+                await ReloadAsync(stoppingToken);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stoppingToken);
