@@ -25,17 +25,22 @@ public sealed record GeofenceMessage(int CrewId, string CrewName, string LargeGr
 public sealed record OfferMessage(long OfferId, long IncidentId, string CategoryCode, string? CategoryName, double Lon, double Lat, DateTime ExpiresAt, double? DistanceM, double? EtaS, bool ByRoad);
 
 /// <summary>
-/// Pushes through <see cref="IHubContext{LiveHub}"/>: positions are coalesced to the latest fix per crew and sent as
-/// one batch per map-tile group per tick; incidents go out on the next tick to the tile of their location; offers and
-/// geofence events go out at once. Thread-safe.
+/// Pushes through <see cref="IHubContext{LiveHub}"/>: positions are coalesced to the latest fix per crew and each map
+/// tile's group gets at most one batch per tick. A tile that sent nothing during the last tick sends at once (within one
+/// check, a tenth of a tick, at most 50 ms), so a lone fix is not held back; a busy tile sends once per tick.
+/// Incidents go out at the next check to the tile of their location; offers and geofence events go out at once.
+/// Thread-safe.
 /// </summary>
 public sealed partial class LiveNotifier(IHubContext<LiveHub> hub, LiveSettings settings, ILogger<LiveNotifier> logger) : BackgroundService
 {
     private ConcurrentDictionary<int, (int TeamId, LiveFix Fix)> _pending = new();
     private readonly ConcurrentQueue<IncidentMessage> _incidents = new();
+    private readonly TileThrottle _throttle = new(Math.Max(10, settings.TickMs));
 
-    public void Publish(CrewState crew, LiveFix fix) =>
-        _pending.AddOrUpdate(crew.Id, (crew.TeamId, fix), (_, old) => fix.T > old.Fix.T ? (crew.TeamId, fix) : old);
+    public void Publish(CrewState crew, LiveFix fix) => Keep(crew.Id, crew.TeamId, fix);
+
+    private void Keep(int crewId, int teamId, LiveFix fix) =>
+        _pending.AddOrUpdate(crewId, (teamId, fix), (_, old) => fix.T > old.Fix.T ? (teamId, fix) : old);
 
     public void IncidentChanged(IncidentMessage message) => _incidents.Enqueue(message);
 
@@ -47,14 +52,14 @@ public sealed partial class LiveNotifier(IHubContext<LiveHub> hub, LiveSettings 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(10, settings.TickMs)));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(settings.TickMs / 10, 10, 50)));
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try
                 {
-                    await FlushAsync(stoppingToken);
+                    await SendAsync(force: false, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -67,24 +72,34 @@ public sealed partial class LiveNotifier(IHubContext<LiveHub> hub, LiveSettings 
         }
     }
 
-    /// <summary>Sends everything pending now (the tick; tests and shutdown may call it directly).</summary>
-    public async Task FlushAsync(CancellationToken ct = default)
+    /// <summary>Sends everything pending now, whatever the tiles sent last (tests and shutdown call it).</summary>
+    public Task FlushAsync(CancellationToken ct = default) => SendAsync(force: true, ct);
+
+    private async Task SendAsync(bool force, CancellationToken ct)
     {
         var sends = new List<Task>();
         if (!_pending.IsEmpty)
         {
             var batch = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<int, (int, LiveFix)>());
-            var byTile = new Dictionary<string, List<(int TeamId, PositionMessage Message)>>();
+            var now = Environment.TickCount64;
+            var byTile = new Dictionary<string, List<(int CrewId, int TeamId, LiveFix Fix)>>();
             foreach (var (crewId, (teamId, fix)) in batch)
             {
                 var tile = LiveGroups.TileOf(fix.Lon, fix.Lat, settings.TileZoom);
                 if (!byTile.TryGetValue(tile, out var list)) byTile[tile] = list = [];
-                list.Add((teamId, new PositionMessage(crewId, fix.Lon, fix.Lat, fix.T.UtcDateTime)));
+                list.Add((crewId, teamId, fix));
             }
             foreach (var (tile, list) in byTile)
             {
-                sends.Add(hub.Clients.Group(LiveGroups.Tile(tile)).SendAsync("positions", list.Select(l => l.Message).ToArray(), ct));
-                foreach (var team in list.GroupBy(l => l.TeamId))
+                if (!_throttle.TryTake(tile, now, force))
+                {
+                    // The tile sent within the last tick: these wait for its next turn (a newer fix meanwhile wins).
+                    foreach (var (crewId, teamId, fix) in list) Keep(crewId, teamId, fix);
+                    continue;
+                }
+                var messages = list.Select(l => new PositionMessage(l.CrewId, l.Fix.Lon, l.Fix.Lat, l.Fix.T.UtcDateTime)).ToArray();
+                sends.Add(hub.Clients.Group(LiveGroups.Tile(tile)).SendAsync("positions", messages, ct));
+                foreach (var team in list.Select((l, i) => (l.TeamId, Message: messages[i])).GroupBy(l => l.TeamId))
                     sends.Add(hub.Clients.Group(LiveGroups.TeamTile(tile, team.Key)).SendAsync("positions", team.Select(l => l.Message).ToArray(), ct));
             }
         }
@@ -100,6 +115,26 @@ public sealed partial class LiveNotifier(IHubContext<LiveHub> hub, LiveSettings 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live: sending a tick failed: {Reason}")]
     private partial void LogFlushFailed(string reason);
+}
+
+/// <summary>
+/// When each map tile last sent positions: a tile may send again once a whole tick has passed. Tiles are bounded by
+/// the county (subscriptions are clipped to it), so the table stays small. Thread-safe.
+/// </summary>
+internal sealed class TileThrottle(long tickMs)
+{
+    private readonly Dictionary<string, long> _lastSent = new(StringComparer.Ordinal);
+
+    /// <summary>True, and the tile counts as sending at <paramref name="nowMs"/>, if it may send (or must: force).</summary>
+    public bool TryTake(string tile, long nowMs, bool force = false)
+    {
+        lock (_lastSent)
+        {
+            if (!force && _lastSent.TryGetValue(tile, out var last) && nowMs - last < tickMs) return false;
+            _lastSent[tile] = nowMs;
+            return true;
+        }
+    }
 }
 
 /// <summary>Names of the hub's groups: map tiles (all crews, or one team's), a crew's own channel, the dispatch center.</summary>
