@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace GridGov.Bench;
@@ -23,16 +20,9 @@ internal static class IngestBench
         var db = BenchHost.Required("GRIDGOV_BENCH_DB");
         var pgUrl = BenchHost.Required("GRIDGOV_BENCH_PGURL");
         Step("starting GridGov on the bench database (migrate + demo county) ...");
-        var port = BenchHost.FreePort();
-        await using var app = new BenchHost.Factory(db);
-        app.UseKestrel(port);
-        app.StartServer();
-        var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
+        await using var service = await BenchHost.Service.StartAsync(db, "dispatcher");
+        var (dataSource, client, port, token) = (service.DataSource, service.Client, service.Port, service.Token);
         var (minX, minY, maxX, maxY) = await CountyBox(dataSource);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        var token = (await (await client.PostAsJsonAsync("/api/auth/token", new { username = "dispatcher", password = "gridgov-demo" }))
-            .Content.ReadFromJsonAsync<BenchHost.TokenDto>())!.AccessToken;
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
 
         Step("warming up (1,000 reports) ...");
         await ConstantRate(client, 1000, 2, minX, minY, maxX, maxY, "warm");

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using GridGov.Geo.Grids;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
@@ -24,11 +21,8 @@ internal static class LocateBench
         var db = BenchHost.Required("GRIDGOV_BENCH_DB");
         var pgUrl = BenchHost.Required("GRIDGOV_BENCH_PGURL");
         Step("starting GridGov on the bench database (migrate + demo county) ...");
-        var port = BenchHost.FreePort();
-        await using var app = new BenchHost.Factory(db);
-        app.UseKestrel(port);
-        app.StartServer();
-        var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
+        await using var service = await BenchHost.Service.StartAsync(db, "dispatcher");
+        var dataSource = service.DataSource;
 
         Step("loading the demo unit grids and generating the stress coverage ...");
         var demo = await LoadUnitsAsync(dataSource);
@@ -53,9 +47,7 @@ internal static class LocateBench
         }
 
         Step($"HTTP GET /api/grids/locate with wrk for {Seconds} s ...");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        var token = (await (await client.PostAsJsonAsync("/api/auth/token", new { username = "dispatcher", password = "gridgov-demo" })).Content.ReadFromJsonAsync<BenchHost.TokenDto>())!.AccessToken;
-        var http = await WrkAsync(port, token, env);
+        var http = await WrkAsync(service.Port, service.Token, env);
         rows.Add(("HTTP locate requests/s (wrk, 2 threads, 64 connections)", http, "pgbench ST_Contains, demo (same run)", rows[1].BaselineValue));
 
         Console.WriteLine();

@@ -36,12 +36,11 @@ public static class LiveSetup
         return builder;
     }
 
-    /// <summary>Loads crews, their latest fixes, the road graph and the history partitions before serving.</summary>
+    /// <summary>Loads crews, their latest fixes and the history partitions before serving (the road graph loads as its service starts).</summary>
     public static async Task LoadLiveAsync(this WebApplication app, CancellationToken ct = default)
     {
         await app.Services.GetRequiredService<PositionPartitions>().MaintainAsync(ct);
         await app.Services.GetRequiredService<CrewDirectory>().ReloadAsync(ct);
-        await app.Services.GetRequiredService<RoadNetwork>().ReloadAsync(ct);
     }
 
     public static WebApplication MapLive(this WebApplication app)

@@ -4,20 +4,25 @@ using Npgsql;
 namespace GridGov.Api.Live;
 
 /// <summary>
-/// The roads table as an in-memory <see cref="RoadGraph"/>: built at start and rebuilt when a trigger on the table
-/// notifies <c>roads_changed</c>. Null while there are no roads (assignment then ranks by straight line).
+/// The roads table as an in-memory <see cref="RoadGraph"/>: built when the service starts (before requests are served)
+/// and rebuilt when a trigger on the table notifies <c>roads_changed</c>. Each connection listens first and then loads,
+/// so a change made in between is either in the load or notified. Null while there are no roads (assignment then
+/// ranks by straight line).
 /// </summary>
 public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, LiveSettings settings, ILogger<RoadNetwork> logger) : BackgroundService
 {
     private volatile RoadGraph? _graph;
     private int _version;
+    private int _changed;
+    // Opened (listening) and loaded by StartAsync; the first round of ExecuteAsync takes it over.
+    private NpgsqlConnection? _listener;
 
     public RoadGraph? Graph => _graph;
 
     /// <summary>Bumped on every rebuild (tests wait on it).</summary>
     public int Version => Volatile.Read(ref _version);
 
-    public async Task ReloadAsync(CancellationToken ct = default)
+    private async Task ReloadAsync(CancellationToken ct)
     {
         var roads = await ReadAsync(dataSource, ct);
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -41,25 +46,45 @@ public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, LiveSetting
         return roads;
     }
 
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _listener = await ListenAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>A connection listening for <c>roads_changed</c>, and the graph loaded after LISTEN took hold.</summary>
+    private async Task<NpgsqlConnection> ListenAsync(CancellationToken ct)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            connection.Notification += (_, _) => Interlocked.Exchange(ref _changed, 1);
+            await using (var listen = new NpgsqlCommand("LISTEN roads_changed", connection)) await listen.ExecuteNonQueryAsync(ct);
+            Interlocked.Exchange(ref _changed, 0);
+            await ReloadAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                var changed = 0;
-                connection.Notification += (_, _) => Interlocked.Exchange(ref changed, 1);
-                await using (var listen = new NpgsqlCommand("LISTEN roads_changed", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
-                // Listen first, then load: changes made before LISTEN took hold (between the start-up build and this
-                // connection, or while a lost connection was down) would otherwise never be seen.
-                await ReloadAsync(stoppingToken);
+                // After a lost connection, listening again reloads: changes made meanwhile are picked up.
+                await using var connection = Interlocked.Exchange(ref _listener, null) ?? await ListenAsync(stoppingToken);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stoppingToken);
                     // Let a burst of statements (a bulk load) settle, then rebuild once.
                     while (await connection.WaitAsync(TimeSpan.FromMilliseconds(300), stoppingToken)) { }
-                    if (Interlocked.Exchange(ref changed, 0) == 1) await ReloadAsync(stoppingToken);
+                    if (Interlocked.Exchange(ref _changed, 0) == 1) await ReloadAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -72,6 +97,12 @@ public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, LiveSetting
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
+    }
+
+    public override void Dispose()
+    {
+        Interlocked.Exchange(ref _listener, null)?.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Road graph: {Nodes} junctions, {Edges} edges, {Table} the distance table, built in {Ms} ms")]

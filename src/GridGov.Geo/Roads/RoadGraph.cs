@@ -208,10 +208,10 @@ public sealed class RoadGraph
     /// </summary>
     public double[] NodeCosts(IReadOnlyList<(long NodeId, double StartCost)> sources, IReadOnlyList<long> targets)
     {
-        var seeds = sources.Where(s => _nodeIndex.ContainsKey(s.NodeId)).Select(s => (_nodeIndex[s.NodeId], s.StartCost)).ToArray();
+        var seeds = sources.Where(s => _nodeIndex.ContainsKey(s.NodeId)).Select(s => (Node: _nodeIndex[s.NodeId], s.StartCost)).ToArray();
         var targetNodes = targets.Select(t => _nodeIndex.GetValueOrDefault(t, -1)).ToList();
         if (_table is not null)
-            return targetNodes.Select(n => n < 0 ? double.PositiveInfinity : seeds.Select(s => s.StartCost + Table(s.Item1, n)).DefaultIfEmpty(double.PositiveInfinity).Min()).ToArray();
+            return targetNodes.Select(n => n < 0 ? double.PositiveInfinity : seeds.Select(s => s.StartCost + Table(s.Node, n)).DefaultIfEmpty(double.PositiveInfinity).Min()).ToArray();
         var scratch = Run(seeds, targetNodes.Where(n => n >= 0).ToList());
         return targetNodes.Select(n => n < 0 ? double.PositiveInfinity : scratch.Cost(n)).ToArray();
     }
