@@ -5,9 +5,6 @@ using NpgsqlTypes;
 
 namespace GridGov.Api.Incidents;
 
-/// <summary>The database could not be reached within the retry window; the caller may retry with the same clientRequestId.</summary>
-public sealed class DatabaseUnavailableException(string message, Exception inner) : Exception(message, inner);
-
 /// <summary>What the write found: a new incident, or the one an earlier request with the same key created.</summary>
 public sealed record IntakeResult(
     bool Created, long Id, IncidentStatus Status, string? UnitGridCode, string? LargeGridCode, int? TeamId,
@@ -66,47 +63,32 @@ public sealed partial class IncidentWriter(
 
     private async Task WriteWithRetryAsync(List<Pending> batch, CancellationToken stoppingToken)
     {
-        var giveUpAt = DateTime.UtcNow.AddSeconds(settings.WriteRetrySeconds);
-        for (var attempt = 1; ; attempt++)
+        IntakeResult[] results;
+        try
         {
-            try
-            {
-                var results = await WriteBatchAsync(batch, stoppingToken);
-                for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    if (!results[i].Created) continue;
-                    var n = batch[i].Incident;
-                    live.IncidentChanged(new Live.IncidentMessage(results[i].Id, Platform.JsonNames.Of(results[i].Status), n.Category.Code,
-                        categories.NameOf(n.Category.Code), n.Lon, n.Lat, results[i].TeamId, false, n.ReportedAt.UtcDateTime));
-                }
-                if (attempt > 1) LogRecovered(batch.Count, attempt);
-                return;
-            }
-            catch (Exception ex) when (DatabaseErrors.IsTransient(ex) && !stoppingToken.IsCancellationRequested)
-            {
-                if (DateTime.UtcNow >= giveUpAt)
-                {
-                    var unavailable = new DatabaseUnavailableException(
-                        $"The database did not answer for {settings.WriteRetrySeconds:0} s; nothing was stored for this request. Retry with the same clientRequestId.", ex);
-                    foreach (var p in batch) p.Done.TrySetException(unavailable);
-                    return;
-                }
-                LogRetrying(batch.Count, attempt, ex.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (1 << Math.Min(attempt, 5)))), stoppingToken);
-            }
-            catch (Exception ex) when (batch.Count > 1 && ex is PostgresException)
-            {
-                // One bad row must not sink the others: write them one at a time.
-                LogSplitting(batch.Count, ex.Message);
-                foreach (var p in batch) await WriteWithRetryAsync([p], stoppingToken);
-                return;
-            }
-            catch (Exception ex)
-            {
-                foreach (var p in batch) p.Done.TrySetException(ex);
-                return;
-            }
+            results = await DatabaseErrors.RetryWhileAwayAsync(() => WriteBatchAsync(batch, stoppingToken), settings.WriteRetrySeconds,
+                $"The database did not answer for {settings.WriteRetrySeconds:0} s; nothing was stored for this request. Retry with the same clientRequestId.",
+                (attempt, ex) => LogRetrying(batch.Count, attempt, ex.Message), attempt => LogRecovered(batch.Count, attempt), stoppingToken);
+        }
+        catch (PostgresException ex) when (batch.Count > 1)
+        {
+            // One bad row must not sink the others: write them one at a time.
+            LogSplitting(batch.Count, ex.Message);
+            foreach (var p in batch) await WriteWithRetryAsync([p], stoppingToken);
+            return;
+        }
+        catch (Exception ex)
+        {
+            foreach (var p in batch) p.Done.TrySetException(ex);
+            return;
+        }
+        for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!results[i].Created) continue;
+            var n = batch[i].Incident;
+            live.IncidentChanged(new Live.IncidentMessage(results[i].Id, Platform.JsonNames.Of(results[i].Status), n.Category.Code,
+                categories.NameOf(n.Category.Code), n.Lon, n.Lat, results[i].TeamId, false, n.ReportedAt.UtcDateTime));
         }
     }
 

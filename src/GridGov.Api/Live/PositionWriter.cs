@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using GridGov.Api.Data;
-using GridGov.Api.Incidents;
 using Npgsql;
 
 namespace GridGov.Api.Live;
@@ -122,28 +121,11 @@ public sealed partial class PositionWriter(
     }
 
     /// <summary>Writes the accepted fixes; returns which of the older fixes were in the history already (resends).</summary>
-    private async Task<HashSet<(int, DateTime)>> WriteWithRetryAsync(
-        List<(int Pending, int Slot, PositionReport Fix)> accepted, List<(int Pending, int Slot, PositionReport Fix, LiveFix Last)> older, CancellationToken ct)
-    {
-        var giveUpAt = DateTime.UtcNow.AddSeconds(settings.WriteRetrySeconds);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var stored = await WriteAsync(accepted, older, ct);
-                if (attempt > 1) LogRecovered(accepted.Count, attempt);
-                return stored;
-            }
-            catch (Exception ex) when (DatabaseErrors.IsTransient(ex) && !ct.IsCancellationRequested)
-            {
-                if (DateTime.UtcNow >= giveUpAt)
-                    throw new DatabaseUnavailableException(
-                        $"The database did not answer for {settings.WriteRetrySeconds:0} s; none of these positions was stored. Send the same batch again: stored fixes come back as duplicates.", ex);
-                LogRetrying(accepted.Count, attempt, ex.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (1 << Math.Min(attempt, 5)))), ct);
-            }
-        }
-    }
+    private Task<HashSet<(int, DateTime)>> WriteWithRetryAsync(
+        List<(int Pending, int Slot, PositionReport Fix)> accepted, List<(int Pending, int Slot, PositionReport Fix, LiveFix Last)> older, CancellationToken ct) =>
+        DatabaseErrors.RetryWhileAwayAsync(() => WriteAsync(accepted, older, ct), settings.WriteRetrySeconds,
+            $"The database did not answer for {settings.WriteRetrySeconds:0} s; none of these positions was stored. Send the same batch again: stored fixes come back as duplicates.",
+            (attempt, ex) => LogRetrying(accepted.Count, attempt, ex.Message), attempt => LogRecovered(accepted.Count, attempt), ct);
 
     private async Task<HashSet<(int, DateTime)>> WriteAsync(
         List<(int Pending, int Slot, PositionReport Fix)> accepted, List<(int Pending, int Slot, PositionReport Fix, LiveFix Last)> older, CancellationToken ct)

@@ -90,7 +90,7 @@ internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problems
     {
         var detail = exception switch
         {
-            Incidents.DatabaseUnavailableException unavailable => unavailable.Message,
+            Data.DatabaseUnavailableException unavailable => unavailable.Message,
             _ when Data.DatabaseErrors.IsTransient(exception) =>
                 "The database is not reachable right now; nothing was changed. Retry in a few seconds (reports: with the same clientRequestId).",
             _ => null,
