@@ -38,6 +38,7 @@ internal sealed class IncidentOfferConfiguration : IEntityTypeConfiguration<Inci
         b.Property(o => o.Status).HasConversion<string>().HasMaxLength(12);
         b.Property(o => o.OfferedBy).HasMaxLength(64);
         b.Property(o => o.Reason).HasMaxLength(500);
+        b.Property(o => o.Version).IsRowVersion();
         b.HasOne<Incidents.Incident>().WithMany().HasForeignKey(o => o.IncidentId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Crew>().WithMany().HasForeignKey(o => o.CrewId).OnDelete(DeleteBehavior.Cascade);
         // At most one open offer per incident: a second assign withdraws the first in the same transaction.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GridGov.Api.Auth;
 using static GridGov.Api.Incidents.IncidentStatus;
 
@@ -32,6 +33,22 @@ public sealed record Actor(string Name, IReadOnlyCollection<string> Roles, int? 
     public int? ConfinedToTeam => Is(Auth.Roles.Crew) && !Is(Auth.Roles.Admin) && !Is(Auth.Roles.Dispatcher) && !Is(Auth.Roles.Leader)
         ? TeamId ?? -1
         : null;
+}
+
+/// <summary>What the workflow needs to know of a case to decide who may act on it.</summary>
+/// <param name="HandlerCrewId">The crew holding the case (it may be a supporting crew of another team).</param>
+/// <param name="OfferedCrewId">The crew whose open offer of the case is being accepted, if any.</param>
+public sealed record CaseFacts(IncidentStatus Status, int? TeamId, int? HandlerCrewId = null, int? OfferedCrewId = null)
+{
+    public static CaseFacts Of(Incident i, int? offeredCrewId = null) => new(i.Status, i.TeamId, i.HandlerCrewId, offeredCrewId);
+
+    /// <summary>
+    /// A crew acts on its own team's cases; a crew of another team (跨网格支援) on the case it holds, and on the case it
+    /// was offered when it accepts.
+    /// </summary>
+    public bool ActsFor(Actor actor, IncidentAction action) =>
+        (actor.TeamId is { } team && team == TeamId)
+        || (actor.CrewId is { } crew && (crew == HandlerCrewId || (action == IncidentAction.Accept && crew == OfferedCrewId)));
 }
 
 /// <summary>
@@ -83,6 +100,12 @@ public static class IncidentWorkflow
 
     public static readonly IncidentStatus[] OpenStates = [Reported, Registered, Dispatched, Accepted, InProgress, Handled, Verified, Unrouted, Parked];
 
+    /// <summary>
+    /// States in which a case may be offered to a crew (and an offer stays open): before a crew holds it. A parked or
+    /// unrouted case must first be dispatched to a team.
+    /// </summary>
+    public static readonly IncidentStatus[] Offerable = [Reported, Registered, Dispatched];
+
     /// <summary>States whose deadline is still running (parked cases stop the clock).</summary>
     public static readonly IncidentStatus[] RunningStates = [Reported, Registered, Dispatched, Accepted, InProgress, Unrouted];
 
@@ -91,8 +114,8 @@ public static class IncidentWorkflow
     public sealed record Forbidden(string Reason) : Decision;
     public sealed record Conflict(string Reason) : Decision;
 
-    /// <summary>Whether <paramref name="actor"/> may take <paramref name="action"/> on a case in <paramref name="status"/> of team <paramref name="teamId"/>.</summary>
-    public static Decision Decide(IncidentStatus status, int? teamId, IncidentAction action, Actor actor)
+    /// <summary>Whether <paramref name="actor"/> may take <paramref name="action"/> on the case described by <paramref name="facts"/>.</summary>
+    public static Decision Decide(CaseFacts facts, IncidentAction action, Actor actor)
     {
         var rule = Rules[action];
         if (!actor.Is(Auth.Roles.Admin))
@@ -101,24 +124,27 @@ public static class IncidentWorkflow
             var asCrew = actor.Is(Auth.Roles.Crew) && rule.Roles.Contains(Auth.Roles.Crew);
             if (!asDispatcher && !asCrew)
                 return new Forbidden($"Only {string.Join(" or ", rule.Roles.Append(Auth.Roles.Admin))} may {Name(action)}; you are {string.Join(", ", actor.Roles)}.");
-            if (!asDispatcher && (actor.TeamId is null || actor.TeamId != teamId))
-                return new Forbidden($"A crew acts only on its own team's incidents; this one belongs to team {teamId?.ToString() ?? "(none)"}, you to team {actor.TeamId?.ToString() ?? "(none)"}.");
+            if (!asDispatcher && !facts.ActsFor(actor, action))
+                return new Forbidden($"A crew acts only on its own team's incidents (or one it took in support); this one belongs to team {facts.TeamId?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}, you to team {actor.TeamId?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}.");
         }
-        if (!rule.From.Contains(status))
+        if (!rule.From.Contains(facts.Status))
         {
-            var possible = AllowedFrom(status).Select(Name).ToArray();
-            return new Conflict($"'{Name(action)}' is not possible while the incident is {Name(status)}; it must be {string.Join(" or ", rule.From.Select(Name))}. "
+            var possible = AllowedFrom(facts.Status).Select(Name).ToArray();
+            return new Conflict($"'{Name(action)}' is not possible while the incident is {Name(facts.Status)}; it must be {string.Join(" or ", rule.From.Select(Name))}. "
                 + (possible.Length > 0 ? $"Possible now: {string.Join(", ", possible)}." : "No action is possible now."));
         }
-        return new Allowed(rule.To(status));
+        return new Allowed(rule.To(facts.Status));
     }
 
     public static IEnumerable<IncidentAction> AllowedFrom(IncidentStatus status) =>
         Rules.Values.Where(r => r.From.Contains(status)).Select(r => r.Action);
 
     /// <summary>The actions this actor could take now (for the UI's buttons).</summary>
-    public static IEnumerable<IncidentAction> Available(IncidentStatus status, int? teamId, Actor actor) =>
-        AllowedFrom(status).Where(a => Decide(status, teamId, a, actor) is Allowed);
+    public static IEnumerable<IncidentAction> Available(CaseFacts facts, Actor actor) =>
+        AllowedFrom(facts.Status).Where(a => Decide(facts, a, actor) is Allowed);
+
+    /// <summary>Whether a transition from <paramref name="from"/> to <paramref name="to"/> takes the case out of a crew's reach for offers.</summary>
+    public static bool LeavesOfferable(IncidentStatus from, IncidentStatus to) => Offerable.Contains(from) && !Offerable.Contains(to);
 
     public static string Name(IncidentAction action) => Platform.JsonNames.Of(action);
 

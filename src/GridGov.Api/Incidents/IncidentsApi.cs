@@ -7,6 +7,7 @@ using GridGov.Api.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using GridGov.Geo.Coordinates;
 using NetTopologySuite.Geometries;
 
 namespace GridGov.Api.Incidents;
@@ -63,9 +64,13 @@ public static class IncidentsApi
     internal static Actor ActorOf(ClaimsPrincipal user) => new(
         user.Identity?.Name ?? "(anonymous)", user.FindAll("role").Select(c => c.Value).ToArray(), user.ClaimInt("team_id"), user.ClaimInt("crew_id"));
 
-    /// <summary>Crews see their own team's incidents only; other staff see all.</summary>
-    internal static IQueryable<Incident> Visible(this IQueryable<Incident> query, Actor actor) =>
-        actor.ConfinedToTeam is { } team ? query.Where(i => i.TeamId == team) : query;
+    /// <summary>Crews see their own team's incidents and the ones they hold in support of another team; other staff see all.</summary>
+    internal static IQueryable<Incident> Visible(this IQueryable<Incident> query, Actor actor)
+    {
+        if (actor.ConfinedToTeam is not { } team) return query;
+        var crew = actor.CrewId ?? -1;
+        return query.Where(i => i.TeamId == team || i.HandlerCrewId == crew);
+    }
 
     private static async Task<Results<Ok<IncidentDetail>, ProblemHttpResult>> Get(
         long id, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
@@ -98,11 +103,11 @@ public static class IncidentsApi
             i.ReportedAt, i.UpdatedAt, i.Deadline, i.DeadlineRule, IncidentMapping.IsOverdue(i.Status, i.Deadline, now),
             i.OverdueAt, i.EscalatedAt, i.RegisteredAt, i.DispatchedAt, i.HandledAt, i.ClosedAt, i.HandlerCrewId, handler,
             i.Score, i.ReworkCount, history,
-            IncidentWorkflow.Available(i.Status, i.TeamId, actor).Select(IncidentWorkflow.Name).ToList());
+            IncidentWorkflow.Available(CaseFacts.Of(i), actor).Select(IncidentWorkflow.Name).ToList());
     }
 
     private static async Task<IResult> List(
-        string? status, string? largeGrid, int? teamId, string? category, string? source, bool? overdue, string? bbox,
+        string? status, string? largeGrid, int? teamId, string? category, string? source, bool? overdue, string? bbox, string? crs,
         int? page, int? pageSize, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
@@ -119,7 +124,8 @@ public static class IncidentsApi
         }
         var now = clock.GetUtcNow();
         if (overdue is true) query = query.Where(i => i.Deadline < now && IncidentWorkflow.RunningStates.Contains(i.Status));
-        if (ParseBbox(bbox, v) is { } box) query = query.Where(i => box.Intersects(i.Location));
+        if (!ChinaOffsets.TryParse(crs, out var bboxCrs)) v.Add("crs", $"'crs' must be one of wgs84, cgcs2000, gcj02, bd09; got '{crs}'.");
+        if (ParseBbox(bbox, v, bboxCrs) is { } box) query = query.Where(i => box.Intersects(i.Location));
         var size = pageSize ?? 100;
         if (size is < 1 or > 1000) v.Add("pageSize", "'pageSize' must be between 1 and 1000.");
         var number = page ?? 1;
@@ -151,7 +157,8 @@ public static class IncidentsApi
         return list;
     }
 
-    internal static Polygon? ParseBbox(string? raw, Validation v)
+    /// <summary>Parses minLon,minLat,maxLon,maxLat given in <paramref name="crs"/>; the corners are converted to WGS84.</summary>
+    internal static Polygon? ParseBbox(string? raw, Validation v, InputCrs crs = InputCrs.Wgs84)
     {
         if (string.IsNullOrWhiteSpace(raw)) return null;
         var parts = raw.Split(',');
@@ -166,7 +173,9 @@ public static class IncidentsApi
             v.Add("bbox", "'bbox' needs minLon ≤ maxLon and minLat ≤ maxLat, within ±180 / ±90.");
             return null;
         }
-        var polygon = new GeometryFactory(new PrecisionModel(), 4490).ToGeometry(new Envelope(values[0], values[2], values[1], values[3]));
+        var (x0, y0) = ChinaOffsets.ToWgs84(crs, values[0], values[1]);
+        var (x1, y1) = ChinaOffsets.ToWgs84(crs, values[2], values[3]);
+        var polygon = new GeometryFactory(new PrecisionModel(), 4490).ToGeometry(new Envelope(x0, x1, y0, y1));
         return polygon as Polygon ?? (Polygon)polygon.Buffer(1e-9);
     }
 }

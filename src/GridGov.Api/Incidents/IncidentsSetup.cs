@@ -16,6 +16,7 @@ public static class IncidentsSetup
         builder.Services.AddSingleton<CategoryCatalog>();
         builder.Services.AddSingleton<CalendarProvider>();
         builder.Services.AddSingleton<IncidentIntake>();
+        builder.Services.AddScoped<CaseTransitions>();
         builder.Services.AddSingleton<IncidentWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentWriter>());
         builder.Services.AddSingleton<OverdueWatcher>();

@@ -3,8 +3,11 @@ using GridGov.Geo.Roads;
 
 namespace GridGov.Api.Live;
 
-/// <summary>A crew that can take the incident, with how far it is and how soon it can be there.</summary>
-public sealed record Candidate(int CrewId, string Name, int TeamId, string TeamName, CrewRole Role, double DistanceM, double EtaS, bool ByRoad, double StraightM);
+/// <summary>
+/// A crew that can take the incident, with how far it is and how soon it can be there. <paramref name="Support"/>: the
+/// crew is of another team than the case's (跨网格支援).
+/// </summary>
+public sealed record Candidate(int CrewId, string Name, int TeamId, string TeamName, CrewRole Role, double DistanceM, double EtaS, bool ByRoad, double StraightM, bool Support);
 
 /// <summary>A crew left out, and why (reason codes: offShift, wrongRole, atCapacity, stale, noPosition, declined, offered).</summary>
 public sealed record Exclusion(int CrewId, string Name, string Reason, string Detail);
@@ -19,12 +22,12 @@ public sealed record RankingContext(IReadOnlyDictionary<int, int> Workload, IRea
 
 /// <summary>
 /// Ranks crews for an incident (and incidents for a crew) by road time: straight-line fallback where a point is off
-/// the network or no graph is loaded. Every exclusion is explained. Pure over its inputs; thread-safe.
+/// the network or no graph is loaded. The responsible team's crews come first; crews of other teams follow as support.
+/// Every exclusion is explained. Pure over its inputs; thread-safe.
 /// </summary>
 public sealed class CrewRanker(CrewDirectory crews, RoadNetwork roads, ShiftSchedule shifts, LiveSettings settings)
 {
-
-    public CandidateRanking Rank(long incidentId, double lon, double lat, CrewRole role, RankingContext context, DateTimeOffset now)
+    public CandidateRanking Rank(long incidentId, double lon, double lat, CrewRole role, int? teamId, RankingContext context, DateTimeOffset now)
     {
         var excluded = new List<Exclusion>();
         var eligible = new List<(CrewState Crew, LiveFix Fix)>();
@@ -42,8 +45,9 @@ public sealed class CrewRanker(CrewDirectory crews, RoadNetwork roads, ShiftSche
             var straight = Geodesy.Metres(lon, lat, e.Fix.Lon, e.Fix.Lat);
             var (metres, byRoad) = distances[i] ?? (straight, false);
             return new Candidate(e.Crew.Id, e.Crew.Name, e.Crew.TeamId, e.Crew.TeamName, e.Crew.Role,
-                Math.Round(metres, 1), Math.Round(metres / settings.CrewSpeedMps, 1), byRoad, Math.Round(straight, 1));
-        }).OrderBy(c => c.EtaS).ThenBy(c => c.CrewId).ToList();
+                Math.Round(metres, 1), Math.Round(metres / settings.CrewSpeedMps, 1), byRoad, Math.Round(straight, 1),
+                Support: teamId is { } team && e.Crew.TeamId != team);
+        }).OrderBy(c => c.Support).ThenBy(c => c.EtaS).ThenBy(c => c.CrewId).ToList();
         return new CandidateRanking(incidentId, candidates, excluded);
     }
 

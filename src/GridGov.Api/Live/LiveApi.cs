@@ -6,6 +6,7 @@ using GridGov.Api.Data;
 using GridGov.Api.Incidents;
 using GridGov.Api.Platform;
 using GridGov.Api.Teams;
+using GridGov.Geo.Coordinates;
 using Microsoft.EntityFrameworkCore;
 
 namespace GridGov.Api.Live;
@@ -28,7 +29,7 @@ public static class LiveApi
     {
         var api = app.MapGroup("/api").WithTags("Live");
         api.MapPost("/positions", PostPositions).RequireAuthorization(Policies.Positions)
-            .WithSummary("A batch of fixes [{ crewId, lon, lat, t, accuracyM? }] → 202 with a verdict per item. A crew posts only its own.");
+            .WithSummary("A batch of fixes [{ crewId, lon, lat, t, accuracyM?, crs? }] → 202 with a verdict per item; crs=gcj02|bd09 (query, or per item) converts. A crew posts only its own.");
         api.MapGet("/crews", ListCrews).RequireAuthorization(Policies.Live)
             .WithSummary("Crews with team, role, shift, whether on shift now, and latest position. A crew sees its own team.");
         api.MapGet("/crews/{id:int}/trail", CrewTrail).RequireAuthorization(Policies.Live)
@@ -54,8 +55,10 @@ public static class LiveApi
         : actor.Is(Roles.Crew) ? new PositionPoster(actor.Name, actor.CrewId ?? -1)
         : null;
 
-    private static async Task<IResult> PostPositions(HttpRequest request, ClaimsPrincipal user, PositionIngest ingest, LiveSettings settings, CancellationToken ct)
+    private static async Task<IResult> PostPositions(HttpRequest request, string? crs, ClaimsPrincipal user, PositionIngest ingest, LiveSettings settings, CancellationToken ct)
     {
+        if (!ChinaOffsets.TryParse(crs, out var inputCrs))
+            return Invalid("crs", $"'crs' must be one of wgs84, cgcs2000, gcj02, bd09; got '{crs}'. Positions are WGS84/CGCS2000 when it is left out.");
         JsonDocument doc;
         try
         {
@@ -74,7 +77,7 @@ public static class LiveApi
             if (n == 0) return Problem(400, "Empty batch", "The batch is empty; send at least one fix.");
             if (n > settings.MaxBatch) return Problem(413, "Batch too large", $"At most {settings.MaxBatch} fixes per request; this one has {n}. Split it.");
             var poster = PosterOf(IncidentsApi.ActorOf(user))!;
-            var response = await ingest.SubmitJsonAsync(batch, poster, ct);
+            var response = await ingest.SubmitJsonAsync(batch, poster, inputCrs, ct);
             if (poster.OnlyCrewId is { } own && response.Results.All(r => r.Reason == "forbidden"))
                 return Problem(403, "Not your positions", $"You are crew {own}; a crew may post only its own positions.");
             return TypedResults.Json(response, statusCode: StatusCodes.Status202Accepted);
@@ -119,7 +122,7 @@ public static class LiveApi
         // The 200 nearest by straight line (KNN on the GiST index), then re-ranked by road.
         var here = new NetTopologySuite.Geometries.Point(fix.Lon, fix.Lat) { SRID = 4490 };
         var open = await db.Incidents.AsNoTracking()
-            .Where(i => i.Role == crew.Role && (i.TeamId == crew.TeamId || i.TeamId == null) && OfferDesk.Assignable.Contains(i.Status) && i.Status != IncidentStatus.Parked)
+            .Where(i => i.Role == crew.Role && (i.TeamId == crew.TeamId || i.TeamId == null) && IncidentWorkflow.Offerable.Contains(i.Status))
             .OrderBy(i => i.Location.Distance(here)).Take(200)
             .Select(i => new { i.Id, i.Status, i.CategoryCode, i.Location }).ToListAsync(ct);
         var distances = ranker.Distances(fix.Lon, fix.Lat, open.Select(i => (i.Location.X, i.Location.Y)).ToList());
@@ -139,7 +142,7 @@ public static class LiveApi
     {
         if (body?.CrewId is <= 0) return Invalid("crewId", "'crewId' is a crew id (see GET /api/crews), or leave it out for the best candidate.");
         var actor = IncidentsApi.ActorOf(user);
-        return Answer(await desk.AssignAsync(db, id, body?.CrewId, actor.Name, string.Join(",", actor.Roles), automatic: body?.CrewId is null, ct));
+        return Answer(await desk.AssignAsync(db, id, body?.CrewId, actor, ct));
     }
 
     private static async Task<IResult> ListOffers(string? status, ClaimsPrincipal user, GridGovDb db, CrewDirectory crews, CancellationToken ct)

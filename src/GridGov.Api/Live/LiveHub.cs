@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using GridGov.Api.Auth;
 using GridGov.Api.Grids;
 using GridGov.Api.Incidents;
+using GridGov.Geo.Coordinates;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -80,7 +81,11 @@ public sealed class LiveHub(LiveSubscriptions subscriptions, GridCatalog grids, 
         var actor = IncidentsApi.ActorOf(Context.User!);
         var poster = LiveApi.PosterOf(actor);
         if (poster is null) throw new HubException("Only a crew (for itself) or an admin may report positions.");
-        return ingest.SubmitAsync(fixes, poster, Context.ConnectionAborted);
+        // A device names its coordinate system once, on the connection: /hubs/live?crs=gcj02.
+        var crs = Context.GetHttpContext()?.Request.Query["crs"].ToString();
+        if (!ChinaOffsets.TryParse(string.IsNullOrEmpty(crs) ? null : crs, out var inputCrs))
+            throw new HubException($"The connection's crs '{crs}' is not one of wgs84, cgcs2000, gcj02, bd09; reconnect to /hubs/live?crs=gcj02 (or without crs for WGS84).");
+        return ingest.SubmitAsync(fixes, poster, inputCrs, Context.ConnectionAborted);
     }
 }
 

@@ -47,4 +47,6 @@ public sealed class IncidentOffer
     public double? EtaS { get; set; }
     public bool ByRoad { get; set; }
     public string? Reason { get; set; }
+    /// <summary>PostgreSQL xmin: a tracked change of an offer fails if the row changed meanwhile.</summary>
+    public uint Version { get; set; }
 }

@@ -3,29 +3,35 @@ using Npgsql;
 
 namespace GridGov.Api.Live;
 
-/// <summary>Times out offers nobody answered and asks the next candidate.</summary>
+/// <summary>
+/// Times out offers nobody answered and asks the next candidate; and re-offers any case left without an open offer
+/// after a decline or timeout (from start, so a crash between an answer and the next offer heals on restart).
+/// </summary>
 public sealed partial class OfferWatcher(IServiceScopeFactory scopes, LiveSettings settings, ILogger<OfferWatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(settings.OfferTimeoutSeconds / 10, 0.5, 10)));
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        do
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var desk = scope.ServiceProvider.GetRequiredService<OfferDesk>();
-                await desk.ExpireDueAsync(scope.ServiceProvider.GetRequiredService<GridGovDb>(), stoppingToken);
+                var db = scope.ServiceProvider.GetRequiredService<GridGovDb>();
+                await desk.ExpireDueAsync(db, stoppingToken);
+                await desk.RedriveAsync(db, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogFailed(ex.Message);
+                LogFailed(ex);
             }
         }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Offers: the timeout scan failed: {Reason}")]
-    private partial void LogFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offers: the timeout scan failed")]
+    private partial void LogFailed(Exception ex);
 }
 
 /// <summary>

@@ -21,6 +21,8 @@ public static class LiveSetup
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoadNetwork>());
         builder.Services.AddSingleton<CrewRanker>();
         builder.Services.AddScoped<OfferDesk>();
+        builder.Services.AddSingleton<ICaseOffers, OfferLedger>();
+        builder.Services.AddSingleton<IIncidentFeed, LiveIncidentFeed>();
         builder.Services.AddHostedService<OfferWatcher>();
         builder.Services.AddSingleton<PositionPartitions>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PositionPartitions>());

@@ -22,22 +22,24 @@ public sealed record DeskResult<T>(T? Value, int Status = StatusCodes.Status200O
 }
 
 /// <summary>
-/// Offers an incident to a crew (named, or the best candidate), and carries the answer: accept (dispatch + accept in
-/// one step), decline or timeout (the next candidate is asked). Every step is one transaction with one history entry.
+/// Offers an incident to a crew (named, or the best candidate: the responsible team's first, then support from other
+/// teams), and carries the answer: accept (the workflow dispatches if need be and accepts), decline or timeout (the next
+/// candidate is asked in the same transaction). Every offer change is a compare-and-set on a pending offer, so accept,
+/// decline, expiry and withdrawal of one offer can race and exactly one wins. State changes of the case go through
+/// <see cref="CaseTransitions"/>. Scoped.
 /// </summary>
 public sealed partial class OfferDesk(
-    CrewRanker ranker, CrewDirectory crews, LiveNotifier notifier, CategoryCatalog categories, LiveSettings settings,
-    TimeProvider clock, ILogger<OfferDesk> logger)
+    CrewRanker ranker, CrewDirectory crews, LiveNotifier notifier, CaseTransitions transitions, ICaseOffers ledger,
+    CategoryCatalog categories, LiveSettings settings, TimeProvider clock, ILogger<OfferDesk> logger)
 {
-    /// <summary>States from which a case can still go to a crew.</summary>
-    public static readonly IncidentStatus[] Assignable = [Reported, Registered, Dispatched, Unrouted, Parked];
+    public const string SystemActor = "system";
 
     public async Task<CandidateRanking?> CandidatesAsync(GridGovDb db, long incidentId, CancellationToken ct)
     {
         var incident = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == incidentId, ct);
         if (incident is null) return null;
         var context = await ContextAsync(db, incidentId, ct);
-        return ranker.Rank(incidentId, incident.Location.X, incident.Location.Y, incident.Role, context, clock.GetUtcNow());
+        return ranker.Rank(incidentId, incident.Location.X, incident.Location.Y, incident.Role, incident.TeamId, context, clock.GetUtcNow());
     }
 
     public async Task<RankingContext> ContextAsync(GridGovDb db, long incidentId, CancellationToken ct)
@@ -80,202 +82,274 @@ public sealed partial class OfferDesk(
     }
 
     /// <summary>Offers the incident to <paramref name="crewId"/>, or to the best candidate; a pending offer to someone else is withdrawn.</summary>
-    public async Task<DeskResult<OfferView>> AssignAsync(GridGovDb db, long incidentId, int? crewId, string actor, string? actorRole, bool automatic, CancellationToken ct)
+    public async Task<DeskResult<OfferView>> AssignAsync(GridGovDb db, long incidentId, int? crewId, Actor actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var incident = await db.Incidents.FirstOrDefaultAsync(i => i.Id == incidentId, ct);
         if (incident is null) return DeskResult<OfferView>.Problem(404, "No such incident", $"There is no incident {incidentId}.");
-        if (!Assignable.Contains(incident.Status))
-            return DeskResult<OfferView>.Problem(409, "Not assignable now",
-                $"Incident {incidentId} is {JsonNames.Of(incident.Status)}; only a case that is {string.Join(", ", Assignable.Select(s => JsonNames.Of(s)))} can be offered to a crew.");
+        var made = await OfferAsync(db, incident, crewId, actor, automatic: crewId is null, now, ct);
+        if (!made.Ok || made.Value!.Existing) return Convert(made);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return DeskResult<OfferView>.Problem(409, "Changed meanwhile", $"Incident {incidentId} was assigned or changed by someone else just now; reload its candidates and try again.");
+        }
+        await AnnounceAsync(incident, made.Value, now);
+        return Convert(made);
+    }
 
-        var pending = await db.IncidentOffers.FirstOrDefaultAsync(o => o.IncidentId == incidentId && o.Status == OfferStatus.Pending, ct);
-        if (pending is not null && crewId is { } same && pending.CrewId == same)
-            return new DeskResult<OfferView>(View(pending));
-        var context = await ContextAsync(db, incidentId, ct);
+    /// <summary>The crew takes the case: the workflow dispatches it (if it was not yet) and the crew accepts, in one transaction.</summary>
+    public async Task<DeskResult<OfferView>> AcceptAsync(GridGovDb db, long offerId, Actor actor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var offer = await db.IncidentOffers.AsNoTracking().FirstOrDefaultAsync(o => o.Id == offerId, ct);
+        if (Own(offer, actor) is { } problem) return problem;
+        if (offer!.Status == OfferStatus.Accepted) return new DeskResult<OfferView>(View(offer));
+        if (offer.Status != OfferStatus.Pending || offer.ExpiresAt <= now) return Closed(offer, now);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var taken = await db.IncidentOffers.Where(o => o.Id == offerId && o.Status == OfferStatus.Pending && o.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OfferStatus.Accepted).SetProperty(o => o.DecidedAt, now), ct);
+        if (taken == 0)
+        {
+            await tx.RollbackAsync(ct);
+            var now2 = await db.IncidentOffers.AsNoTracking().FirstAsync(o => o.Id == offerId, ct);
+            return now2.Status == OfferStatus.Accepted ? new DeskResult<OfferView>(View(now2)) : Closed(now2, now);
+        }
+        var incident = await db.Incidents.FirstAsync(i => i.Id == offer.IncidentId, ct);
+        var crew = crews.Find(offer.CrewId)!;
+        var v = new Validation();
+        TransitionApplied? dispatched = null;
+        if (incident.Status is Reported or Registered)
+        {
+            // Offering the case was the dispatch decision; it takes effect as the crew takes the case.
+            var offeredBy = new Actor(offer.OfferedBy, [Auth.Roles.Dispatcher], null, null);
+            (dispatched, var refusal) = await transitions.ApplyAsync(db, incident, new TransitionCommand(IncidentAction.Dispatch), offeredBy, now, v, ct,
+                historyNote: $"随指派派遣给 {crew.Name}");
+            if (dispatched is null) return await CannotTakeAsync(tx, incident, refusal, v, ct);
+        }
+        var support = incident.TeamId != crew.TeamId;
+        var note = $"{crew.Name} 接受指派" + (support ? $"；跨网格支援：{crew.TeamName} 支援本网格，责任班组不变" : "");
+        var (accepted, refused) = await transitions.ApplyAsync(db, incident, new TransitionCommand(IncidentAction.Accept, TakingCrewId: crew.Id), actor, now, v, ct,
+            offeredCrewId: crew.Id, historyAction: "offerAccepted", historyNote: note);
+        if (accepted is null) return await CannotTakeAsync(tx, incident, refused, v, ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return DeskResult<OfferView>.Problem(409, "Changed meanwhile", $"Incident {incident.Id} changed while you answered; the offer is still open if the case still is: reload your offers.");
+        }
+        await transitions.PublishAsync(incident, now, dispatched, accepted);
+        return new DeskResult<OfferView>(View(await db.IncidentOffers.AsNoTracking().FirstAsync(o => o.Id == offerId, ct)));
+    }
+
+    private static async Task<DeskResult<OfferView>> CannotTakeAsync(IDbContextTransaction tx, Incident incident, IncidentWorkflow.Decision? refusal, Validation v, CancellationToken ct)
+    {
+        await tx.RollbackAsync(ct);
+        var why = refusal switch
+        {
+            IncidentWorkflow.Forbidden f => f.Reason,
+            IncidentWorkflow.Conflict c => c.Reason,
+            _ => string.Join(" ", v.Errors.SelectMany(e => e.Value)),
+        };
+        return DeskResult<OfferView>.Problem(409, "Case cannot be taken", $"Incident {incident.Id} cannot be taken now: {why}");
+    }
+
+    /// <summary>The crew declines; the next candidate is asked in the same transaction.</summary>
+    public async Task<DeskResult<OfferView>> DeclineAsync(GridGovDb db, long offerId, string? reason, Actor actor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var offer = await db.IncidentOffers.AsNoTracking().FirstOrDefaultAsync(o => o.Id == offerId, ct);
+        if (Own(offer, actor) is { } problem) return problem;
+        if (offer!.Status == OfferStatus.Declined) return new DeskResult<OfferView>(View(offer));
+        if (offer.Status != OfferStatus.Pending) return Closed(offer, now);
+        var why = reason?.Trim() is { Length: > 0 } r ? r[..Math.Min(r.Length, 500)] : null;
+        var name = crews.Find(offer.CrewId)?.Name ?? $"crew {offer.CrewId}";
+        var declined = await CloseAndPassOnAsync(db, offer, OfferStatus.Declined, why, actor, $"{name} 拒绝指派" + (why is null ? "" : $"：{why}"), now, ct);
+        var current = await db.IncidentOffers.AsNoTracking().FirstAsync(o => o.Id == offerId, ct);
+        return declined || current.Status == OfferStatus.Declined ? new DeskResult<OfferView>(View(current)) : Closed(current, now);
+    }
+
+    /// <summary>
+    /// Times out every pending offer past its deadline (as of <paramref name="asOf"/>, default now) and asks the next
+    /// candidate, each offer in its own transaction; returns how many expired.
+    /// </summary>
+    public async Task<int> ExpireDueAsync(GridGovDb db, CancellationToken ct, DateTimeOffset? asOf = null)
+    {
+        var now = asOf ?? clock.GetUtcNow();
+        var due = await db.IncidentOffers.AsNoTracking().Where(o => o.Status == OfferStatus.Pending && o.ExpiresAt <= now)
+            .OrderBy(o => o.ExpiresAt).Take(200).ToListAsync(ct);
+        var expired = 0;
+        var robot = new Actor(SystemActor, [], null, null);
+        foreach (var offer in due)
+        {
+            db.ChangeTracker.Clear();
+            var name = crews.Find(offer.CrewId)?.Name ?? $"crew {offer.CrewId}";
+            try
+            {
+                if (await CloseAndPassOnAsync(db, offer, OfferStatus.Expired, $"{settings.OfferTimeoutSeconds:0} 秒内未应答", robot, $"{name} 未在时限内应答，指派超时", now, ct))
+                    expired++;
+            }
+            catch (DbUpdateException ex)
+            {
+                LogSweepFailed(offer.IncidentId, ex);
+            }
+        }
+        return expired;
+    }
+
+    /// <summary>
+    /// Offers again every case whose last offer was declined or timed out and that has no open offer and no
+    /// "nobody can take it" notice since: what a crash between an answer and the next offer would leave. Returns how many.
+    /// </summary>
+    public async Task<int> RedriveAsync(GridGovDb db, CancellationToken ct)
+    {
+        var stranded = await db.Database.SqlQuery<long>($"""
+            SELECT i.id AS "Value" FROM incidents i
+            CROSS JOIN LATERAL (SELECT o.status, o.decided_at FROM incident_offers o WHERE o.incident_id = i.id ORDER BY o.id DESC LIMIT 1) last
+            WHERE i.status IN ('Reported', 'Registered', 'Dispatched') AND last.status IN ('Declined', 'Expired')
+              AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.incident_id = i.id AND n.kind = 'unassigned' AND n.at >= last.decided_at)
+            ORDER BY i.id LIMIT 100
+            """).ToListAsync(ct);
+        var offered = 0;
+        foreach (var id in stranded)
+        {
+            db.ChangeTracker.Clear();
+            var now = clock.GetUtcNow();
+            try
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                var incident = await db.Incidents.FirstAsync(i => i.Id == id, ct);
+                var next = await PassOnAsync(db, incident, now, ct);
+                incident.UpdatedAt = now;
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                if (next is not null)
+                {
+                    offered++;
+                    await AnnounceAsync(incident, next, now);
+                }
+            }
+            catch (DbUpdateException ex)
+            {
+                LogSweepFailed(id, ex);
+            }
+        }
+        return offered;
+    }
+
+    /// <summary>
+    /// Closes a pending offer (compare-and-set) with its history entry and offers the case to the next candidate, in
+    /// one transaction. False when the offer was no longer pending (someone else answered first).
+    /// </summary>
+    private async Task<bool> CloseAndPassOnAsync(
+        GridGovDb db, IncidentOffer offer, OfferStatus status, string? reason, Actor actor, string note, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var closed = await db.IncidentOffers.Where(o => o.Id == offer.Id && o.Status == OfferStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, status).SetProperty(o => o.DecidedAt, now).SetProperty(o => o.Reason, reason), ct);
+        if (closed == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+        var incident = await db.Incidents.FirstAsync(i => i.Id == offer.IncidentId, ct);
+        db.IncidentEvents.Add(new IncidentEvent
+        {
+            IncidentId = incident.Id, At = now, Actor = actor.Name, ActorRole = actor.Roles.Count > 0 ? string.Join(",", actor.Roles) : null, CrewId = offer.CrewId,
+            Action = status == OfferStatus.Declined ? "offerDeclined" : "offerExpired", FromStatus = incident.Status, ToStatus = incident.Status, Note = note,
+        });
+        incident.UpdatedAt = now;
+        var next = await PassOnAsync(db, incident, now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        if (next is not null) await AnnounceAsync(incident, next, now);
+        else notifier.IncidentChanged(IncidentMessages.Of(incident, now, categories));
+        return true;
+    }
+
+    /// <summary>Offers the case to the best remaining candidate, or leaves the dispatch center a notice that nobody can take it.</summary>
+    private async Task<NewOffer?> PassOnAsync(GridGovDb db, Incident incident, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!IncidentWorkflow.Offerable.Contains(incident.Status)) return null;
+        var next = await OfferAsync(db, incident, null, new Actor(SystemActor, [], null, null), automatic: true, now, ct);
+        if (next.Ok) return next.Value;
+        db.Notices.Add(new Notice { At = now, Kind = "unassigned", IncidentId = incident.Id, Audience = "dispatch", Text = $"案件 {incident.Id} 无人可接：{next.Detail}" });
+        return null;
+    }
+
+    /// <summary>A new (or, for a retried assign of the same crew, the existing) offer, and the one it replaced.</summary>
+    private sealed record NewOffer(IncidentOffer Offer, Candidate? Chosen, WithdrawnOffer? Replaced, bool Existing);
+
+    /// <summary>Adds an offer of the tracked incident to the crew (or the best candidate) in the caller's transaction; withdraws an open one to someone else.</summary>
+    private async Task<DeskResult<NewOffer>> OfferAsync(GridGovDb db, Incident incident, int? crewId, Actor actor, bool automatic, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!IncidentWorkflow.Offerable.Contains(incident.Status))
+            return DeskResult<NewOffer>.Problem(409, "Not assignable now",
+                $"Incident {incident.Id} is {JsonNames.Of(incident.Status)}; only a case that is {string.Join(", ", IncidentWorkflow.Offerable.Select(s => JsonNames.Of(s)))} can be offered to a crew"
+                + (incident.Status is Unrouted or Parked ? " (dispatch it to a team first)." : "."));
+        var pending = await db.IncidentOffers.AsNoTracking().FirstOrDefaultAsync(o => o.IncidentId == incident.Id && o.Status == OfferStatus.Pending, ct);
+        if (pending is not null && crewId is { } same && pending.CrewId == same) return new DeskResult<NewOffer>(new NewOffer(pending, null, null, Existing: true));
+        var context = await ContextAsync(db, incident.Id, ct);
         // A dispatcher naming someone else overrides the open offer: rank as if it were withdrawn.
-        var ranking = ranker.Rank(incidentId, incident.Location.X, incident.Location.Y, incident.Role, context with { OfferedTo = null }, now);
+        var ranking = ranker.Rank(incident.Id, incident.Location.X, incident.Location.Y, incident.Role, incident.TeamId, context with { OfferedTo = null }, now);
         Candidate? chosen;
         if (crewId is { } wanted)
         {
-            if (crews.Find(wanted) is null) return DeskResult<OfferView>.Problem(400, "Unknown crew", $"There is no crew {wanted}; see GET /api/crews.");
+            if (crews.Find(wanted) is null) return DeskResult<NewOffer>.Problem(400, "Unknown crew", $"There is no crew {wanted}; see GET /api/crews.");
             chosen = ranking.Candidates.FirstOrDefault(c => c.CrewId == wanted);
             if (chosen is null)
             {
                 var why = ranking.Excluded.First(e => e.CrewId == wanted);
-                return DeskResult<OfferView>.Problem(409, "Crew cannot take it", $"Crew {wanted} cannot take incident {incidentId}: {why.Detail} ({why.Reason})");
+                return DeskResult<NewOffer>.Problem(409, "Crew cannot take it", $"Crew {wanted} cannot take incident {incident.Id}: {why.Detail} ({why.Reason})");
             }
         }
         else
         {
             chosen = ranking.Candidates.FirstOrDefault();
             if (chosen is null)
-                return DeskResult<OfferView>.Problem(409, "No crew available",
-                    $"No crew can take incident {incidentId} now: " + string.Join("; ", ranking.Excluded.GroupBy(e => e.Reason).Select(g => $"{g.Count()} {g.Key}")) + ". See GET /api/incidents/{id}/candidates.");
+                return DeskResult<NewOffer>.Problem(409, "No crew available",
+                    $"No crew can take incident {incident.Id} now: " + string.Join("; ", ranking.Excluded.GroupBy(e => e.Reason).Select(g => $"{g.Count()} {g.Key}")) + ". See GET /api/incidents/{id}/candidates.");
         }
 
-        if (pending is not null)
-        {
-            pending.Status = OfferStatus.Withdrawn;
-            pending.DecidedAt = now;
-            pending.Reason = $"改派给 {chosen.Name}";
-            await db.SaveChangesAsync(ct);
-        }
+        var replaced = pending is null ? null : await ledger.WithdrawOpenAsync(db, incident, $"改派给 {chosen.Name}", actor, now, ct);
         var offer = new IncidentOffer
         {
-            IncidentId = incidentId, CrewId = chosen.CrewId, Status = OfferStatus.Pending, OfferedAt = now,
-            ExpiresAt = now.AddSeconds(settings.OfferTimeoutSeconds), OfferedBy = actor, Automatic = automatic,
+            IncidentId = incident.Id, CrewId = chosen.CrewId, Status = OfferStatus.Pending, OfferedAt = now,
+            ExpiresAt = now.AddSeconds(settings.OfferTimeoutSeconds), OfferedBy = actor.Name, Automatic = automatic,
             DistanceM = chosen.DistanceM, EtaS = chosen.EtaS, ByRoad = chosen.ByRoad,
         };
         db.IncidentOffers.Add(offer);
         db.IncidentEvents.Add(new IncidentEvent
         {
-            IncidentId = incidentId, At = now, Actor = actor, ActorRole = actorRole, Action = "offer",
-            FromStatus = incident.Status, ToStatus = incident.Status,
-            Note = $"{(automatic ? "自动" : "")}指派给 {chosen.Name}（{chosen.TeamName}），{(chosen.ByRoad ? "道路" : "直线")}距离 {Km(chosen.DistanceM)}，约 {Math.Ceiling(chosen.EtaS / 60):0} 分钟到达"
-                   + (pending is not null ? $"；撤回给 {crews.Find(pending.CrewId)?.Name ?? pending.CrewId.ToString()} 的指派" : ""),
+            IncidentId = incident.Id, At = now, Actor = actor.Name, ActorRole = actor.Roles.Count > 0 ? string.Join(",", actor.Roles) : null, CrewId = chosen.CrewId,
+            Action = "offer", FromStatus = incident.Status, ToStatus = incident.Status,
+            Note = $"{(automatic ? "自动" : "")}指派给 {chosen.Name}（{chosen.TeamName}{(chosen.Support ? "，跨网格支援" : "")}），{(chosen.ByRoad ? "道路" : "直线")}距离 {Km(chosen.DistanceM)}，约 {Math.Ceiling(chosen.EtaS / 60):0} 分钟到达",
         });
         incident.UpdatedAt = now;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } or DbUpdateConcurrencyException)
-        {
-            return DeskResult<OfferView>.Problem(409, "Changed meanwhile", $"Incident {incidentId} was assigned by someone else just now; reload its candidates and try again.");
-        }
-        LogOffered(incidentId, chosen.CrewId, chosen.DistanceM, chosen.ByRoad);
-        await AnnounceAsync(incident, offer);
-        return new DeskResult<OfferView>(View(offer));
+        return new DeskResult<NewOffer>(new NewOffer(offer, chosen, replaced, Existing: false));
     }
 
-    /// <summary>The crew takes the case: it is dispatched to the crew's team if need be and accepted, in one step.</summary>
-    public async Task<DeskResult<OfferView>> AcceptAsync(GridGovDb db, long offerId, Actor actor, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var offer = await db.IncidentOffers.FirstOrDefaultAsync(o => o.Id == offerId, ct);
-        if (Own(offer, actor) is { } problem) return problem;
-        if (offer!.Status == OfferStatus.Accepted) return new DeskResult<OfferView>(View(offer));
-        if (offer.Status != OfferStatus.Pending)
-            return DeskResult<OfferView>.Problem(409, "Offer closed", $"Offer {offerId} is {JsonNames.Of(offer.Status)} already and can no longer be accepted.");
-        if (offer.ExpiresAt < now)
-            return DeskResult<OfferView>.Problem(409, "Offer expired", $"Offer {offerId} expired at {offer.ExpiresAt:u}; the case goes to the next crew.");
-        var incident = await db.Incidents.FirstAsync(i => i.Id == offer.IncidentId, ct);
-        var crew = crews.Find(offer.CrewId)!;
-        if (!Assignable.Contains(incident.Status))
-        {
-            offer.Status = OfferStatus.Withdrawn;
-            offer.DecidedAt = now;
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            return DeskResult<OfferView>.Problem(409, "Case moved on", $"Incident {incident.Id} is {JsonNames.Of(incident.Status)} now; the offer is withdrawn.");
-        }
-        var from = incident.Status;
-        string? moved = null;
-        if (incident.TeamId != crew.TeamId)
-        {
-            moved = $"改派至 {crew.TeamName}（大网格 {crew.LargeGridCode}）";
-            incident.TeamId = crew.TeamId;
-            incident.LargeGridCode = crew.LargeGridCode;
-        }
-        incident.RegisteredAt ??= now;
-        if (from != Dispatched) incident.DispatchedAt = now;
-        incident.HandlerCrewId = crew.Id;
-        incident.Status = Accepted;
-        incident.UpdatedAt = now;
-        offer.Status = OfferStatus.Accepted;
-        offer.DecidedAt = now;
-        db.CrewPoints.Add(new CrewPoints { CrewId = crew.Id, IncidentId = incident.Id, At = now, Points = 1, Reason = "took" });
-        db.IncidentEvents.Add(new IncidentEvent
-        {
-            IncidentId = incident.Id, At = now, Actor = actor.Name, ActorRole = string.Join(",", actor.Roles), CrewId = crew.Id,
-            Action = "offerAccepted", FromStatus = from, ToStatus = Accepted,
-            Note = string.Join("；", new[] { $"{crew.Name} 接受指派", moved }.Where(s => s is not null)),
-        });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return DeskResult<OfferView>.Problem(409, "Changed meanwhile", $"Incident {incident.Id} changed while you answered; reload your offers.");
-        }
-        notifier.IncidentChanged(IncidentMessages.Of(incident, now, categories));
-        return new DeskResult<OfferView>(View(offer));
-    }
+    private DeskResult<OfferView> Convert(DeskResult<NewOffer> made) =>
+        made.Ok ? new DeskResult<OfferView>(View(made.Value!.Offer)) : DeskResult<OfferView>.Problem(made.Status, made.Title!, made.Detail!);
 
-    /// <summary>The crew declines; the next candidate is asked at once.</summary>
-    public async Task<DeskResult<OfferView>> DeclineAsync(GridGovDb db, long offerId, string? reason, Actor actor, CancellationToken ct)
+    /// <summary>Why an offer can no longer be answered.</summary>
+    private static DeskResult<OfferView> Closed(IncidentOffer offer, DateTimeOffset now) => offer.Status switch
     {
-        var offer = await db.IncidentOffers.FirstOrDefaultAsync(o => o.Id == offerId, ct);
-        if (Own(offer, actor) is { } problem) return problem;
-        if (offer!.Status == OfferStatus.Declined) return new DeskResult<OfferView>(View(offer));
-        if (offer.Status != OfferStatus.Pending)
-            return DeskResult<OfferView>.Problem(409, "Offer closed", $"Offer {offerId} is {JsonNames.Of(offer.Status)} already.");
-        var closed = await CloseAsync(db, offer, OfferStatus.Declined, actor.Name, string.Join(",", actor.Roles), reason, ct);
-        if (closed) await OfferNextAsync(db, offer.IncidentId, ct);
-        return new DeskResult<OfferView>(View(offer));
-    }
-
-    /// <summary>Times out every pending offer past its deadline and asks the next candidate; returns how many expired.</summary>
-    public async Task<int> ExpireDueAsync(GridGovDb db, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var due = await db.IncidentOffers.Where(o => o.Status == OfferStatus.Pending && o.ExpiresAt <= now).OrderBy(o => o.ExpiresAt).Take(200).ToListAsync(ct);
-        var expired = 0;
-        foreach (var offer in due)
-        {
-            if (!await CloseAsync(db, offer, OfferStatus.Expired, "system", null, $"{settings.OfferTimeoutSeconds:0} 秒内未应答", ct)) continue;
-            expired++;
-            await OfferNextAsync(db, offer.IncidentId, ct);
-        }
-        return expired;
-    }
-
-    private async Task<bool> CloseAsync(GridGovDb db, IncidentOffer offer, OfferStatus status, string actor, string? actorRole, string? reason, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var incident = await db.Incidents.FirstAsync(i => i.Id == offer.IncidentId, ct);
-        offer.Status = status;
-        offer.DecidedAt = now;
-        offer.Reason = reason?.Trim() is { Length: > 0 } r ? r[..Math.Min(r.Length, 500)] : null;
-        var name = crews.Find(offer.CrewId)?.Name ?? $"crew {offer.CrewId}";
-        db.IncidentEvents.Add(new IncidentEvent
-        {
-            IncidentId = incident.Id, At = now, Actor = actor, ActorRole = actorRole, CrewId = offer.CrewId,
-            Action = status == OfferStatus.Declined ? "offerDeclined" : "offerExpired", FromStatus = incident.Status, ToStatus = incident.Status,
-            Note = status == OfferStatus.Declined ? $"{name} 拒绝指派" + (offer.Reason is { } why ? $"：{why}" : "") : $"{name} 未在时限内应答，指派超时",
-        });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return false;
-        }
-        notifier.IncidentChanged(IncidentMessages.Of(incident, now, categories));
-        return true;
-    }
-
-    private async Task OfferNextAsync(GridGovDb db, long incidentId, CancellationToken ct)
-    {
-        db.ChangeTracker.Clear();
-        var next = await AssignAsync(db, incidentId, null, "system", null, automatic: true, ct);
-        if (next.Ok || next.Status == 404) return;
-        db.ChangeTracker.Clear();
-        db.Notices.Add(new Notice
-        {
-            At = clock.GetUtcNow(), Kind = "unassigned", IncidentId = incidentId, Audience = "dispatch",
-            Text = $"案件 {incidentId} 无人可接：{next.Detail}",
-        });
-        await db.SaveChangesAsync(ct);
-    }
+        OfferStatus.Pending or OfferStatus.Expired when offer.ExpiresAt <= now || offer.Status == OfferStatus.Expired =>
+            DeskResult<OfferView>.Problem(409, "Offer expired", $"Offer {offer.Id} expired at {offer.ExpiresAt:u}; the case has gone to the next crew."),
+        OfferStatus.Withdrawn => DeskResult<OfferView>.Problem(409, "Offer withdrawn",
+            $"Offer {offer.Id} was withdrawn{(offer.Reason is { } r ? $" ({r})" : "")} and can no longer be answered."),
+        _ => DeskResult<OfferView>.Problem(409, "Offer closed", $"Offer {offer.Id} is {JsonNames.Of(offer.Status)} already and can no longer be answered."),
+    };
 
     private static DeskResult<OfferView>? Own(IncidentOffer? offer, Actor actor)
     {
@@ -285,10 +359,12 @@ public sealed partial class OfferDesk(
             $"Offer {offer.Id} was made to crew {offer.CrewId}; only that crew (or an admin) may answer it.");
     }
 
-    private async Task AnnounceAsync(Incident incident, IncidentOffer offer)
+    private async Task AnnounceAsync(Incident incident, NewOffer made, DateTimeOffset now)
     {
-        var now = clock.GetUtcNow();
+        if (made.Replaced is { } replaced) await ledger.AnnounceWithdrawnAsync(replaced);
         notifier.IncidentChanged(IncidentMessages.Of(incident, now, categories));
+        var offer = made.Offer;
+        LogOffered(incident.Id, offer.CrewId, offer.DistanceM ?? 0, offer.ByRoad);
         try
         {
             await notifier.OfferAsync(offer.CrewId, new OfferMessage(offer.Id, incident.Id, incident.CategoryCode, categories.NameOf(incident.CategoryCode),
@@ -296,7 +372,7 @@ public sealed partial class OfferDesk(
         }
         catch (Exception ex)
         {
-            LogPushFailed(offer.Id, ex.Message);
+            LogPushFailed(offer.Id, ex);
         }
     }
 
@@ -308,6 +384,9 @@ public sealed partial class OfferDesk(
     [LoggerMessage(Level = LogLevel.Information, Message = "Offer: incident {IncidentId} to crew {CrewId} ({DistanceM:0} m, by road {ByRoad})")]
     private partial void LogOffered(long incidentId, int crewId, double distanceM, bool byRoad);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Offer {OfferId}: pushing to the crew failed: {Reason}")]
-    private partial void LogPushFailed(long offerId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offer {OfferId}: pushing to the crew failed")]
+    private partial void LogPushFailed(long offerId, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offers: incident {IncidentId} was left for the next sweep")]
+    private partial void LogSweepFailed(long incidentId, Exception ex);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GridGov.Geo.Coordinates;
 
 namespace GridGov.Api.Live;
 
@@ -27,27 +28,32 @@ public sealed record PositionPoster(string Name, int? OnlyCrewId);
 public sealed class PositionIngest(CrewDirectory crews, PositionWriter writer, LiveSettings settings, TimeProvider clock)
 {
     /// <summary>Parses and checks a JSON batch item by item: a malformed item is rejected, the rest go on.</summary>
-    public async Task<PositionsResponse> SubmitJsonAsync(JsonElement batch, PositionPoster poster, CancellationToken ct)
+    /// <remarks>
+    /// Coordinates are WGS84/CGCS2000 unless <paramref name="crs"/> (the batch's, from the query) or an item's own
+    /// <c>crs</c> names GCJ-02 or BD-09; they are converted before any check.
+    /// </remarks>
+    public async Task<PositionsResponse> SubmitJsonAsync(JsonElement batch, PositionPoster poster, InputCrs crs, CancellationToken ct)
     {
         var results = new PositionResult?[batch.GetArrayLength()];
         var candidates = new List<(int Index, PositionReport Fix)>(results.Length);
         var i = 0;
         foreach (var item in batch.EnumerateArray())
         {
-            if (TryParse(item, out var fix, out var crewId, out var why)) candidates.Add((i, fix));
+            if (TryParse(item, crs, out var fix, out var crewId, out var why)) candidates.Add((i, fix));
             else results[i] = new PositionResult(i, crewId, PositionResult.Rejected, "malformed", why);
             i++;
         }
         return await SubmitAsync(candidates, results, poster, ct);
     }
 
-    public Task<PositionsResponse> SubmitAsync(IReadOnlyList<PositionReport?> fixes, PositionPoster poster, CancellationToken ct)
+    /// <summary>Checks and writes fixes given in <paramref name="crs"/> (converted to WGS84 first).</summary>
+    public Task<PositionsResponse> SubmitAsync(IReadOnlyList<PositionReport?> fixes, PositionPoster poster, InputCrs crs, CancellationToken ct)
     {
         var results = new PositionResult?[fixes.Count];
         var candidates = new List<(int, PositionReport)>(fixes.Count);
         for (var i = 0; i < fixes.Count; i++)
         {
-            if (fixes[i] is { } f) candidates.Add((i, f));
+            if (fixes[i] is { } f) candidates.Add((i, InWgs84(f, crs)));
             else results[i] = new PositionResult(i, null, PositionResult.Rejected, "malformed", "The item is null; send { crewId, lon, lat, t, accuracyM? }.");
         }
         return SubmitAsync(candidates, results, poster, ct);
@@ -96,7 +102,16 @@ public sealed class PositionIngest(CrewDirectory crews, PositionWriter writer, L
         return (null, null);
     }
 
-    private static bool TryParse(JsonElement item, out PositionReport fix, out int? crewId, out string why)
+    /// <summary>The fix in WGS84; a position outside the valid range is left for <see cref="Check"/> to refuse.</summary>
+    private static PositionReport InWgs84(PositionReport fix, InputCrs crs)
+    {
+        if (crs == InputCrs.Wgs84 || !double.IsFinite(fix.Lon) || !double.IsFinite(fix.Lat) || fix.Lon is < -180 or > 180 || fix.Lat is < -90 or > 90)
+            return fix;
+        var (lon, lat) = ChinaOffsets.ToWgs84(crs, fix.Lon, fix.Lat);
+        return fix with { Lon = lon, Lat = lat };
+    }
+
+    private static bool TryParse(JsonElement item, InputCrs batchCrs, out PositionReport fix, out int? crewId, out string why)
     {
         fix = null!;
         crewId = null;
@@ -141,7 +156,14 @@ public sealed class PositionIngest(CrewDirectory crews, PositionWriter writer, L
             }
             accuracy = ae.GetDouble();
         }
-        fix = new PositionReport(id, lon, lat, t, accuracy);
+        var crs = batchCrs;
+        if (Property(item, "crs", out var ce) && ce.ValueKind != JsonValueKind.Null
+            && (ce.ValueKind != JsonValueKind.String || !ChinaOffsets.TryParse(ce.GetString(), out crs)))
+        {
+            why = $"'crs' ({ce.GetRawText()}) must be one of wgs84, cgcs2000, gcj02, bd09.";
+            return false;
+        }
+        fix = InWgs84(new PositionReport(id, lon, lat, t, accuracy), crs);
         return true;
     }
 

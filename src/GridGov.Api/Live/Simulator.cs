@@ -97,7 +97,7 @@ public sealed partial class Simulator(
                     var noise = 3.0 / MetresPerDegLat;
                     fixes.Add(new PositionReport(crew.Id, lon + (random.NextDouble() - 0.5) * noise, lat + (random.NextDouble() - 0.5) * noise, now, 5 + random.Next(10)));
                 }
-                if (fixes.Count > 0) await ingest.SubmitAsync(fixes, Poster, stoppingToken);
+                if (fixes.Count > 0) await ingest.SubmitAsync(fixes, Poster, GridGov.Geo.Coordinates.InputCrs.Wgs84, stoppingToken);
 
                 var expected = settings.IncidentsPerHour * settings.FixSeconds / 3600;
                 for (var n = Poisson(expected, random); n > 0; n--) await RaiseIncidentAsync(roads, random, stoppingToken);

@@ -84,9 +84,9 @@ public class AssignmentTests(GridGovFactory app)
     }
 
     [Fact]
-    public async Task The_best_crew_is_offered_the_case_and_accepting_dispatches_it_to_that_crew()
+    public async Task The_best_crew_is_offered_the_case_and_accepting_dispatches_it_with_the_grid_team_responsible()
     {
-        var (id, _, along) = await Scene();
+        var (id, spot, along) = await Scene();
         var municipal = (await Municipal()).Where(c => c.Shift != "Late").ToList();
         await LiveKit.Reset(app, municipal.Select(c => c.Id).ToArray());
         var now = DateTimeOffset.UtcNow;
@@ -110,9 +110,9 @@ public class AssignmentTests(GridGovFactory app)
         var detail = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}");
         Assert.Equal("accepted", detail.GetProperty("status").GetString());
         Assert.Equal(municipal[5].Id, detail.GetProperty("handlerCrewId").GetInt32());
-        Assert.Equal(municipal[5].TeamId, detail.GetProperty("teamId").GetInt32());
+        Assert.Equal(spot.TeamId, detail.GetProperty("teamId").GetInt32());
         var actions = detail.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString()).ToList();
-        Assert.Equal(["report", "offer", "offerAccepted"], actions);
+        Assert.Equal(["report", "offer", "dispatch", "offerAccepted"], actions);
         Assert.Contains("道路距离", detail.GetProperty("history")[1].GetProperty("note").GetString());
 
         await ProblemAssert.IsProblem(await dispatcher.PostAsJsonAsync($"/api/incidents/{id}/assign", new { }), HttpStatusCode.Conflict, "accepted");

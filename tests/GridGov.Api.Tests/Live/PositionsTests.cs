@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using GridGov.Api.Tests.Incidents;
+using GridGov.Geo.Coordinates;
+using GridGov.Api.Live;
 
 namespace GridGov.Api.Tests.Live;
 
@@ -186,5 +188,39 @@ public class PositionsTests(GridGovFactory app)
         using var crew = await app.ClientFor("crew");
         await ProblemAssert.IsProblem(await crew.GetAsync($"/api/crews/{subject.Id}/trail"), HttpStatusCode.Forbidden, "only itself");
         await ProblemAssert.IsProblem(await admin.GetAsync($"/api/crews/{subject.Id}/trail?date=24-11-2026"), HttpStatusCode.BadRequest);
+    }
+    [Fact]
+    public async Task Gcj02_positions_named_by_the_device_are_stored_in_wgs84_and_an_unknown_crs_is_refused()
+    {
+        await LiveKit.Reset(app, CrewUserId);
+        var spot = await Spots.Next(app, teamId: 1);
+        var (gLon, gLat) = ChinaOffsets.Wgs84ToGcj02(spot.Lon, spot.Lat);
+        Assert.True(Geodesy.Metres(gLon, gLat, spot.Lon, spot.Lat) > 100); // the offset is real here
+        using var crew = await app.ClientFor("crew");
+        var t = DateTimeOffset.UtcNow.AddSeconds(-5);
+
+        var response = await crew.PostAsJsonAsync("/api/positions?crs=gcj02", new[] { LiveKit.Fix(CrewUserId, gLon, gLat, t) });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await using (var cmd = app.DataSource.CreateCommand("SELECT ST_X(location), ST_Y(location) FROM crew_positions WHERE crew_id = $1"))
+        {
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = CrewUserId });
+            await using var r = await cmd.ExecuteReaderAsync();
+            Assert.True(await r.ReadAsync());
+            Assert.True(Geodesy.Metres(r.GetDouble(0), r.GetDouble(1), spot.Lon, spot.Lat) < 1, $"stored {r.GetDouble(0)}, {r.GetDouble(1)}");
+        }
+
+        // The same through an item's own crs, and BD-09.
+        var (bLon, bLat) = ChinaOffsets.Wgs84ToBd09(spot.Lon + 0.001, spot.Lat);
+        var item = new { crewId = CrewUserId, lon = bLon, lat = bLat, t = t.AddSeconds(4).ToString("O"), accuracyM = 5, crs = "bd09" };
+        var body = await LiveKit.Post(crew, item);
+        Assert.Equal(1, body.GetProperty("accepted").GetInt32());
+        Assert.Equal(spot.Lon + 0.001, (await crew.GetFromJsonAsync<JsonElement>("/api/crews")).EnumerateArray()
+            .Single(c => c.GetProperty("id").GetInt32() == CrewUserId).GetProperty("position").GetProperty("lon").GetDouble(), 4);
+
+        await ProblemAssert.IsProblem(await crew.PostAsJsonAsync("/api/positions?crs=foo", new[] { LiveKit.Fix(CrewUserId, gLon, gLat, t) }),
+            HttpStatusCode.BadRequest, "crs");
+        var bad = await LiveKit.Post(crew, new { crewId = CrewUserId, lon = gLon, lat = gLat, t = t.AddSeconds(5).ToString("O"), crs = "wgs85" });
+        Assert.Equal("malformed", Reason(bad, 0));
+        Assert.Contains("crs", bad.GetProperty("results")[0].GetProperty("detail").GetString());
     }
 }

@@ -973,6 +973,12 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnType("character varying(12)")
                         .HasColumnName("status");
 
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.HasKey("Id")
                         .HasName("pk_incident_offers");
 

@@ -1,0 +1,218 @@
+using System.Globalization;
+using GridGov.Api.Data;
+using GridGov.Api.Platform;
+using Microsoft.EntityFrameworkCore;
+
+namespace GridGov.Api.Incidents;
+
+/// <summary>One action on a case, with what the action needs (a note, a score, a team, a new deadline).</summary>
+/// <param name="TakingCrewId">For accept: the crew that takes the case (defaults to the actor's own crew).</param>
+public sealed record TransitionCommand(
+    IncidentAction Action, string? Note = null, int? Score = null, double? ExtendHours = null, DateTimeOffset? Deadline = null,
+    int? TeamId = null, int? TakingCrewId = null);
+
+/// <summary>The open offers of cases, as the workflow sees them: it withdraws the open one when a case moves on.</summary>
+public interface ICaseOffers
+{
+    /// <summary>
+    /// Withdraws the case's open offer, if any, by compare-and-set in the caller's transaction, and adds the history
+    /// entry; returns it so the crew can be told after the commit.
+    /// </summary>
+    Task<WithdrawnOffer?> WithdrawOpenAsync(GridGovDb db, Incident incident, string reason, Actor actor, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Tells the crew its offer is gone (after the commit).</summary>
+    Task AnnounceWithdrawnAsync(WithdrawnOffer offer);
+}
+
+public sealed record WithdrawnOffer(long OfferId, long IncidentId, int CrewId, string Reason);
+
+/// <summary>What a transition did, for the caller to save and then publish.</summary>
+public sealed record TransitionApplied(IncidentStatus From, IncidentStatus To, IncidentEvent Event, WithdrawnOffer? Withdrawn);
+
+/// <summary>
+/// The one place that decides and applies a case's state changes: the transitions endpoint, offers and assignment all
+/// come here. It changes the tracked <see cref="Incident"/>, adds the history entry and withdraws an open offer when
+/// the case leaves the offerable states or changes team; the caller saves in its transaction (the incident's xmin
+/// token refuses a stale write) and then calls <see cref="PublishAsync"/>. Scoped; not thread-safe.
+/// </summary>
+public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, CategoryCatalog categories, CalendarProvider calendar)
+{
+    /// <summary>
+    /// Decides and applies. A refusal is the workflow's <see cref="IncidentWorkflow.Forbidden"/> or
+    /// <see cref="IncidentWorkflow.Conflict"/>; missing fields go to <paramref name="v"/> (then both results are null).
+    /// </summary>
+    public async Task<(TransitionApplied? Applied, IncidentWorkflow.Decision? Refusal)> ApplyAsync(
+        GridGovDb db, Incident incident, TransitionCommand command, Actor actor, DateTimeOffset now, Validation v, CancellationToken ct,
+        int? offeredCrewId = null, string? historyAction = null, string? historyNote = null)
+    {
+        var action = command.Action;
+        var decision = IncidentWorkflow.Decide(CaseFacts.Of(incident, offeredCrewId), action, actor);
+        switch (decision)
+        {
+            case IncidentWorkflow.Forbidden or IncidentWorkflow.Conflict:
+                return (null, decision);
+            case IncidentWorkflow.Allowed allowed:
+                var rule = IncidentWorkflow.Rules[action];
+                var note = command.Note?.Trim();
+                if (rule.NoteRequired && string.IsNullOrEmpty(note))
+                    v.Add("note", $"'{IncidentWorkflow.Name(action)}' needs a 'note' saying why or what was done ({rule.Meaning}).");
+                var from = incident.Status;
+                var team = incident.TeamId;
+                var extra = await ApplyEffectsAsync(incident, command, actor, allowed.To, now, db, v, ct);
+                if (!v.IsValid) return (null, null);
+                incident.Status = allowed.To;
+                incident.UpdatedAt = now;
+                var entry = new IncidentEvent
+                {
+                    IncidentId = incident.Id, At = now, Actor = actor.Name, ActorRole = string.Join(",", actor.Roles),
+                    CrewId = action == IncidentAction.Accept ? incident.HandlerCrewId : actor.CrewId,
+                    Action = historyAction ?? IncidentWorkflow.Name(action), FromStatus = from, ToStatus = allowed.To,
+                    Note = string.Join("；", new[] { historyNote, note, extra }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } n ? n : null,
+                };
+                db.IncidentEvents.Add(entry);
+                WithdrawnOffer? withdrawn = null;
+                if (IncidentWorkflow.LeavesOfferable(from, allowed.To) || incident.TeamId != team)
+                    withdrawn = await offers.WithdrawOpenAsync(db, incident, $"案件已{Meaning(action)}", actor, now, ct);
+                return (new TransitionApplied(from, allowed.To, entry, withdrawn), null);
+            default:
+                throw new InvalidOperationException("Unknown workflow decision.");
+        }
+    }
+
+    /// <summary>The problem a refusal answers: 403 for who, 409 for when.</summary>
+    public static IResult Problem(IncidentWorkflow.Decision refusal) => refusal switch
+    {
+        IncidentWorkflow.Forbidden f => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not your action", detail: f.Reason),
+        IncidentWorkflow.Conflict c => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not possible in this state", detail: c.Reason),
+        _ => throw new ArgumentOutOfRangeException(nameof(refusal)),
+    };
+
+    /// <summary>After the commit: the map hears of the change, a crew whose offer was withdrawn is told.</summary>
+    public async Task PublishAsync(Incident incident, DateTimeOffset now, params TransitionApplied?[] applied)
+    {
+        feed.IncidentChanged(incident, now);
+        foreach (var a in applied)
+            if (a?.Withdrawn is { } w) await offers.AnnounceWithdrawnAsync(w);
+    }
+
+    private static string Meaning(IncidentAction action) => action switch
+    {
+        IncidentAction.Accept => "由班组接单",
+        IncidentAction.Park => "挂账",
+        IncidentAction.Void => "作废",
+        IncidentAction.Dispatch => "改派",
+        _ => IncidentWorkflow.Name(action),
+    };
+
+    /// <summary>Each action's side effects; returns an addition to the history note, or adds validation errors.</summary>
+    private async Task<string?> ApplyEffectsAsync(
+        Incident i, TransitionCommand body, Actor actor, IncidentStatus to, DateTimeOffset now, GridGovDb db, Validation v, CancellationToken ct)
+    {
+        switch (body.Action)
+        {
+            case IncidentAction.Register:
+                i.RegisteredAt = now;
+                return null;
+            case IncidentAction.Dispatch:
+                string? moved = null;
+                if (body.TeamId is { } teamId)
+                {
+                    var team = await db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == teamId, ct);
+                    if (team is null)
+                    {
+                        v.Add("teamId", $"There is no team {teamId}.");
+                        return null;
+                    }
+                    if (team.Id != i.TeamId) moved = $"改派至 {team.Name}（大网格 {team.LargeGridCode}）";
+                    i.TeamId = team.Id;
+                    i.LargeGridCode = team.LargeGridCode;
+                }
+                else if (i.TeamId is null)
+                {
+                    v.Add("teamId", "This incident has no team yet (it is outside every grid): name the 'teamId' to dispatch it to.");
+                    return null;
+                }
+                i.RegisteredAt ??= now;
+                i.DispatchedAt = now;
+                return moved;
+            case IncidentAction.Accept:
+                if ((body.TakingCrewId ?? actor.CrewId) is { } taker)
+                {
+                    i.HandlerCrewId = taker;
+                    db.CrewPoints.Add(new CrewPoints { CrewId = taker, IncidentId = i.Id, At = now, Points = 1, Reason = "took" });
+                }
+                return null;
+            case IncidentAction.Start:
+                i.HandlerCrewId ??= actor.CrewId;
+                return null;
+            case IncidentAction.Handle:
+                i.HandlerCrewId ??= actor.CrewId;
+                i.HandledAt = now;
+                return null;
+            case IncidentAction.Verify:
+                if (body.Score is not (>= 1 and <= 5))
+                {
+                    v.Add("score", "'verify' needs a 'score' from 1 (poor) to 5 (excellent) for the handling.");
+                    return null;
+                }
+                i.Score = body.Score;
+                if (i.HandlerCrewId is { } handler)
+                    db.CrewPoints.Add(new CrewPoints { CrewId = handler, IncidentId = i.Id, At = now, Points = body.Score.Value, Reason = "closed" });
+                return $"评分 {body.Score}";
+            case IncidentAction.Close:
+                i.ClosedAt = now;
+                return i.Deadline is { } d ? (now <= d ? "按期结案" : "超期结案") : null;
+            case IncidentAction.SendBack:
+                if (to == IncidentStatus.Registered)
+                {
+                    i.HandlerCrewId = null;
+                    i.DispatchedAt = null;
+                }
+                else
+                {
+                    i.HandledAt = null;
+                    i.Score = null;
+                }
+                return null;
+            case IncidentAction.Extend:
+                DateTimeOffset newDeadline;
+                if (body.Deadline is { } explicitDeadline) newDeadline = explicitDeadline.ToUniversalTime();
+                else if (body.ExtendHours is { } hours && double.IsFinite(hours) && hours is > 0 and <= 24 * 90)
+                    newDeadline = (i.Deadline is { } current && current > now ? current : now).AddHours(hours);
+                else
+                {
+                    v.Add("extendHours", "'extend' needs 'extendHours' (more than 0, at most 2160) or a new 'deadline' (ISO 8601, in the future).");
+                    return null;
+                }
+                if (newDeadline <= now || (i.Deadline is { } old && newDeadline <= old))
+                {
+                    v.Add("deadline", $"The new deadline must be later than now and than the current one ({i.Deadline?.ToString("u", CultureInfo.InvariantCulture) ?? "none"}).");
+                    return null;
+                }
+                i.Deadline = newDeadline;
+                i.OverdueAt = null;
+                return $"期限延至 {TimeZoneInfo.ConvertTime(newDeadline, calendar.Current.Zone):yyyy-MM-dd HH:mm}";
+            case IncidentAction.Reopen:
+                i.ReworkCount++;
+                if (i.HandlerCrewId is { } reworker && i.Score is { } lost)
+                    db.CrewPoints.Add(new CrewPoints { CrewId = reworker, IncidentId = i.Id, At = now, Points = -lost, Reason = "rework" });
+                i.ClosedAt = null;
+                i.HandledAt = null;
+                i.Score = null;
+                i.OverdueAt = null;
+                i.EscalatedAt = null;
+                i.DispatchedAt = now;
+                if (categories.Find(i.CategoryCode) is { } category)
+                    i.Deadline = calendar.Current.Deadline(now, category.DeadlineValue, category.DeadlineUnit);
+                return $"返工第 {i.ReworkCount} 次";
+            default:
+                return null;
+        }
+    }
+}
+
+/// <summary>Where incident changes are announced (the live map); implemented by the Live feature.</summary>
+public interface IIncidentFeed
+{
+    void IncidentChanged(Incident incident, DateTimeOffset now);
+}
