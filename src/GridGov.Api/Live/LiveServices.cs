@@ -62,7 +62,7 @@ public sealed partial class PositionPartitions(NpgsqlDataSource dataSource, Live
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogFailed(ex.Message);
+                LogFailed(ex);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -71,6 +71,6 @@ public sealed partial class PositionPartitions(NpgsqlDataSource dataSource, Live
     [LoggerMessage(Level = LogLevel.Information, Message = "Positions: dropped {Count} day partitions older than {Days} days")]
     private partial void LogDropped(int count, int days);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Positions: partition upkeep failed: {Reason}")]
-    private partial void LogFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Positions: partition upkeep failed")]
+    private partial void LogFailed(Exception ex);
 }

@@ -129,4 +129,31 @@ public class LiveHubTests(GridGovFactory app)
         (await dispatcher.PostAsJsonAsync($"/api/incidents/{id}/transitions", new { action = "register" })).EnsureSuccessStatusCode();
         await LiveKit.Eventually(() => Task.FromResult(seen.Any(m => m.Id == id && m.Status == "registered")), "the transition on the hub");
     }
+
+    [Fact]
+    public async Task A_device_on_a_gcj02_map_names_it_on_the_connection_and_its_fixes_are_stored_in_wgs84()
+    {
+        await LiveKit.Reset(app, 1);
+        var spot = await Spots.Next(app, teamId: 1);
+        var (gLon, gLat) = GridGov.Geo.Coordinates.ChinaOffsets.Wgs84ToGcj02(spot.Lon, spot.Lat);
+        var token = await app.TokenFor("crew");
+        await using (var hub = LiveKit.Hub(app, token, messagePack: false, "/hubs/live?crs=gcj02"))
+        {
+            await hub.StartAsync();
+            var answer = await hub.InvokeAsync<PositionsResponse>("Report",
+                new[] { new PositionReport(1, gLon, gLat, DateTimeOffset.UtcNow.AddSeconds(-2), 6) });
+            Assert.Equal(1, answer.Accepted);
+        }
+        await using (var cmd = app.DataSource.CreateCommand("SELECT ST_X(location), ST_Y(location) FROM crew_positions WHERE crew_id = 1"))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            Assert.True(await r.ReadAsync());
+            Assert.True(Geodesy.Metres(r.GetDouble(0), r.GetDouble(1), spot.Lon, spot.Lat) < 1);
+        }
+        await using var wrong = LiveKit.Hub(app, token, messagePack: false, "/hubs/live?crs=foo");
+        await wrong.StartAsync();
+        var error = await Assert.ThrowsAsync<HubException>(() => wrong.InvokeAsync<PositionsResponse>("Report",
+            new[] { new PositionReport(1, gLon, gLat, DateTimeOffset.UtcNow, 6) }));
+        Assert.Contains("crs", error.Message);
+    }
 }

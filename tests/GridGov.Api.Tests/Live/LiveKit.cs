@@ -44,9 +44,9 @@ internal static class LiveKit
         return JsonDocument.Parse(body).RootElement;
     }
 
-    public static HubConnection Hub(GridGovFactory app, string token, bool messagePack)
+    public static HubConnection Hub(GridGovFactory app, string token, bool messagePack, string path = "/hubs/live")
     {
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(app.Server.BaseAddress, "/hubs/live"), o =>
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(app.Server.BaseAddress, path), o =>
         {
             o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
             o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
