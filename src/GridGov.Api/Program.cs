@@ -5,7 +5,11 @@ using GridGov.Api.Incidents;
 using GridGov.Api.Live;
 using GridGov.Api.Open311;
 using GridGov.Api.Platform;
+using GridGov.Api.Teams;
 using GridGov.Api.Tiles;
+
+// `./gridgov user ...` manages sign-ins against the database without starting the service.
+if (args is ["user", ..]) return await UserCommand.RunAsync(args[1..]);
 
 // `./gridgov run --simulate` passes a bare switch; the configuration reads it as Simulator:Enabled.
 var simulate = args.Contains("--simulate");
@@ -27,6 +31,9 @@ await app.LoadLiveAsync();
 app.UseServiceDefaults();
 app.MapHealth();
 app.MapAuthApi();
+app.MapUsersApi();
+app.MapTeamsApi();
+app.MapPeopleImport();
 app.MapGridsApi();
 app.MapIncidentsApi();
 app.MapCatalogApi();
@@ -36,5 +43,6 @@ app.MapTilesApi();
 app.MapLive();
 app.MapFallbacks();
 app.Run();
+return 0;
 
 public partial class Program;

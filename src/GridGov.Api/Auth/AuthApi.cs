@@ -12,14 +12,12 @@ public static class AuthApi
     public sealed record TokenRequest(string? Username, string? Password);
     public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt, string[] Roles);
     public sealed record MeResponse(string Username, string[] Roles, int? TeamId, int? CrewId);
-    public sealed record UserSummary(int Id, string Username, string[] Roles, int? TeamId, int? CrewId, DateTimeOffset CreatedAt);
 
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Auth");
         group.MapPost("/auth/token", IssueToken).AllowAnonymous().RequireRateLimiting(AuthSetup.LoginRateLimit);
         group.MapGet("/me", Me).RequireAuthorization(Policies.Staff);
-        group.MapGet("/users", ListUsers).RequireAuthorization(Policies.Admin).WithSummary("Users and their roles (admin only).");
         return app;
     }
 
@@ -31,12 +29,16 @@ public static class AuthApi
         if (string.IsNullOrEmpty(request?.Password)) validation.Add("password", "'password' is required.");
         if (!validation.IsValid) return (ValidationProblem)validation.Problem();
 
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == request!.Username!.Trim(), ct);
+        var name = request!.Username!.Trim().ToLowerInvariant();
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username.ToLower() == name, ct);
         // Hash even for an unknown user, so timing does not tell which usernames exist.
         var verdict = hasher.VerifyHashedPassword(user ?? UnknownUser, user?.PasswordHash ?? UnknownUser.PasswordHash, request!.Password!);
         if (user is null || verdict == PasswordVerificationResult.Failed)
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
                 detail: "The username or password is not correct.");
+        if (!user.Active)
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account disabled",
+                detail: "This account is disabled; ask an administrator to enable it.");
         var (token, expires) = issuer.Issue(user);
         return TypedResults.Ok(new TokenResponse(token, expires, user.Roles));
     }
@@ -46,10 +48,6 @@ public static class AuthApi
         user.FindAll("role").Select(c => c.Value).ToArray(),
         user.ClaimInt("team_id"),
         user.ClaimInt("crew_id")));
-
-    private static async Task<Ok<List<UserSummary>>> ListUsers(GridGovDb db, CancellationToken ct) =>
-        TypedResults.Ok(await db.Users.AsNoTracking().OrderBy(u => u.Username)
-            .Select(u => new UserSummary(u.Id, u.Username, u.Roles, u.TeamId, u.CrewId, u.CreatedAt)).ToListAsync(ct));
 
     private static readonly User UnknownUser = new()
     {

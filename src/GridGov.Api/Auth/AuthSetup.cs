@@ -42,6 +42,7 @@ public static class AuthSetup
         var key = settings.Key();
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<UserDirectory>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
@@ -64,12 +65,22 @@ public static class AuthSetup
                         ctx.Token = token;
                     return Task.CompletedTask;
                 },
+                // A disabled user, or a token issued before the user's roles or password changed, no longer counts.
+                OnTokenValidated = async ctx =>
+                {
+                    var principal = ctx.Principal!;
+                    var users = ctx.HttpContext.RequestServices.GetRequiredService<UserDirectory>();
+                    if (principal.ClaimInt("uid") is not { } uid || principal.ClaimInt(UserDirectory.VersionClaim) is not { } version
+                        || !await users.IsCurrentAsync(uid, version, ctx.HttpContext.RequestAborted))
+                        ctx.Fail(new TokenRevokedException("The account was disabled or changed since this token was issued."));
+                },
                 OnChallenge = ctx =>
                 {
                     ctx.HandleResponse();
                     var detail = ctx.AuthenticateFailure switch
                     {
                         SecurityTokenExpiredException expired => $"The access token expired at {expired.Expires:u}; request a new one with POST /api/auth/token.",
+                        TokenRevokedException => "This token was revoked: the account was disabled, or its roles or password changed. Sign in again (POST /api/auth/token) if the account is still active.",
                         not null => "The access token is not valid for this service; request a new one with POST /api/auth/token.",
                         null => "This endpoint needs a signed-in user: get a token with POST /api/auth/token and send it as 'Authorization: Bearer <accessToken>'.",
                     };

@@ -9,6 +9,10 @@ public sealed class User
     public int? TeamId { get; set; }
     public int? CrewId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>A disabled user cannot sign in, and the tokens it holds stop working at once.</summary>
+    public bool Active { get; set; } = true;
+    /// <summary>Goes up when the user is disabled, re-enabled, changes roles or password: older tokens are refused.</summary>
+    public int TokenVersion { get; set; }
 }
 
 /// <summary>The five roles of the contract, and the policies built from them.</summary>

@@ -27,7 +27,7 @@ public static class DataExtensions
         options.UseNpgsql(dataSource, npgsql => npgsql.UseNetTopologySuite()).UseSnakeCaseNamingConvention();
 
     /// <summary>Applies the committed migrations and, when configured, loads the demo county once.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken ct = default)
+    public static async Task PrepareDatabaseAsync(this IHost app, CancellationToken ct = default)
     {
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GridGov.Setup");
@@ -41,7 +41,7 @@ public static class DataExtensions
             await db.Database.MigrateAsync(ct);
             await lockConnection.ReloadTypesAsync(ct);
             await Incidents.IncidentsSetup.SeedCatalogsAsync(db, ct);
-            if (app.Configuration.GetValue<bool>("GridGov:LoadDemo"))
+            if (app.Services.GetRequiredService<IConfiguration>().GetValue<bool>("GridGov:LoadDemo"))
             {
                 var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>();
                 await DemoCountyLoader.LoadOnceAsync(db, hasher, logger, ct);

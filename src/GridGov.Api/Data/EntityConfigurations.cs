@@ -47,8 +47,10 @@ internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
     public void Configure(EntityTypeBuilder<Team> b)
     {
         b.ToTable("teams");
-        b.Property(t => t.Id).ValueGeneratedNever();
+        b.Property(t => t.Id).UseIdentityByDefaultColumn();
         b.Property(t => t.Name).HasMaxLength(100);
+        b.HasIndex(t => t.Name).IsUnique();
+        b.Property(t => t.Kind).HasConversion<string>().HasMaxLength(12);
         b.Property(t => t.LargeGridCode).HasMaxLength(20).UseCollation("C");
         b.Property(t => t.RoleMix).HasMaxLength(20);
         b.HasIndex(t => t.LargeGridCode).IsUnique();
@@ -61,7 +63,9 @@ internal sealed class CrewConfiguration : IEntityTypeConfiguration<Crew>
     public void Configure(EntityTypeBuilder<Crew> b)
     {
         b.ToTable("crews");
-        b.Property(c => c.Id).ValueGeneratedNever();
+        b.Property(c => c.Id).UseIdentityByDefaultColumn();
+        b.Property(c => c.Phone).HasMaxLength(20);
+
         b.Property(c => c.Name).HasMaxLength(50);
         b.Property(c => c.EmployeeNo).HasMaxLength(20);
         b.Property(c => c.Role).HasConversion<string>().HasMaxLength(20);
@@ -77,6 +81,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.ToTable("users");
         b.Property(u => u.Username).HasMaxLength(64);
         b.HasIndex(u => u.Username).IsUnique();
+        // Usernames are also unique regardless of case ("Zhang" and "zhang" are one person): ux_users_username_lower, in the People migration.
         b.Property(u => u.PasswordHash).HasMaxLength(200);
         b.Property(u => u.Roles).HasColumnType("text[]");
         b.HasOne<Team>().WithMany().HasForeignKey(u => u.TeamId).OnDelete(DeleteBehavior.SetNull);

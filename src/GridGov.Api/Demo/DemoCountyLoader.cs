@@ -114,6 +114,11 @@ internal static partial class DemoCountyLoader
             user.PasswordHash = hasher.HashPassword(user, DemoPassword);
             db.Users.Add(user);
         }
+        // The demo gives its teams and crews ids; the ones created later must follow them.
+        await db.Database.ExecuteSqlRawAsync("""
+            SELECT setval(pg_get_serial_sequence('teams', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM teams), false);
+            SELECT setval(pg_get_serial_sequence('crews', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM crews), false);
+            """, ct);
         db.AppState.Add(new AppState { Key = StateKey, Value = DateTimeOffset.UtcNow.ToString("O") });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

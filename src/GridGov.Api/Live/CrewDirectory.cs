@@ -7,7 +7,8 @@ namespace GridGov.Api.Live;
 public sealed record LiveFix(double Lon, double Lat, DateTimeOffset T, float? AccuracyM);
 
 /// <summary>One crew as the live side knows it: who, which team and grid, which role and shift.</summary>
-public sealed record CrewState(int Id, string Name, string EmployeeNo, int TeamId, string TeamName, string LargeGridCode, CrewRole Role, Shift Shift, bool IsLead);
+/// <summary>An active crew as the live features see it; <paramref name="LargeGridCode"/> is null for an asset group's crew.</summary>
+public sealed record CrewState(int Id, string Name, string EmployeeNo, int TeamId, string TeamName, string? LargeGridCode, CrewRole Role, Shift Shift, bool IsLead);
 
 /// <summary>
 /// Every crew with its team and latest fix, held in memory for position checks, the live stream and assignment.
@@ -54,12 +55,13 @@ public sealed class CrewDirectory(NpgsqlDataSource dataSource, TimeProvider cloc
                 SELECT c.id, c.name, c.employee_no, c.team_id, t.name, t.large_grid_code, c.role, c.shift, c.is_lead,
                        ST_X(p.location), ST_Y(p.location), p.t, p.accuracy_m
                 FROM crews c JOIN teams t ON t.id = c.team_id LEFT JOIN crew_positions p ON p.crew_id = c.id
+                WHERE c.active
                 """);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var id = reader.GetInt32(0);
-                crews[id] = new CrewState(id, reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4), reader.GetString(5),
+                crews[id] = new CrewState(id, reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
                     Enum.Parse<CrewRole>(reader.GetString(6)), Enum.Parse<Shift>(reader.GetString(7)), reader.GetBoolean(8));
                 if (!reader.IsDBNull(9))
                     SetLastFix(id, new LiveFix(reader.GetDouble(9), reader.GetDouble(10), reader.GetFieldValue<DateTimeOffset>(11), reader.IsDBNull(12) ? null : reader.GetFloat(12)));

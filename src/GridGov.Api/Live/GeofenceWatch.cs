@@ -14,12 +14,13 @@ public sealed partial class GeofenceWatch(GridCatalog grids, ShiftSchedule shift
 
     public void Observe(CrewState crew, LiveFix fix)
     {
-        if (!shifts.IsOn(crew.Shift, fix.T)) return;
-        var inside = Inside(crew.LargeGridCode, fix.Lon, fix.Lat);
+        // An asset group's crew answers for assets county-wide: it has no large grid to leave.
+        if (crew.LargeGridCode is not { } largeGrid || !shifts.IsOn(crew.Shift, fix.T)) return;
+        var inside = Inside(largeGrid, fix.Lon, fix.Lat);
         var wasOutside = _outside.GetValueOrDefault(crew.Id);
         _outside[crew.Id] = !inside;
         if (inside == !wasOutside) return;
-        var message = new GeofenceMessage(crew.Id, crew.Name, crew.LargeGridCode, fix.Lon, fix.Lat, fix.T.UtcDateTime, inside ? "returned" : "left");
+        var message = new GeofenceMessage(crew.Id, crew.Name, largeGrid, fix.Lon, fix.Lat, fix.T.UtcDateTime, inside ? "returned" : "left");
         _ = RaiseAsync(crew, message);
     }
 

@@ -14,7 +14,7 @@ namespace GridGov.Api.Live;
 public sealed record CrewPositionView(double Lon, double Lat, DateTimeOffset T, float? AccuracyM, double AgeS);
 
 public sealed record CrewView(
-    int Id, string Name, string EmployeeNo, int TeamId, string TeamName, string LargeGridCode, CrewRole Role, Shift Shift, bool IsLead,
+    int Id, string Name, string EmployeeNo, int TeamId, string TeamName, string? LargeGridCode, CrewRole Role, Shift Shift, bool IsLead,
     bool OnShift, CrewPositionView? Position);
 
 public sealed record AssignRequest(int? CrewId);

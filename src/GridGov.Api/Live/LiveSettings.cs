@@ -49,6 +49,7 @@ public sealed class LiveSettings
         ["Early"] = ["06:00-14:00"],
         ["Middle"] = ["10:00-18:00"],
         ["Late"] = ["14:00-22:00"],
+        ["Night"] = ["22:00-06:00"],
     };
 }
 

@@ -110,7 +110,7 @@ public sealed partial class Simulator(
         }
     }
 
-    private void Advance(Walker w, double metres, List<SimRoad> roads, Dictionary<int, List<int>> byNode, string largeGrid, Random random)
+    private void Advance(Walker w, double metres, List<SimRoad> roads, Dictionary<int, List<int>> byNode, string? largeGrid, Random random)
     {
         while (metres > 0)
         {

@@ -48,7 +48,7 @@ public sealed class Trails(NpgsqlDataSource dataSource, GridCatalog grids)
             var raw = LonLat.CreateLineString(fixes.Select(f => new Coordinate(f.Lon, f.Lat)).ToArray());
             line = DouglasPeuckerSimplifier.Simplify(raw, SimplifyToleranceDeg) as LineString ?? raw;
         }
-        var own = grids.UnitGridsOf(crew.LargeGridCode).ToHashSet();
+        var own = (crew.LargeGridCode is { } largeGrid ? grids.UnitGridsOf(largeGrid) : []).ToHashSet();
         var visited = fixes.Select(f => grids.LocateCode(f.Lon, f.Lat)).Where(c => c is not null && own.Contains(c)).Select(c => c!).Distinct().Order().ToList();
         return new Trail(crew.Id, date, fixes.Count, Math.Round(Distance(fixes), 1), line, visited.Count, own.Count,
             own.Count == 0 ? 0 : Math.Round((double)visited.Count / own.Count, 4), visited,

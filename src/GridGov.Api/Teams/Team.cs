@@ -1,11 +1,20 @@
 namespace GridGov.Api.Teams;
 
-/// <summary>The responsible team of a large grid, e.g. in the "2+1+1+1" mix.</summary>
+/// <summary>A grid team answers for a large grid; an asset group (the streetlight office, line or repair group) for assets.</summary>
+public enum TeamKind
+{
+    Grid,
+    AssetGroup,
+}
+
+/// <summary>The responsible team of a large grid, e.g. in the "2+1+1+1" mix, or an asset group.</summary>
 public sealed class Team
 {
     public int Id { get; set; }
     public required string Name { get; set; }
-    public required string LargeGridCode { get; set; }
+    public TeamKind Kind { get; set; }
+    /// <summary>The large grid a grid team answers for; null for an asset group.</summary>
+    public string? LargeGridCode { get; set; }
     public required string RoleMix { get; set; }
     public List<Crew> Members { get; set; } = [];
 }
@@ -21,12 +30,13 @@ public enum CrewRole
     Community,
 }
 
-/// <summary>Staggered duty (早、中、晚错时值班).</summary>
+/// <summary>Staggered duty (早、中、晚错时值班), and the night of "white + black" (白加黑) patrols; the hours are a setting.</summary>
 public enum Shift
 {
     Early,
     Middle,
     Late,
+    Night,
 }
 
 /// <summary>A team member on the ground, carrying a phone that reports positions.</summary>
@@ -39,4 +49,7 @@ public sealed class Crew
     public CrewRole Role { get; set; }
     public Shift Shift { get; set; }
     public bool IsLead { get; set; }
+    public string? Phone { get; set; }
+    /// <summary>A crew that left is kept (its cases, points and trails name it) but no longer on duty or listed.</summary>
+    public bool Active { get; set; } = true;
 }

@@ -34,6 +34,10 @@ namespace GridGov.Api.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -56,6 +60,10 @@ namespace GridGov.Api.Data.Migrations
                     b.Property<int?>("TeamId")
                         .HasColumnType("integer")
                         .HasColumnName("team_id");
+
+                    b.Property<int>("TokenVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("token_version");
 
                     b.Property<string>("Username")
                         .IsRequired()
@@ -1075,8 +1083,15 @@ namespace GridGov.Api.Data.Migrations
             modelBuilder.Entity("GridGov.Api.Teams.Crew", b =>
                 {
                     b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
                         .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
 
                     b.Property<string>("EmployeeNo")
                         .IsRequired()
@@ -1093,6 +1108,11 @@ namespace GridGov.Api.Data.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
                         .HasColumnName("name");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("phone");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -1126,11 +1146,19 @@ namespace GridGov.Api.Data.Migrations
             modelBuilder.Entity("GridGov.Api.Teams.Team", b =>
                 {
                     b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
                         .HasColumnName("id");
 
-                    b.Property<string>("LargeGridCode")
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Kind")
                         .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LargeGridCode")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("large_grid_code")
@@ -1154,6 +1182,10 @@ namespace GridGov.Api.Data.Migrations
                     b.HasIndex("LargeGridCode")
                         .IsUnique()
                         .HasDatabaseName("ix_teams_large_grid_code");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_teams_name");
 
                     b.ToTable("teams", (string)null);
                 });

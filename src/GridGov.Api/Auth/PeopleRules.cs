@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using GridGov.Api.Data;
+using GridGov.Api.Platform;
+using Microsoft.EntityFrameworkCore;
+
+namespace GridGov.Api.Auth;
+
+/// <summary>The rules for usernames, passwords and roles, shared by the API, the people import and ./gridgov user.</summary>
+public static partial class PeopleRules
+{
+    public const int MinPasswordLength = 10;
+
+    public const string PasswordRule =
+        "A password has at least 10 characters, with at least one letter and one digit, and does not contain the username.";
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")]
+    private static partial Regex UsernamePattern();
+
+    /// <summary>The trimmed username, or null with the reason in <paramref name="v"/>.</summary>
+    public static string? Username(string? raw, Validation v, string field = "username")
+    {
+        var name = raw?.Trim();
+        if (string.IsNullOrEmpty(name) || !UsernamePattern().IsMatch(name))
+        {
+            v.Add(field, "A username is 2-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            return null;
+        }
+        return name;
+    }
+
+    /// <summary>Whether the password keeps <see cref="PasswordRule"/>; the reason goes to <paramref name="v"/>.</summary>
+    public static bool Password(string? password, string username, Validation v, string field = "password")
+    {
+        var ok = password is { Length: >= MinPasswordLength } && password.Any(char.IsLetter) && password.Any(char.IsDigit)
+            && !password.Contains(username, StringComparison.OrdinalIgnoreCase);
+        if (!ok) v.Add(field, PasswordRule);
+        return ok;
+    }
+
+    /// <summary>The roles, lower-cased and known, or null with the reason.</summary>
+    public static string[]? RoleList(IEnumerable<string>? raw, Validation v, string field = "roles")
+    {
+        var roles = (raw ?? []).Select(r => r.Trim().ToLowerInvariant()).Where(r => r.Length > 0).Distinct().ToArray();
+        var unknown = roles.Where(r => !Roles.All.Contains(r)).ToArray();
+        if (roles.Length == 0 || unknown.Length > 0)
+        {
+            v.Add(field, (unknown.Length > 0 ? $"Unknown role {string.Join(", ", unknown.Select(r => $"'{r}'"))}. " : "At least one role is needed. ")
+                + $"Roles are: {string.Join(", ", Roles.All)}.");
+            return null;
+        }
+        return roles;
+    }
+
+    /// <summary>
+    /// Sets roles, team and crew on <paramref name="user"/> after checking them: a crew user names its (active) crew and
+    /// takes the crew's team; only crew users have a crew.
+    /// </summary>
+    public static async Task ApplyAsync(User user, IEnumerable<string>? roles, int? teamId, int? crewId, GridGovDb db, Validation v, CancellationToken ct)
+    {
+        var list = RoleList(roles, v);
+        if (list is null) return;
+        if (list.Contains(Roles.Crew))
+        {
+            var crew = crewId is { } id ? await db.Crews.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.Active, ct) : null;
+            if (crew is null)
+            {
+                v.Add("crewId", crewId is null ? "A user with role 'crew' names its crew ('crewId'; see GET /api/teams)." : $"There is no active crew {crewId}.");
+                return;
+            }
+            if (teamId is { } t && t != crew.TeamId)
+            {
+                v.Add("teamId", $"Crew {crew.Id} is in team {crew.TeamId}, not {t}; leave 'teamId' out, it follows the crew.");
+                return;
+            }
+            (user.TeamId, user.CrewId) = (crew.TeamId, crew.Id);
+        }
+        else
+        {
+            if (crewId is not null) v.Add("crewId", "Only a user with role 'crew' has a crew.");
+            if (teamId is { } t && !await db.Teams.AnyAsync(x => x.Id == t, ct)) v.Add("teamId", $"There is no team {t}; see GET /api/teams.");
+            (user.TeamId, user.CrewId) = (teamId, null);
+        }
+        user.Roles = list;
+    }
+}
