@@ -51,7 +51,7 @@ public class AssignmentTests(GridGovFactory app)
     {
         var (id, _, along) = await Scene();
         var municipal = await Municipal();
-        var onShift = municipal.Where(c => c.Shift != "Late").ToList();
+        var onShift = municipal.Where(c => c.Shift is "Early" or "Middle").ToList();
         var late = municipal.First(c => c.Shift == "Late");
         var now = DateTimeOffset.UtcNow;
         await LiveKit.Reset(app, municipal.Select(c => c.Id).ToArray());
@@ -87,7 +87,7 @@ public class AssignmentTests(GridGovFactory app)
     public async Task The_best_crew_is_offered_the_case_and_accepting_dispatches_it_with_the_grid_team_responsible()
     {
         var (id, spot, along) = await Scene();
-        var municipal = (await Municipal()).Where(c => c.Shift != "Late").ToList();
+        var municipal = (await Municipal()).Where(c => c.Shift is "Early" or "Middle").ToList();
         await LiveKit.Reset(app, municipal.Select(c => c.Id).ToArray());
         var now = DateTimeOffset.UtcNow;
         await Place((municipal[5], along[0], now), (municipal[6], along[^1], now));
@@ -122,7 +122,7 @@ public class AssignmentTests(GridGovFactory app)
     public async Task A_decline_or_a_timeout_passes_the_case_to_the_next_candidate()
     {
         var (id, _, along) = await Scene();
-        var municipal = (await Municipal()).Where(c => c.Shift != "Late").ToList();
+        var municipal = (await Municipal()).Where(c => c.Shift is "Early" or "Middle").ToList();
         await LiveKit.Reset(app, municipal.Select(c => c.Id).ToArray());
         var now = DateTimeOffset.UtcNow;
         await Place((municipal[0], along[0], now), (municipal[1], along[5], now), (municipal[2], along[^1], now));
@@ -157,7 +157,7 @@ public class AssignmentTests(GridGovFactory app)
     {
         var (id, _, along) = await Scene();
         var crews = await LiveKit.Crews(app);
-        var sanitation = crews.First(c => c.Role == "Sanitation" && c.Shift != "Late");
+        var sanitation = crews.First(c => c.Role == "Sanitation" && c.Shift is "Early" or "Middle");
         await Place((sanitation, along[0], DateTimeOffset.UtcNow));
         using var dispatcher = await app.ClientFor("dispatcher");
         await ProblemAssert.IsProblem(await dispatcher.PostAsJsonAsync($"/api/incidents/{id}/assign", new { crewId = sanitation.Id }), HttpStatusCode.Conflict, "wrongRole");

@@ -48,7 +48,7 @@ public class OfferTests(GridGovFactory app)
     /// <summary>Crews of a role on duty (the test shifts keep early and middle on), with no position and no cases.</summary>
     private async Task<List<TestCrew>> Fresh(string role)
     {
-        var crews = (await LiveKit.Crews(app)).Where(c => c.Role == role && c.Shift != "Late").ToList();
+        var crews = (await LiveKit.Crews(app)).Where(c => c.Role == role && c.Shift is "Early" or "Middle").ToList();
         await LiveKit.Reset(app, crews.Select(c => c.Id).ToArray());
         await Sql("UPDATE incident_offers SET status = 'Withdrawn', decided_at = now() WHERE status = 'Pending' AND crew_id = ANY($1)", crews.Select(c => c.Id).ToArray());
         return crews;
