@@ -16,6 +16,8 @@ public sealed class LiveServer : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
 
+    public IServiceProvider Services => _factory.Services;
+
     public Npgsql.NpgsqlDataSource DataSource => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Npgsql.NpgsqlDataSource>(_factory.Services);
 
     public static string Artifacts => Environment.GetEnvironmentVariable("GRIDGOV_ARTIFACTS") is { Length: > 0 } dir
