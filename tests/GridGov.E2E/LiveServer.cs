@@ -24,8 +24,11 @@ public sealed class LiveServer : IAsyncLifetime
         ? Path.Combine(dir, "e2e")
         : Path.Combine(AppContext.BaseDirectory, "artifacts", "e2e");
 
-    /// <summary>A fresh browser context at the map, signed in as <paramref name="username"/>, with the grids drawn; page errors are collected.</summary>
-    public async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> SignedInPageAsync(string username)
+    /// <summary>
+    /// A fresh browser context at the map, signed in as <paramref name="username"/>, with the grids drawn; page errors are
+    /// collected. <paramref name="watch"/> sees the page before it opens (to listen to its console and requests).
+    /// </summary>
+    public async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> SignedInPageAsync(string username, Func<IPage, Task>? watch = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -35,6 +38,7 @@ public sealed class LiveServer : IAsyncLifetime
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
+        if (watch is not null) await watch(page);
         await page.GotoAsync(BaseAddress.ToString());
         await page.FillAsync("#login-username", username);
         await page.FillAsync("#login-password", "gridgov-demo");
