@@ -24,7 +24,7 @@ if ((EUID == 0)); then PG_OS_USER=gridgov; else PG_OS_USER="$(id -un)"; fi
 # shellcheck disable=SC2034 # used by ./gridgov
 PKGS_SERVER=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting postgresql-contrib)
 # shellcheck disable=SC2034
-PKGS_TEST=(chromium fonts-wqy-zenhei)
+PKGS_TEST=(chromium fonts-wqy-zenhei fonts-noto-cjk)
 # shellcheck disable=SC2034
 PKGS_BENCH=(wrk)
 

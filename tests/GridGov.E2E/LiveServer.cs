@@ -16,14 +16,19 @@ public sealed class LiveServer : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
 
+    public IServiceProvider Services => _factory.Services;
+
     public Npgsql.NpgsqlDataSource DataSource => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Npgsql.NpgsqlDataSource>(_factory.Services);
 
     public static string Artifacts => Environment.GetEnvironmentVariable("GRIDGOV_ARTIFACTS") is { Length: > 0 } dir
         ? Path.Combine(dir, "e2e")
         : Path.Combine(AppContext.BaseDirectory, "artifacts", "e2e");
 
-    /// <summary>A fresh browser context at the map, signed in as <paramref name="username"/>, with the grids drawn; page errors are collected.</summary>
-    public async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> SignedInPageAsync(string username)
+    /// <summary>
+    /// A fresh browser context at the map, signed in as <paramref name="username"/>, with the grids drawn; page errors are
+    /// collected. <paramref name="watch"/> sees the page before it opens (to listen to its console and requests).
+    /// </summary>
+    public async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> SignedInPageAsync(string username, Func<IPage, Task>? watch = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -33,6 +38,7 @@ public sealed class LiveServer : IAsyncLifetime
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
+        if (watch is not null) await watch(page);
         await page.GotoAsync(BaseAddress.ToString());
         await page.FillAsync("#login-username", username);
         await page.FillAsync("#login-password", "gridgov-demo");

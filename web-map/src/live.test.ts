@@ -1,5 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLive, liveStateAttribute, retryDelay, retryForever, type HubLike, type LiveHandlers, type LiveState } from './live';
+import type { IRetryPolicy } from '@microsoft/signalr';
+import {
+  authRefusal,
+  canWatchLive,
+  createLive,
+  liveStateAttribute,
+  retryDelay,
+  retryUnlessRefused,
+  type HubLike,
+  type LiveHandlers,
+  type LiveState,
+} from './live';
 
 /** A HubConnection stand-in: the test decides when start() settles and fires the server's messages. */
 class FakeHub {
@@ -38,9 +49,9 @@ class FakeHub {
     this.pending?.resolve();
     this.pending = null;
   }
-  fail() {
+  fail(error = new Error('502')) {
     this.state = 'Disconnected';
-    this.pending?.reject(new Error('502'));
+    this.pending?.reject(error);
     this.pending = null;
   }
   send(name: string, ...args: unknown[]) {
@@ -63,7 +74,14 @@ const flush = async () => {
 function setup(token: string | null = 'tok') {
   const hub = new FakeHub();
   const states: LiveState[] = [];
-  const got = { positions: [] as unknown[][], incidents: [] as unknown[], geofences: [] as unknown[], offers: [] as unknown[], subscribed: [] as unknown[] };
+  const got = {
+    positions: [] as unknown[][],
+    incidents: [] as unknown[],
+    geofences: [] as unknown[],
+    offers: [] as unknown[],
+    subscribed: [] as unknown[],
+    refused: [] as number[],
+  };
   const handlers: LiveHandlers = {
     state: (s) => states.push(s),
     positions: (f) => got.positions.push(f),
@@ -71,17 +89,20 @@ function setup(token: string | null = 'tok') {
     geofence: (e) => got.geofences.push(e),
     offer: (e) => got.offers.push(e),
     subscribed: (r) => got.subscribed.push(r),
+    refused: (status) => got.refused.push(status),
   };
   const built: Array<{ url: string; token: string }> = [];
+  const retries: IRetryPolicy[] = [];
   const live = createLive({
     getToken: () => token,
     handlers,
-    connect: (url, factory) => {
+    connect: (url, factory, retry) => {
       built.push({ url, token: factory() });
+      retries.push(retry);
       return hub as unknown as HubLike;
     },
   });
-  return { hub, live, states, got, built };
+  return { hub, live, states, got, built, retries };
 }
 
 const BBOX: [number, number, number, number] = [115.38, 25.93, 115.45, 25.98];
@@ -202,6 +223,49 @@ describe('createLive', () => {
     expect(live.state).toBe('disconnected');
   });
 
+  it('stops for good when the server refuses the first connection with a 403 (a role without the live view)', async () => {
+    const { hub, live, states, got } = setup();
+    live.subscribe(BBOX);
+    live.start();
+    hub.fail(new Error("Failed to complete negotiation with the server: Error: Forbidden: Status code '403'"));
+    await flush();
+    expect(live.state).toBe('refused');
+    expect(got.refused).toEqual([403]);
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(hub.starts).toBe(1);
+    expect(states).toEqual(['connecting', 'refused']);
+    live.start();
+    expect(hub.starts).toBe(1);
+  });
+
+  it('ends an automatic reconnect refused with a 401 as refused, not as a restart loop', async () => {
+    const { hub, live, states, got, retries } = setup();
+    live.start();
+    hub.connect();
+    await flush();
+    hub.drop();
+    const refusal = Object.assign(new Error("Unauthorized: Status code '401'"), { statusCode: 401 });
+    expect(retries[0]!.nextRetryDelayInMilliseconds({ previousRetryCount: 3, elapsedMilliseconds: 9000, retryReason: refusal })).toBeNull();
+    for (const fn of hub.closed) fn();
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(hub.starts).toBe(1);
+    expect(got.refused).toEqual([401]);
+    expect(states).toEqual(['connecting', 'connected', 'reconnecting', 'refused']);
+  });
+
+  it('tries again after a refusal once stopped and started (the next sign-in)', async () => {
+    const { hub, live, built } = setup();
+    live.start();
+    hub.fail(new Error("Failed to complete negotiation with the server: Error: Forbidden: Status code '403'"));
+    await flush();
+    await live.stop();
+    live.start();
+    expect(built).toHaveLength(2);
+    hub.connect();
+    await flush();
+    expect(live.state).toBe('connected');
+  });
+
   it('sends an empty token rather than none when signed out meanwhile', () => {
     const { live, built } = setup(null);
     live.start();
@@ -215,10 +279,34 @@ describe('live state helpers', () => {
     expect(liveStateAttribute('connected')).toBe('connected');
     expect(liveStateAttribute('reconnecting')).toBe('reconnecting');
     expect(liveStateAttribute('disconnected')).toBe('disconnected');
+    expect(liveStateAttribute('refused')).toBe('refused');
   });
 
-  it('retries quickly first, then every 30 s forever', () => {
+  it('opens the hub only for the roles the server admits: not for a planner', () => {
+    for (const role of ['admin', 'dispatcher', 'leader', 'crew', 'Dispatcher']) expect(canWatchLive([role])).toBe(true);
+    expect(canWatchLive(['planner'])).toBe(false);
+    expect(canWatchLive(['planner', 'leader'])).toBe(true);
+    expect(canWatchLive([])).toBe(false);
+    expect(canWatchLive(null)).toBe(false);
+  });
+
+  it('tells a 401/403 refusal from a failure worth retrying', () => {
+    expect(authRefusal(Object.assign(new Error('Forbidden'), { statusCode: 403 }))).toBe(403);
+    expect(authRefusal(new Error("Failed to complete negotiation with the server: Error: Unauthorized: Status code '401'"))).toBe(401);
+    expect(authRefusal(new Error("Failed to complete negotiation with the server: Error: Bad Gateway: Status code '502'"))).toBeNull();
+    expect(authRefusal(Object.assign(new Error('Server error'), { statusCode: 500 }))).toBeNull();
+    expect(authRefusal(new Error('WebSocket failed to connect.'))).toBeNull();
+    expect(authRefusal(undefined)).toBeNull();
+  });
+
+  it('retries quickly first, then every 30 s forever, except after a 401/403', () => {
     expect([0, 1, 2, 3, 4, 5, 100].map(retryDelay)).toEqual([0, 2000, 5000, 10000, 30000, 30000, 30000]);
-    expect(retryForever.nextRetryDelayInMilliseconds({ previousRetryCount: 1000, elapsedMilliseconds: 1e9, retryReason: new Error() })).toBe(30000);
+    const refused: number[] = [];
+    const policy = retryUnlessRefused((status) => refused.push(status));
+    expect(policy.nextRetryDelayInMilliseconds({ previousRetryCount: 1000, elapsedMilliseconds: 1e9, retryReason: new Error() })).toBe(30000);
+    expect(refused).toEqual([]);
+    const forbidden = Object.assign(new Error('Forbidden'), { statusCode: 403 });
+    expect(policy.nextRetryDelayInMilliseconds({ previousRetryCount: 0, elapsedMilliseconds: 0, retryReason: forbidden })).toBeNull();
+    expect(refused).toEqual([403]);
   });
 });

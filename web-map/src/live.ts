@@ -12,12 +12,33 @@ import type { GeofenceEvent, IncidentEvent, SubscribeResult } from './types';
 
 export const LIVE_HUB_URL = '/hubs/live';
 
-/** `connecting` is the first attempt after sign-in; every later attempt is `reconnecting`. */
-export type LiveState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+/**
+ * `connecting` is the first attempt after sign-in; every later attempt is `reconnecting`. `refused`: the server said
+ * 401/403 to who is asking, so nothing is tried again until the next sign-in.
+ */
+export type LiveState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'refused';
 
-/** The value of `<body data-live-state>`: connected, reconnecting (any attempt under way) or disconnected. */
-export const liveStateAttribute = (state: LiveState): 'connected' | 'reconnecting' | 'disconnected' =>
+/** The value of `<body data-live-state>`: connected, reconnecting (any attempt under way), disconnected or refused. */
+export const liveStateAttribute = (state: LiveState): Exclude<LiveState, 'connecting'> =>
   state === 'connecting' ? 'reconnecting' : state;
+
+/** The roles the hub admits (the server's `Policies.Live`); a planner's map does not open it at all. */
+export const LIVE_ROLES = ['admin', 'dispatcher', 'leader', 'crew'] as const;
+
+export const canWatchLive = (roles: readonly string[] | null | undefined): boolean =>
+  !!roles?.some((r) => (LIVE_ROLES as readonly string[]).includes(r.toLowerCase()));
+
+/**
+ * 401 or 403 when the server refused the connection for who is asking (trying again cannot help), else null. The
+ * SignalR client keeps the status only in the message of a failed negotiation ("... Status code '403'").
+ */
+export function authRefusal(error: unknown): 401 | 403 | null {
+  const status = (error as { statusCode?: unknown } | null | undefined)?.statusCode;
+  if (status === 401 || status === 403) return status;
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  const match = /Status code '(401|403)'/.exec(message);
+  return match ? (Number(match[1]) as 401 | 403) : null;
+}
 
 /** Waits between reconnect attempts; the last one repeats for as long as the user stays signed in. */
 export const RETRY_DELAYS_MS: readonly number[] = [0, 2_000, 5_000, 10_000, 30_000];
@@ -25,8 +46,17 @@ export const RETRY_DELAYS_MS: readonly number[] = [0, 2_000, 5_000, 10_000, 30_0
 export const retryDelay = (previousRetryCount: number): number =>
   RETRY_DELAYS_MS[Math.min(Math.max(0, previousRetryCount), RETRY_DELAYS_MS.length - 1)]!;
 
-/** Never gives up: a dispatch screen left open overnight must come back by itself. */
-export const retryForever: IRetryPolicy = { nextRetryDelayInMilliseconds: (ctx) => retryDelay(ctx.previousRetryCount) };
+/** Never gives up on a lost connection (a dispatch screen left open overnight must come back by itself), only on a 401/403. */
+export function retryUnlessRefused(onRefused: (status: 401 | 403) => void): IRetryPolicy {
+  return {
+    nextRetryDelayInMilliseconds: (ctx) => {
+      const refused = authRefusal(ctx.retryReason);
+      if (refused === null) return retryDelay(ctx.previousRetryCount);
+      onRefused(refused);
+      return null;
+    },
+  };
+}
 
 /** The part of a HubConnection used here; tests pass a fake. */
 export type HubLike = Pick<
@@ -42,18 +72,20 @@ export interface LiveHandlers {
   geofence(event: GeofenceEvent): void;
   offer(event: Record<string, unknown>): void;
   subscribed?(result: SubscribeResult): void;
+  /** The server refused the connection (401/403); the state is `refused` and nothing is retried. */
+  refused?(status: 401 | 403): void;
 }
 
 export interface LiveOptions {
   url?: string;
   getToken: () => string | null;
   handlers: LiveHandlers;
-  /** Builds the connection; the default is HubConnectionBuilder with automatic reconnect (JSON protocol). */
-  connect?: (url: string, accessTokenFactory: () => string) => HubLike;
+  /** Builds the connection; the default is HubConnectionBuilder with automatic reconnect by `retry` (JSON protocol). */
+  connect?: (url: string, accessTokenFactory: () => string, retry: IRetryPolicy) => HubLike;
 }
 
 export interface Live {
-  /** Connects (idempotent) and keeps trying, also after a failed first attempt, until stop(). */
+  /** Connects (idempotent) and keeps trying, also after a failed first attempt, until stop() or a 401/403. */
   start(): void;
   stop(): Promise<void>;
   /** Remembers the area and sends it now if connected; it is sent again after every (re)connect. */
@@ -61,11 +93,11 @@ export interface Live {
   readonly state: LiveState;
 }
 
-function defaultConnect(url: string, accessTokenFactory: () => string): HubLike {
+function defaultConnect(url: string, accessTokenFactory: () => string, retry: IRetryPolicy): HubLike {
   // The token goes as `access_token` in the query string for WebSockets, which cannot carry a header.
   return new HubConnectionBuilder()
     .withUrl(url, { accessTokenFactory })
-    .withAutomaticReconnect(retryForever)
+    .withAutomaticReconnect(retry)
     .configureLogging(LogLevel.Warning)
     .build();
 }
@@ -81,11 +113,22 @@ export function createLive(options: LiveOptions): Live {
   let state: LiveState = 'disconnected';
   let bbox: BBox4 | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set when the server refused this connection: it stays closed until stop() and start() (the next sign-in). */
+  let refused: 401 | 403 | null = null;
 
   const setState = (next: LiveState): void => {
     if (next === state) return;
     state = next;
     on.state(next);
+  };
+
+  const refuse = (mine: number, status: 401 | 403): void => {
+    if (mine !== generation) return;
+    clearTimeout(retryTimer);
+    if (refused === null) console.warn(`[live] the server refused the live connection (${status}); not retrying`);
+    refused = status;
+    setState('refused');
+    on.refused?.(status);
   };
 
   async function sendSubscription(mine: number): Promise<void> {
@@ -106,6 +149,8 @@ export function createLive(options: LiveOptions): Live {
       await hub.start();
     } catch (error) {
       if (mine !== generation) return;
+      const status = authRefusal(error);
+      if (status !== null) return refuse(mine, status);
       console.warn('[live] connecting failed', error);
       setState('reconnecting');
       retryTimer = setTimeout(() => void open(mine, attempt + 1), retryDelay(attempt + 1));
@@ -120,7 +165,14 @@ export function createLive(options: LiveOptions): Live {
     start() {
       if (hub) return;
       const mine = ++generation;
-      const connection = connect(url, () => options.getToken() ?? '');
+      refused = null;
+      const connection = connect(
+        url,
+        () => options.getToken() ?? '',
+        retryUnlessRefused((status) => {
+          if (mine === generation) refused = status;
+        }),
+      );
       hub = connection;
       const mineOnly =
         <A extends unknown[]>(fn: (...args: A) => void) =>
@@ -138,9 +190,11 @@ export function createLive(options: LiveOptions): Live {
           void sendSubscription(mine);
         }),
       );
-      // Only when the automatic reconnect stopped (or the server refused it): start over after a while.
+      // Only when the automatic reconnect stopped: refused (401/403) stays so; otherwise start over after a while.
       connection.onclose(
-        mineOnly(() => {
+        mineOnly((error?: Error) => {
+          const status = refused ?? authRefusal(error);
+          if (status !== null) return refuse(mine, status);
           setState('disconnected');
           clearTimeout(retryTimer);
           retryTimer = setTimeout(() => void open(mine, 1), retryDelay(RETRY_DELAYS_MS.length));

@@ -3,7 +3,7 @@ import { ApiError, type Api } from './api';
 import { debounce } from './debounce';
 import type { I18n } from './i18n';
 import { addCrews, createCrewsLayer, removeCrews } from './layers/crews';
-import { createLive, liveStateAttribute } from './live';
+import { canWatchLive, createLive, liveStateAttribute } from './live';
 import { isStyleReady } from './map';
 import { subscriptionBBox, type BBox4 } from './positions';
 import type { GridCollection } from './types';
@@ -25,7 +25,7 @@ export interface LiveViewOptions {
   api: Pick<Api, 'crews'>;
   i18n: I18n;
   getToken: () => string | null;
-  legend: Pick<Legend, 'setCrewCount'>;
+  legend: Pick<Legend, 'setCrewCount' | 'showGroup'>;
   status: Pick<StatusBar, 'setLive'>;
   notices: Notices;
   describe: (error: unknown) => string;
@@ -38,8 +38,11 @@ export interface LiveViewOptions {
 }
 
 export interface LiveView {
-  /** After sign-in, once the style has loaded: the crews layer, `GET /api/crews`, the hub connection. */
-  start(visible: boolean): void;
+  /**
+   * After sign-in, once the style has loaded: the crews layer, `GET /api/crews`, the hub connection — for the roles
+   * the hub admits; for others (a planner) none of it, and `<body data-live-state="off">`.
+   */
+  start(visible: boolean, roles: readonly string[]): void;
   /** The large grids, for their names in the geofence notices. */
   setLargeGrids(grids: GridCollection): void;
   /** On sign-out: disconnects, forgets every crew and removes the crews layer. */
@@ -92,6 +95,10 @@ export function createLiveView(options: LiveViewOptions): LiveView {
         const kind = event.kind === 'returned' ? 'geofence-returned' : 'geofence-left';
         notices.show(geofenceNotice(event, (code) => largeGridNames.get(code)), { kind });
       },
+      refused(status) {
+        if (!active) return;
+        notices.show({ key: status === 401 ? 'live.refusedUnauthorized' : 'live.refusedForbidden' }, { kind: 'error', sticky: true });
+      },
       offer(event) {
         const text = offerNotice(event);
         const id = offeredIncident(event);
@@ -134,8 +141,14 @@ export function createLiveView(options: LiveViewOptions): LiveView {
   }
 
   return {
-    start(visible) {
+    start(visible, roles) {
       const gen = ++generation;
+      const allowed = canWatchLive(roles);
+      legend.showGroup('crews', allowed);
+      if (!allowed) {
+        body.dataset.liveState = 'off';
+        return;
+      }
       active = true;
       status.setLive(live.state);
       addCrews(map, visible);
@@ -165,6 +178,8 @@ export function createLiveView(options: LiveViewOptions): LiveView {
       if (isStyleReady(map)) removeCrews(map);
       legend.setCrewCount(null);
       status.setLive(null);
+      legend.showGroup('crews', true);
+      body.dataset.liveState = liveStateAttribute(live.state);
       delete body.dataset.crewsLoaded;
     },
     async idle() {

@@ -236,7 +236,7 @@ async function start(session: Session): Promise<void> {
     incidentTimer = window.setInterval(() => {
       if (!document.hidden) reloadIncidentTiles();
     }, INCIDENT_REFRESH_MS);
-    liveView.start(legend.visibility.crews);
+    liveView.start(legend.visibility.crews, session.roles);
     const [large, unit, posts] = await Promise.all([api.grids('large'), api.grids('unit'), api.posts()]);
     if (gen !== generation) return;
     liveView.setLargeGrids(large);

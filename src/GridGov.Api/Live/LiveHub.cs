@@ -1,18 +1,30 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
 using GridGov.Api.Auth;
 using GridGov.Api.Grids;
 using GridGov.Api.Incidents;
 using GridGov.Geo.Coordinates;
+using MessagePack;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace GridGov.Api.Live;
 
-/// <summary>The argument of Subscribe: the map view, [minLon, minLat, maxLon, maxLat].</summary>
-public sealed record SubscribeRequest(double[]? Bbox);
+/// <summary>
+/// The argument of Subscribe: the map view, [minLon, minLat, maxLon, maxLat]. Read leniently in both protocols
+/// (<see cref="HubArguments"/>), so a malformed one reaches the hub and is refused with what is wrong.
+/// </summary>
+[JsonConverter(typeof(SubscribeRequestJson))]
+[MessagePackFormatter(typeof(SubscribeRequestMessagePack))]
+public sealed record SubscribeRequest(double[]? Bbox)
+{
+    /// <summary>What was wrong with the argument as sent; null when it was read as { bbox: [...] } (or was left out).</summary>
+    public string? Malformed { get; init; }
+}
 
 /// <summary>How many tile groups the view joined, and the view as clipped to the county.</summary>
-public sealed record SubscribeResult(int Tiles, double[]? Bbox);
+[MessagePackObject]
+public sealed record SubscribeResult([property: Key("tiles")] int Tiles, [property: Key("bbox")] double[]? Bbox);
 
 /// <summary>
 /// /hubs/live: a thin hub that only manages subscriptions (and takes device fixes); <see cref="LiveNotifier"/> pushes.
@@ -39,6 +51,7 @@ public sealed class LiveHub(LiveSubscriptions subscriptions, GridCatalog grids, 
     /// <summary>Receive positions and incidents for the view; replaces the previous subscription.</summary>
     public async Task<SubscribeResult> Subscribe(SubscribeRequest? request)
     {
+        if (request?.Malformed is { } malformed) throw new HubException(malformed);
         var bbox = request?.Bbox;
         if (bbox is not { Length: 4 } || bbox.Any(v => !double.IsFinite(v)))
             throw new HubException("Subscribe needs { bbox: [minLon, minLat, maxLon, maxLat] } with four finite numbers.");

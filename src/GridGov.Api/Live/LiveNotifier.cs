@@ -1,15 +1,31 @@
 using System.Collections.Concurrent;
 using GridGov.Api.Incidents;
 using GridGov.Api.Platform;
+using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 
 namespace GridGov.Api.Live;
 
 /// <summary>A crew's position as the live map receives it.</summary>
-public sealed record PositionMessage(int CrewId, double Lon, double Lat, DateTime T);
+[MessagePackObject]
+public sealed record PositionMessage(
+    [property: Key("crewId")] int CrewId,
+    [property: Key("lon")] double Lon,
+    [property: Key("lat")] double Lat,
+    [property: Key("t")] DateTime T);
 
 /// <summary>An incident created or moved through the workflow.</summary>
-public sealed record IncidentMessage(long Id, string Status, string CategoryCode, string? CategoryName, double Lon, double Lat, int? TeamId, bool Overdue, DateTime At);
+[MessagePackObject]
+public sealed record IncidentMessage(
+    [property: Key("id")] long Id,
+    [property: Key("status")] string Status,
+    [property: Key("categoryCode")] string CategoryCode,
+    [property: Key("categoryName")] string? CategoryName,
+    [property: Key("lon")] double Lon,
+    [property: Key("lat")] double Lat,
+    [property: Key("teamId")] int? TeamId,
+    [property: Key("overdue")] bool Overdue,
+    [property: Key("at")] DateTime At);
 
 public static class IncidentMessages
 {
@@ -19,10 +35,29 @@ public static class IncidentMessages
 }
 
 /// <summary>A crew on shift left (or came back into) its team's large grid.</summary>
-public sealed record GeofenceMessage(int CrewId, string CrewName, string LargeGridCode, double Lon, double Lat, DateTime T, string Kind);
+[MessagePackObject]
+public sealed record GeofenceMessage(
+    [property: Key("crewId")] int CrewId,
+    [property: Key("crewName")] string CrewName,
+    [property: Key("largeGridCode")] string LargeGridCode,
+    [property: Key("lon")] double Lon,
+    [property: Key("lat")] double Lat,
+    [property: Key("t")] DateTime T,
+    [property: Key("kind")] string Kind);
 
 /// <summary>An incident offered to a crew (sent on the crew's own channel).</summary>
-public sealed record OfferMessage(long OfferId, long IncidentId, string CategoryCode, string? CategoryName, double Lon, double Lat, DateTime ExpiresAt, double? DistanceM, double? EtaS, bool ByRoad);
+[MessagePackObject]
+public sealed record OfferMessage(
+    [property: Key("offerId")] long OfferId,
+    [property: Key("incidentId")] long IncidentId,
+    [property: Key("categoryCode")] string CategoryCode,
+    [property: Key("categoryName")] string? CategoryName,
+    [property: Key("lon")] double Lon,
+    [property: Key("lat")] double Lat,
+    [property: Key("expiresAt")] DateTime ExpiresAt,
+    [property: Key("distanceM")] double? DistanceM,
+    [property: Key("etaS")] double? EtaS,
+    [property: Key("byRoad")] bool ByRoad);
 
 /// <summary>
 /// Pushes through <see cref="IHubContext{LiveHub}"/>: positions are coalesced to the latest fix per crew and each map

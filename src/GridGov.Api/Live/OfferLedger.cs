@@ -1,12 +1,17 @@
 using GridGov.Api.Data;
 using GridGov.Api.Incidents;
+using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 
 namespace GridGov.Api.Live;
 
 /// <summary>An offer taken back before the crew answered (sent on the crew's own channel as <c>offerWithdrawn</c>).</summary>
-public sealed record OfferWithdrawnMessage(long OfferId, long IncidentId, string Reason);
+[MessagePackObject]
+public sealed record OfferWithdrawnMessage(
+    [property: Key("offerId")] long OfferId,
+    [property: Key("incidentId")] long IncidentId,
+    [property: Key("reason")] string Reason);
 
 /// <summary>
 /// The workflow's view of offers: withdraws a case's open offer by compare-and-set (only a pending offer changes, and

@@ -1,14 +1,21 @@
 using System.Globalization;
 using System.Text.Json;
 using GridGov.Geo.Coordinates;
+using System.Text.Json.Serialization;
+using MessagePack;
 
 namespace GridGov.Api.Live;
 
-/// <summary>One fix as a device sends it (POST /api/positions item, or the hub's Report).</summary>
+/// <summary>One fix as a device sends it (POST /api/positions item, or the hub's Report, read by <see cref="HubArguments"/>).</summary>
+[JsonConverter(typeof(PositionReportJson))]
+[MessagePackFormatter(typeof(PositionReportMessagePack))]
 public sealed record PositionReport(int CrewId, double Lon, double Lat, DateTimeOffset T, double? AccuracyM);
 
 /// <summary>The verdict on one item of a batch: accepted, duplicate (stored before: a retry), or rejected with a reason.</summary>
-public sealed record PositionResult(int Index, int? CrewId, string Status, string? Reason = null, string? Detail = null)
+[MessagePackObject]
+public sealed record PositionResult(
+    [property: Key("index")] int Index, [property: Key("crewId")] int? CrewId, [property: Key("status")] string Status,
+    [property: Key("reason")] string? Reason = null, [property: Key("detail")] string? Detail = null)
 {
     public const string Accepted = "accepted";
     public const string Duplicate = "duplicate";
@@ -16,7 +23,10 @@ public sealed record PositionResult(int Index, int? CrewId, string Status, strin
 }
 
 /// <summary>The 202 body of POST /api/positions.</summary>
-public sealed record PositionsResponse(int Accepted, int Duplicates, int Rejected, IReadOnlyList<PositionResult> Results);
+[MessagePackObject]
+public sealed record PositionsResponse(
+    [property: Key("accepted")] int Accepted, [property: Key("duplicates")] int Duplicates, [property: Key("rejected")] int Rejected,
+    [property: Key("results")] IReadOnlyList<PositionResult> Results);
 
 /// <summary>Who posts: a crew may post only its own fixes; the simulator and admins any crew's.</summary>
 public sealed record PositionPoster(string Name, int? OnlyCrewId);

@@ -144,6 +144,8 @@ export interface Legend {
   setCrewCount(count: number | null): void;
   /** Incidents by display class in the current view; null clears them. */
   setIncidentCounts(counts: IncidentCounts | null): void;
+  /** Shows or hides a group's rows (the crews for a role that cannot see them). */
+  showGroup(group: LayerGroup, shown: boolean): void;
 }
 
 /** Builds the 图例 panel into `container`; `onToggle` is called when a checkbox changes. */
@@ -225,6 +227,10 @@ export function createLegend(
       if (next === null) counts.delete('crews');
       else counts.set('crews', next);
       render();
+    },
+    showGroup(group, shown) {
+      const node = body.querySelector<HTMLElement>(`.legend-group[data-group="${group}"]`);
+      if (node) node.hidden = !shown;
     },
     setIncidentCounts(next) {
       let total = 0;

@@ -12,6 +12,8 @@ export interface NoticeOptions {
   kind?: string;
   /** Makes the line a button doing this (e.g. open the incident offered). */
   onClick?: () => void;
+  /** Stays until dismissed (or cleared at sign-out) instead of going after NOTICE_MS: for a state that lasts. */
+  sticky?: boolean;
 }
 
 export interface Notices {
@@ -54,7 +56,7 @@ interface Entry {
   id: number;
   text: NoticeText;
   options: NoticeOptions;
-  timer: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** Short notices in `#notices` (`.notice[data-kind]`), newest last; every text is set as text. */
@@ -98,7 +100,7 @@ export function createNotices(container: HTMLElement, i18n: I18n): Notices {
   return {
     show(text, options = {}) {
       const id = ++nextId;
-      entries.push({ id, text, options, timer: setTimeout(() => remove(id), NOTICE_MS) });
+      entries.push({ id, text, options, timer: options.sticky ? undefined : setTimeout(() => remove(id), NOTICE_MS) });
       while (entries.length > MAX_NOTICES) {
         const oldest = entries.shift()!;
         clearTimeout(oldest.timer);
