@@ -92,7 +92,7 @@ public class AuthTests(GridGovFactory app)
         using var crew = await app.ClientFor("crew");
         await ProblemAssert.IsProblem(await crew.GetAsync("/api/users"), HttpStatusCode.Forbidden, "crew");
         using var admin = await app.ClientFor("admin");
-        var users = await admin.GetFromJsonAsync<List<AuthApi.UserSummary>>("/api/users");
+        var users = await admin.GetFromJsonAsync<List<UserView>>("/api/users");
         // Every demo user is listed with its role (the E2E tests share the database and may add logins of their own).
         Assert.All(Roles.All, role => Assert.Contains(users!, u => u.Username == role && u.Roles.SequenceEqual([role])));
     }
