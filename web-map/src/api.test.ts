@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, createApi, toApiError, type FetchLike } from './api';
+import { ApiError, createApi, createHttp, problemErrors, toApiError, type FetchLike } from './api';
 
 interface Call {
   url: string;
@@ -45,6 +45,15 @@ describe('toApiError', () => {
     expect(err.status).toBe(401);
     expect(err.detail).toBe('');
     expect(err.message).toBe('Unauthorized');
+  });
+
+  it('keeps the field errors of a validation problem', async () => {
+    const body = { title: 'One or more validation errors occurred.', status: 400, detail: 'A username is 2-64 characters.', errors: { username: ['A username is 2-64 characters.'], 'crews.csv row 4': ['x', 'y'] } };
+    const err = await toApiError(json(body, 400, 'application/problem+json'));
+    expect(err.errors).toEqual({ username: ['A username is 2-64 characters.'], 'crews.csv row 4': ['x', 'y'] });
+    expect((await toApiError(problem(409, 'Conflict', 'no'))).errors).toEqual({});
+    expect(problemErrors({ a: 'one', b: [1, '', 'two'], c: null })).toEqual({ a: ['one'], b: ['two'] });
+    expect(problemErrors(['x'])).toEqual({});
   });
 
   it('survives a broken JSON body', async () => {
@@ -191,5 +200,37 @@ describe('dispatch calls', () => {
   it('a refused assignment throws the problem detail', async () => {
     const { client } = api(() => problem(409, 'Conflict', 'Crew 5 is off shift.'));
     await expect(client.assign(42, 5)).rejects.toMatchObject({ status: 409, detail: 'Crew 5 is off shift.' });
+  });
+});
+
+describe('createHttp', () => {
+  function http(respond: Parameters<typeof fakeFetch>[0]) {
+    const { fetch, calls } = fakeFetch(respond);
+    const onUnauthorized = vi.fn();
+    return { client: createHttp({ fetch, getToken: () => 'tok', onUnauthorized }), calls, onUnauthorized };
+  }
+
+  it('sends JSON bodies with the bearer token and reads JSON answers', async () => {
+    const { client, calls } = http(() => json({ id: 3 }, 201));
+    await expect(client.request('PUT', '/api/teams/3', { name: '路灯所' })).resolves.toEqual({ id: 3 });
+    expect(calls[0]!.init?.method).toBe('PUT');
+    expect(header(calls[0], 'content-type')).toBe('application/json');
+    expect(header(calls[0], 'authorization')).toBe('Bearer tok');
+    expect(JSON.parse(String(calls[0]!.init?.body))).toEqual({ name: '路灯所' });
+  });
+
+  it('passes FormData as it is (the browser sets the multipart boundary) and reads a 204 as undefined', async () => {
+    const { client, calls } = http(() => new Response(null, { status: 204 }));
+    const form = new FormData();
+    form.append('crews', new Blob(['employeeNo\n']), 'crews.csv');
+    await expect(client.request('POST', '/api/import/people', form)).resolves.toBeUndefined();
+    expect(calls[0]!.init?.body).toBe(form);
+    expect(header(calls[0], 'content-type')).toBeNull();
+  });
+
+  it('throws the problem and reports a 401', async () => {
+    const { client, onUnauthorized } = http(() => problem(401, 'Unauthorized'));
+    await expect(client.request('GET', '/api/users')).rejects.toMatchObject({ status: 401 });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
   });
 });

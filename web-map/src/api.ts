@@ -18,13 +18,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly title: string;
   readonly detail: string;
+  /** A validation problem's messages by field (`errors` of a 400), empty otherwise. */
+  readonly errors: Readonly<Record<string, readonly string[]>>;
 
-  constructor(status: number, title: string, detail: string) {
+  constructor(status: number, title: string, detail: string, errors: Record<string, readonly string[]> = {}) {
     super(detail || title || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail;
+    this.errors = errors;
   }
 
   /** True for a failure to reach the server at all (no HTTP status). */
@@ -88,10 +91,33 @@ export async function toApiError(response: Response): Promise<ApiError> {
   // `detail` stays empty when the server gave none, so callers can fall back to their own wording.
   const detail = typeof problem.detail === 'string' ? problem.detail.trim() : '';
   const status = typeof problem.status === 'number' && problem.status > 0 ? problem.status : response.status;
-  return new ApiError(status, title, detail);
+  return new ApiError(status, title, detail, problemErrors(problem.errors));
 }
 
-export function createApi(options: ApiOptions): Api {
+/** `errors` of a validation problem: field → messages; anything not a string (list) is dropped. */
+export function problemErrors(raw: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return out;
+  for (const [field, value] of Object.entries(raw as Record<string, unknown>)) {
+    const list = (Array.isArray(value) ? value : [value]).filter((m): m is string => typeof m === 'string' && m.trim() !== '');
+    if (list.length) out[field] = list;
+  }
+  return out;
+}
+
+/** The transport under every endpoint function: bearer token, ProblemDetails → ApiError, 401 → onUnauthorized. */
+export interface Http {
+  send(path: string, init: RequestInit, auth: boolean): Promise<Response>;
+  /** Throws the response's ApiError (after onUnauthorized for a 401 on an authenticated call). */
+  fail(response: Response, auth: boolean): Promise<never>;
+  /**
+   * An authenticated call: `body` goes as JSON, a FormData as multipart. Resolves the JSON answer, or undefined for
+   * a 204 or an empty body; throws ApiError otherwise.
+   */
+  request<T>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+export function createHttp(options: ApiOptions): Http {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const base = options.baseUrl ?? '';
 
@@ -114,6 +140,26 @@ export function createApi(options: ApiOptions): Api {
     if (auth && response.status === 401) options.onUnauthorized(error);
     throw error;
   }
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const init: RequestInit = { method };
+    if (typeof FormData !== 'undefined' && body instanceof FormData) init.body = body;
+    else if (body !== undefined) {
+      init.headers = { 'Content-Type': 'application/json' };
+      init.body = JSON.stringify(body);
+    }
+    const response = await send(path, init, true);
+    if (!response.ok) return fail(response, true);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  return { send, fail, request };
+}
+
+export function createApi(options: ApiOptions): Api {
+  const { send, fail } = createHttp(options);
 
   async function getJson<T>(path: string): Promise<T> {
     const response = await send(path, { method: 'GET' }, true);
