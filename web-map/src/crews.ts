@@ -10,7 +10,7 @@ import type { Crew, CrewRole, CrewShift } from './types';
 
 export const CREW_ROLES: readonly CrewRole[] = ['lead', 'enforcement', 'municipal', 'landscaping', 'sanitation', 'community'];
 
-export const CREW_SHIFTS: readonly CrewShift[] = ['early', 'middle', 'late'];
+export const CREW_SHIFTS: readonly CrewShift[] = ['early', 'middle', 'late', 'night'];
 
 export const CREW_ROLE_COLORS: Record<CrewRole, string> = {
   lead: COLORS.crewLead,
@@ -41,7 +41,7 @@ const keyOr = (i18n: I18n, prefix: string, code: string | null | undefined, know
 /** 组长 / 城管队员 / 市政 …; unknown codes are shown as they are. */
 export const crewRoleLabel = (i18n: I18n, role: string | null | undefined): string => keyOr(i18n, 'crewRole', role, CREW_ROLES);
 
-/** 早班 / 中班 / 晚班. */
+/** 早班 / 中班 / 晚班 / 夜班. */
 export const shiftLabel = (i18n: I18n, shift: string | null | undefined): string => keyOr(i18n, 'crewShift', shift, CREW_SHIFTS);
 
 /**

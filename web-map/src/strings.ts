@@ -1,3 +1,6 @@
+import { adminEn } from './admin/strings.en';
+import { adminZh } from './admin/strings.zh';
+
 /** UI strings. `zh` is the reference: `en` must have exactly the same keys (checked by the compiler and a test). */
 export const zh = {
   'app.title': 'GridGov 网格化管理',
@@ -148,6 +151,7 @@ export const zh = {
   'crewShift.early': '早班',
   'crewShift.middle': '中班',
   'crewShift.late': '晚班',
+  'crewShift.night': '夜班',
 
   'crews.loadFailed': '人员位置加载失败：{detail}',
 
@@ -202,6 +206,8 @@ export const zh = {
 
   'error.network': '无法连接服务器，请检查网络',
   'error.http': '请求失败（HTTP {status}）',
+
+  ...adminZh,
 } as const;
 
 export type StringKey = keyof typeof zh;
@@ -355,6 +361,7 @@ export const en: Record<StringKey, string> = {
   'crewShift.early': 'Early shift',
   'crewShift.middle': 'Middle shift',
   'crewShift.late': 'Late shift',
+  'crewShift.night': 'Night shift',
 
   'crews.loadFailed': 'Could not load the crews: {detail}',
 
@@ -409,4 +416,6 @@ export const en: Record<StringKey, string> = {
 
   'error.network': 'Cannot reach the server, please check the network',
   'error.http': 'Request failed (HTTP {status})',
+
+  ...adminEn,
 };

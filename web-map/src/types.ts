@@ -153,7 +153,7 @@ export interface TransitionRequest {
 export type CrewRole = 'lead' | 'enforcement' | 'municipal' | 'landscaping' | 'sanitation' | 'community';
 
 /** Staggered duty (早、中、晚错时值班). */
-export type CrewShift = 'early' | 'middle' | 'late';
+export type CrewShift = 'early' | 'middle' | 'late' | 'night';
 
 /** A crew member's latest fix as `GET /api/crews` reports it. */
 export interface CrewFix {
