@@ -1,6 +1,8 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { createApi, type ApiError } from './api';
-import { msUntilExpiry, sessionFromToken, SessionStore, type KeyValueStorage, type Session } from './auth';
+import { createAdminApi } from './admin/adminApi';
+import { createAdminPanel } from './admin/panel';
+import { createApi, createHttp, type ApiError } from './api';
+import { msUntilExpiry, sessionFromToken, SessionStore, type Session } from './auth';
 import { debounce } from './debounce';
 import { canDispatch } from './dispatch';
 import { describeError } from './errors';
@@ -16,7 +18,7 @@ import {
 } from './layers/incidents';
 import { createLiveView } from './liveView';
 import { addBasemap, applyVisibility, createMap, isStyleReady, removeBasemap, whenStyleLoaded } from './map';
-import { deferred, MemoryStorage, type Deferred } from './ready';
+import { browserStorage as storage, deferred, type Deferred } from './ready';
 import { SOURCES } from './theme';
 import { byId } from './ui/dom';
 import { createIncidentPanel } from './ui/incidentPanel';
@@ -48,16 +50,6 @@ declare global {
   }
 }
 
-function storage(kind: 'localStorage' | 'sessionStorage'): KeyValueStorage {
-  try {
-    const s = window[kind];
-    s.getItem('gridgov.probe');
-    return s;
-  } catch {
-    return new MemoryStorage();
-  }
-}
-
 type LoginMessage = { key: StringKey } | { text: string };
 
 const i18n = new I18n(storage('localStorage'));
@@ -78,7 +70,8 @@ const INCIDENT_REFRESH_MS = 30_000;
 const unauthorized = (error?: ApiError): void =>
   logout(error?.detail ? { text: error.detail } : { key: 'login.unauthorized' });
 
-const api = createApi({ getToken: () => sessions.token(), onUnauthorized: unauthorized });
+const apiOptions = { getToken: () => sessions.token(), onUnauthorized: unauthorized };
+const api = createApi(apiOptions);
 const map = createMap(byId('map'), { getToken: () => sessions.token(), onUnauthorized: () => unauthorized() });
 window.gridgov = {
   map,
@@ -122,6 +115,17 @@ const incidentPanel = createIncidentPanel({
   dispatch: { api, enabled: () => loggedIn && canDispatch(roles) },
 });
 
+/** The large grids (code, name) of the county, for the admin's team form; set after sign-in. */
+let largeGrids: Array<{ code: string; name: string }> = [];
+const admin = createAdminPanel({
+  container: byId('admin-panel'),
+  toggle: byId<HTMLButtonElement>('admin-button'),
+  api: createAdminApi(createHttp(apiOptions)),
+  i18n,
+  largeGrids: () => largeGrids,
+  onOpen: () => incidentPanel.close(),
+});
+
 const liveView = createLiveView({
   map,
   api,
@@ -141,6 +145,7 @@ const liveView = createLiveView({
 function openIncident(id: number): Promise<void> {
   if (!loggedIn) return Promise.reject(new Error('not signed in'));
   closePopup();
+  admin.close();
   return incidentPanel.open(id);
 }
 
@@ -215,6 +220,7 @@ async function start(session: Session): Promise<void> {
   status.setUser({ username: session.username, roles: session.roles });
   status.setMessage({ key: 'status.loading' });
   roles = session.roles;
+  admin.setEnabled(roles.includes('admin'));
   scheduleExpiry(session);
 
   // Who am I, for the status bar; failures other than 401 (handled by the API client) are not fatal.
@@ -222,6 +228,7 @@ async function start(session: Session): Promise<void> {
     (me) => {
       if (gen !== generation) return;
       roles = me.roles;
+      admin.setEnabled(roles.includes('admin'));
       status.setUser({ username: me.username, roles: me.roles });
     },
     () => undefined,
@@ -240,6 +247,7 @@ async function start(session: Session): Promise<void> {
     const [large, unit, posts] = await Promise.all([api.grids('large'), api.grids('unit'), api.posts()]);
     if (gen !== generation) return;
     liveView.setLargeGrids(large);
+    largeGrids = large.features.map((f) => ({ code: f.properties.code, name: f.properties.name }));
     const data = prepareGridLayerData(large, unit, posts);
     setGridData(map, data);
     const counts = countsOf(data);
@@ -267,6 +275,8 @@ function logout(message?: LoginMessage): void {
   window.clearInterval(incidentTimer);
   countIncidentsSoon.cancel();
   liveView.stop();
+  admin.setEnabled(false); // closes the panel: nothing shown once stays on screen
+  largeGrids = [];
   roles = [];
   if (wasLoggedIn) {
     closePopup();

@@ -1,3 +1,16 @@
+import type { KeyValueStorage } from './auth';
+
+/** The browser's localStorage / sessionStorage, or a MemoryStorage where it is blocked (private mode, sandboxed frame). */
+export function browserStorage(kind: 'localStorage' | 'sessionStorage'): KeyValueStorage {
+  try {
+    const s = window[kind];
+    s.getItem('gridgov.probe');
+    return s;
+  } catch {
+    return new MemoryStorage();
+  }
+}
+
 /** A promise with its resolve/reject exposed, remembering whether it has settled. */
 export interface Deferred<T> {
   readonly promise: Promise<T>;
