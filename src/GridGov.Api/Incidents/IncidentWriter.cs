@@ -79,7 +79,7 @@ public sealed partial class IncidentWriter(
         {
             results = await DatabaseErrors.RetryWhileAwayAsync(() => WriteBatchAsync(batch, stoppingToken), settings.WriteRetrySeconds,
                 $"The database did not answer for {settings.WriteRetrySeconds:0} s; nothing was stored for this request. Retry with the same clientRequestId.",
-                (attempt, ex) => LogRetrying(batch.Count, attempt, ex.Message), attempt => LogRecovered(batch.Count, attempt), stoppingToken);
+                (attempt, ex) => LogRetrying(batch.Count, attempt, ex), attempt => LogRecovered(batch.Count, attempt), stoppingToken);
         }
         catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
@@ -90,7 +90,7 @@ public sealed partial class IncidentWriter(
         catch (PostgresException ex) when (batch.Count > 1)
         {
             // One bad row must not sink the others: write them one at a time.
-            LogSplitting(batch.Count, ex.Message);
+            LogSplitting(batch.Count, ex);
             foreach (var p in batch) await WriteWithRetryAsync([p], stoppingToken);
             return;
         }
@@ -286,14 +286,14 @@ public sealed partial class IncidentWriter(
 
     private static NpgsqlParameter Double(double value) => new() { NpgsqlDbType = NpgsqlDbType.Double, Value = value };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake: writing {Count} incidents failed (attempt {Attempt}): {Reason}; retrying")]
-    private partial void LogRetrying(int count, int attempt, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake: writing {Count} incidents failed (attempt {Attempt}); retrying")]
+    private partial void LogRetrying(int count, int attempt, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intake: {Count} incidents written after {Attempt} attempts")]
     private partial void LogRecovered(int count, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake: a batch of {Count} failed ({Reason}); writing one by one")]
-    private partial void LogSplitting(int count, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake: a batch of {Count} failed; writing one by one")]
+    private partial void LogSplitting(int count, Exception exception);
 }
 
 internal static class NewIncidentExtensions

@@ -53,10 +53,10 @@ public sealed partial class GeofenceWatch(GridCatalog grids, ShiftSchedule shift
         }
         catch (Exception ex)
         {
-            LogFailed(crew.Id, ex.Message);
+            LogFailed(crew.Id, ex);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Geofence: the event for crew {CrewId} could not be raised: {Reason}")]
-    private partial void LogFailed(int crewId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Geofence: the event for crew {CrewId} could not be raised")]
+    private partial void LogFailed(int crewId, Exception exception);
 }
