@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -14,10 +15,10 @@ public sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var expires = now + (lifetime ?? TimeSpan.FromMinutes(settings.LifetimeMinutes));
-        var claims = new List<Claim> { new("sub", user.Username), new("uid", user.Id.ToString()) };
+        var claims = new List<Claim> { new("sub", user.Username), new("uid", user.Id.ToString(CultureInfo.InvariantCulture)) };
         claims.AddRange(user.Roles.Select(r => new Claim("role", r)));
-        if (user.TeamId is { } team) claims.Add(new Claim("team_id", team.ToString(), ClaimValueTypes.Integer));
-        if (user.CrewId is { } crew) claims.Add(new Claim("crew_id", crew.ToString(), ClaimValueTypes.Integer));
+        if (user.TeamId is { } team) claims.Add(new Claim("team_id", team.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer));
+        if (user.CrewId is { } crew) claims.Add(new Claim("crew_id", crew.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer));
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Subject = new ClaimsIdentity(claims),

@@ -142,7 +142,7 @@ public static class IncidentsApi
         foreach (var part in raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (part.Equals("open", StringComparison.OrdinalIgnoreCase)) list.AddRange(IncidentWorkflow.OpenStates);
-            else if (Enum.TryParse<IncidentStatus>(part, true, out var s) && !int.TryParse(part, out _)) list.Add(s);
+            else if (Enum.TryParse<IncidentStatus>(part, true, out var s) && !int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)) list.Add(s);
             else v.Add("status", $"Unknown status '{part}'; use open or any of: {string.Join(", ", Enum.GetValues<IncidentStatus>().Select(IncidentWorkflow.Name))}.");
         }
         return list;

@@ -78,12 +78,12 @@ public static class ListsApi
         var end = start.AddMonths(1);
         if (!string.IsNullOrWhiteSpace(from))
         {
-            if (DateOnly.TryParseExact(from, "yyyy-MM-dd", out var first)) start = first;
+            if (DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)) start = first;
             else v.Add("from", "'from' is a date, yyyy-MM-dd.");
         }
         if (!string.IsNullOrWhiteSpace(to))
         {
-            if (DateOnly.TryParseExact(to, "yyyy-MM-dd", out var last)) end = last.AddDays(1);
+            if (DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last)) end = last.AddDays(1);
             else v.Add("to", "'to' is a date, yyyy-MM-dd (inclusive).");
         }
         if (end <= start) v.Add("to", "'to' must not be before 'from'.");
@@ -277,7 +277,7 @@ public static class ListsApi
         var first = new DateOnly(today.Year, today.Month, 1);
         if (!string.IsNullOrWhiteSpace(month))
         {
-            if (DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", out var m)) first = m;
+            if (DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var m)) first = m;
             else v.Add("month", "'month' is yyyy-MM.");
         }
         if (!v.IsValid) return v.Problem();
@@ -322,7 +322,7 @@ public static class ListsApi
         var v = new Validation();
         var cal = calendar.Current;
         var day = cal.LocalDate(clock.GetUtcNow());
-        if (!string.IsNullOrWhiteSpace(date) && !DateOnly.TryParseExact(date, "yyyy-MM-dd", out day)) v.Add("date", "'date' is yyyy-MM-dd.");
+        if (!string.IsNullOrWhiteSpace(date) && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day)) v.Add("date", "'date' is yyyy-MM-dd.");
         if (!v.IsValid) return v.Problem();
         var crew = await db.Crews.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (crew is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no crew member {id}.");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using GridGov.Api.Grids;
 using Npgsql;
 
@@ -45,7 +46,8 @@ public sealed partial class GeofenceWatch(GridCatalog grids, ShiftSchedule shift
                 cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = crew.Id });
                 cmd.Parameters.Add(new NpgsqlParameter<string>
                 {
-                    TypedValue = $"{crew.Name}（{crew.TeamName}）值班中离开责任大网格 {crew.LargeGridCode}，位置 {message.Lon:0.00000},{message.Lat:0.00000}",
+                    TypedValue = string.Create(CultureInfo.InvariantCulture,
+                        $"{crew.Name}（{crew.TeamName}）值班中离开责任大网格 {crew.LargeGridCode}，位置 {message.Lon:0.00000},{message.Lat:0.00000}"),
                 });
                 await cmd.ExecuteNonQueryAsync();
             }
