@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using GridGov.Api.Data;
+using GridGov.Api.Platform;
 using Npgsql;
 
 namespace GridGov.Api.Live;
@@ -18,10 +19,19 @@ public sealed partial class PositionWriter(
 
     private sealed record Pending(List<(int Index, PositionReport Fix)> Fixes, TaskCompletionSource<PositionResult[]> Done);
 
+    private const string ShuttingDown = "The service is shutting down and did not confirm these positions; send the same batch again in a moment: stored fixes come back as duplicates.";
+
     public async Task<PositionResult[]> SubmitAsync(List<(int Index, PositionReport Fix)> fixes, CancellationToken ct)
     {
         var pending = new Pending(fixes, new TaskCompletionSource<PositionResult[]>(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, ct);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, ct);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ShuttingDownException(ShuttingDown);
+        }
         return await pending.Done.Task.WaitAsync(ct);
     }
 
@@ -45,7 +55,8 @@ public sealed partial class PositionWriter(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            var stopped = new DatabaseUnavailableException("The service is shutting down; send the same batch again.", new OperationCanceledException());
+            _queue.Writer.TryComplete();
+            var stopped = new ShuttingDownException(ShuttingDown);
             foreach (var p in group) p.Done.TrySetException(stopped);
             while (reader.TryRead(out var left)) left.Done.TrySetException(stopped);
         }
@@ -101,6 +112,11 @@ public sealed partial class PositionWriter(
             }
             foreach (var (p, s, fix) in accepted)
                 verdicts[p][s] = new PositionResult(group[p].Fixes[s].Index, fix.CrewId, PositionResult.Accepted);
+        }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            foreach (var p in group) p.Done.TrySetException(new ShuttingDownException(ShuttingDown));
+            return;
         }
         catch (Exception ex)
         {
