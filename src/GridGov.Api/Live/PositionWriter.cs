@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using GridGov.Api.Data;
 using GridGov.Api.Platform;
@@ -91,7 +92,7 @@ public sealed partial class PositionWriter(
                     if (speed > settings.MaxSpeedMps)
                     {
                         verdicts[p][s] = new PositionResult(index, fix.CrewId, PositionResult.Rejected, "impossibleSpeed",
-                            $"{metres:0} m in {(fix.T - last.T).TotalSeconds:0.###} s since the previous fix is {speed:0} m/s, over the {settings.MaxSpeedMps:0} m/s possible.");
+                            string.Create(CultureInfo.InvariantCulture, $"{metres:0} m in {(fix.T - last.T).TotalSeconds:0.###} s since the previous fix is {speed:0} m/s, over the {settings.MaxSpeedMps:0} m/s possible."));
                         continue;
                     }
                 }
@@ -141,7 +142,7 @@ public sealed partial class PositionWriter(
         List<(int Pending, int Slot, PositionReport Fix)> accepted, List<(int Pending, int Slot, PositionReport Fix, LiveFix Last)> older, CancellationToken ct) =>
         DatabaseErrors.RetryWhileAwayAsync(() => WriteAsync(accepted, older, ct), settings.WriteRetrySeconds,
             $"The database did not answer for {settings.WriteRetrySeconds:0} s; none of these positions was stored. Send the same batch again: stored fixes come back as duplicates.",
-            (attempt, ex) => LogRetrying(accepted.Count, attempt, ex.Message), attempt => LogRecovered(accepted.Count, attempt), ct);
+            (attempt, ex) => LogRetrying(accepted.Count, attempt, ex), attempt => LogRecovered(accepted.Count, attempt), ct);
 
     private async Task<HashSet<(int, DateTime)>> WriteAsync(
         List<(int Pending, int Slot, PositionReport Fix)> accepted, List<(int Pending, int Slot, PositionReport Fix, LiveFix Last)> older, CancellationToken ct)
@@ -208,8 +209,8 @@ public sealed partial class PositionWriter(
 
     private static NpgsqlParameter Param<T>(T value) => new NpgsqlParameter<T> { TypedValue = value };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Positions: writing {Count} fixes failed (attempt {Attempt}): {Reason}; retrying")]
-    private partial void LogRetrying(int count, int attempt, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Positions: writing {Count} fixes failed (attempt {Attempt}); retrying")]
+    private partial void LogRetrying(int count, int attempt, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Positions: {Count} fixes written after {Attempt} attempts")]
     private partial void LogRecovered(int count, int attempt);
