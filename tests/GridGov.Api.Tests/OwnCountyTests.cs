@@ -81,13 +81,13 @@ public class OwnCountyTests(GridGovFactory demo)
         var weak = await Command("county-chief\n", "user", "add", "chief", "--role", "admin", "--password-stdin");
         Assert.True(weak.Code == 1, weak.Err);
         Assert.Contains("10 characters", weak.Err);
-        var added = await Command("Chief-of-county-26\n", "user", "add", "chief", "--role", "admin", "--password-stdin");
+        var added = await Command("County-head-2026\n", "user", "add", "chief", "--role", "admin", "--password-stdin");
         Assert.True(added.Code == 0, added.Err);
         var listed = await Command("", "user", "list");
         Assert.Contains("chief", listed.Out);
 
         await using var county = new EmptyInstall();
-        using var chief = await SignIn(county, "chief", "Chief-of-county-26");
+        using var chief = await SignIn(county, "chief", "County-head-2026");
         await ProblemAssert.IsProblem(await chief.GetAsync("/api/grids/locate?lon=115.41&lat=25.95"), HttpStatusCode.NotFound);
 
         // Grids, top-down, exactly as the demo exports them.
