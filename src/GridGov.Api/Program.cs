@@ -10,6 +10,7 @@ using GridGov.Api.Tiles;
 
 // `./gridgov user ...` manages sign-ins against the database without starting the service.
 if (args is ["user", ..]) return await UserCommand.RunAsync(args[1..]);
+if (args is ["import", "grids", ..]) return await ImportCommand.RunAsync(args[2..]);
 
 // `./gridgov run --simulate` passes a bare switch; the configuration reads it as Simulator:Enabled.
 var simulate = args.Contains("--simulate");
@@ -34,6 +35,7 @@ app.MapAuthApi();
 app.MapUsersApi();
 app.MapTeamsApi();
 app.MapPeopleImport();
+app.MapGridImport();
 app.MapGridsApi();
 app.MapIncidentsApi();
 app.MapCatalogApi();

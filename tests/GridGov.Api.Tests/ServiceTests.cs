@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GridGov.Api.Data;
 using GridGov.Api.Demo;
+using GridGov.Api.Platform;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,27 @@ public class ServiceTests(GridGovFactory app)
         var health = await client.GetFromJsonAsync<JsonElement>("/health");
         Assert.Equal("healthy", health.GetProperty("status").GetString());
         Assert.StartsWith("3.", health.GetProperty("postgis").GetString());
+    }
+
+    [Fact]
+    public async Task Without_its_database_health_is_503_and_only_an_admin_sees_why()
+    {
+        await using var relay = TcpRelay.ToTestDatabase();
+        using var host = app.WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:GridGov", relay.ConnectionString));
+        using var anonymous = host.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health")).StatusCode);
+        using var admin = host.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", await app.TokenFor("admin"));
+        using var dispatcher = host.CreateClient();
+        dispatcher.DefaultRequestHeaders.Authorization = new("Bearer", await app.TokenFor("dispatcher"));
+
+        relay.Cut();
+        var hidden = await ProblemAssert.IsProblem(await anonymous.GetAsync("/health"), HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(HealthApi.DatabaseDown, hidden.GetProperty("detail").GetString());
+        var staff = await ProblemAssert.IsProblem(await dispatcher.GetAsync("/health"), HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(HealthApi.DatabaseDown, staff.GetProperty("detail").GetString());
+        var shown = await ProblemAssert.IsProblem(await admin.GetAsync("/health"), HttpStatusCode.ServiceUnavailable, "Exception: ");
+        Assert.NotEqual(HealthApi.DatabaseDown, shown.GetProperty("detail").GetString());
     }
 
     [Fact]

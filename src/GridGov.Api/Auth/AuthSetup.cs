@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -133,7 +134,7 @@ public static class AuthSetup
     }
 
     public static int? ClaimInt(this ClaimsPrincipal user, string type) =>
-        int.TryParse(user.FindFirst(type)?.Value, out var v) ? v : null;
+        int.TryParse(user.FindFirst(type)?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
 
     private static Task WriteProblem(HttpContext http, int status, string title, string detail)
     {

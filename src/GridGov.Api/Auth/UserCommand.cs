@@ -20,20 +20,8 @@ public static class UserCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["GridGov:LoadDemo"] = "false";
-        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
-        try
-        {
-            builder.AddGridGovData();
-        }
-        catch (InvalidOperationException ex)
-        {
-            return Fail(ex.Message);
-        }
-        builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
-        using var host = builder.Build();
-        await host.PrepareDatabaseAsync();
+        using var host = await CommandHost.StartAsync("user");
+        if (host is null) return 1;
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GridGovDb>();
         var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>();
@@ -119,9 +107,5 @@ public static class UserCommand
         return new string(chars.ToArray());
     }
 
-    private static int Fail(string message, int code = 1)
-    {
-        Console.Error.WriteLine($"gridgov user: {message}");
-        return code;
-    }
+    private static int Fail(string message, int code = 1) => CommandHost.Fail("user", message, code);
 }

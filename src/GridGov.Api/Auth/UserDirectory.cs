@@ -7,7 +7,9 @@ namespace GridGov.Api.Auth;
 /// Whether a signed-in user's token still counts: the user exists, is active, and the token carries the user's current
 /// token version (raised on disable, role or password changes). Answers from a cache of at most
 /// <see cref="MaxAge"/>; a change made through this instance forgets the entry at once, so revocation is immediate
-/// here and within <see cref="MaxAge"/> on any other instance on the same database. Thread-safe.
+/// here and within <see cref="MaxAge"/> on any other instance on the same database. While the database does not
+/// answer, the last known state counts, or (never seen) the token's signature alone: every request that needs the
+/// database fails anyway, and /health still tells an admin why. Thread-safe.
 /// </summary>
 public sealed class UserDirectory(NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -19,13 +21,21 @@ public sealed class UserDirectory(NpgsqlDataSource dataSource, TimeProvider cloc
     public async ValueTask<bool> IsCurrentAsync(int userId, int tokenVersion, CancellationToken ct)
     {
         var now = clock.GetTimestamp();
-        if (!_cache.TryGetValue(userId, out var entry) || clock.GetElapsedTime(entry.At, now) > MaxAge)
+        var known = _cache.TryGetValue(userId, out var entry);
+        if (!known || clock.GetElapsedTime(entry.At, now) > MaxAge)
         {
-            await using var cmd = dataSource.CreateCommand("SELECT active, token_version FROM users WHERE id = $1");
-            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = userId });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            entry = await reader.ReadAsync(ct) ? (reader.GetBoolean(0), reader.GetInt32(1), now) : (false, -1, now);
-            _cache[userId] = entry;
+            try
+            {
+                await using var cmd = dataSource.CreateCommand("SELECT active, token_version FROM users WHERE id = $1");
+                cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = userId });
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                entry = await reader.ReadAsync(ct) ? (reader.GetBoolean(0), reader.GetInt32(1), now) : (false, -1, now);
+                _cache[userId] = entry;
+            }
+            catch (Exception ex) when (Data.DatabaseErrors.IsTransient(ex) && !ct.IsCancellationRequested)
+            {
+                return !known || (entry.Active && entry.Version == tokenVersion);
+            }
         }
         return entry.Active && entry.Version == tokenVersion;
     }

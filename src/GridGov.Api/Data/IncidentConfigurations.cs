@@ -134,7 +134,10 @@ internal sealed class Open311KeyConfiguration : IEntityTypeConfiguration<Open311
         b.Property(k => k.Id).UseIdentityAlwaysColumn();
         b.Property(k => k.Name).HasMaxLength(100);
         b.Property(k => k.KeyHash).HasMaxLength(64).UseCollation("C");
+        b.Property(k => k.Prefix).HasMaxLength(16);
+        b.Property(k => k.RevokedBy).HasMaxLength(100);
         b.HasIndex(k => k.KeyHash).IsUnique();
-        b.HasIndex(k => k.Name).IsUnique();
+        // A revoked key keeps its name (its reports name it); a new key may take the name again.
+        b.HasIndex(k => k.Name).IsUnique().HasFilter("NOT revoked");
     }
 }

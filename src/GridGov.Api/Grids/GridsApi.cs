@@ -1,3 +1,4 @@
+using System.Globalization;
 using GridGov.Api.Auth;
 using GridGov.Api.Data;
 using GridGov.Api.Platform;
@@ -62,7 +63,7 @@ public static class GridsApi
         var location = catalog.Locate(point.Value.Lon, point.Value.Lat);
         return location is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Outside every grid",
-                detail: $"The point [{point.Value.Lon:0.######}, {point.Value.Lat:0.######}] lies in no unit grid of this county. Coordinates are [lon, lat] in CGCS2000/WGS84 unless crs=gcj02 or crs=bd09 is given.")
+                detail: string.Create(CultureInfo.InvariantCulture, $"The point [{point.Value.Lon:0.######}, {point.Value.Lat:0.######}] lies in no unit grid of this county. Coordinates are [lon, lat] in CGCS2000/WGS84 unless crs=gcj02 or crs=bd09 is given."))
             : TypedResults.Ok(location);
     }
 

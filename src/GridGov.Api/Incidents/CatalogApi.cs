@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using GridGov.Api.Auth;
 using GridGov.Api.Data;
@@ -81,7 +82,7 @@ public static class CatalogApi
     private static async Task<IResult> EditHoliday(string date, HolidayEdit? body, GridGovDb db, CalendarProvider calendar, CancellationToken ct)
     {
         var v = new Validation();
-        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out var day)) v.Add("date", $"'{date}' is not a date (yyyy-MM-dd).");
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) v.Add("date", $"'{date}' is not a date (yyyy-MM-dd).");
         if (string.IsNullOrWhiteSpace(body?.Name) || body.Name.Length > 40) v.Add("name", "'name' is required, at most 40 characters.");
         if (body?.Working is null) v.Add("working", "'working' is required: false for a holiday, true for an adjusted working day.");
         if (!v.IsValid) return v.Problem();
@@ -96,7 +97,7 @@ public static class CatalogApi
 
     private static async Task<IResult> DeleteHoliday(string date, GridGovDb db, CalendarProvider calendar, CancellationToken ct)
     {
-        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out var day))
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             var v = new Validation();
             v.Add("date", $"'{date}' is not a date (yyyy-MM-dd).");

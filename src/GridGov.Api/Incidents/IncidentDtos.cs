@@ -23,8 +23,6 @@ public sealed record IncidentSummary(
     string? UnitGridCode, string? LargeGridCode, int? TeamId, CrewRole Role, DateTimeOffset ReportedAt,
     DateTimeOffset? Deadline, bool Overdue, int? HandlerCrewId, long? DuplicateOf, string? Description);
 
-public sealed record Paged<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
-
 /// <summary>POST /api/incidents/{id}/transitions.</summary>
 public sealed record TransitionRequest(string? Action, string? Note, int? Score, double? ExtendHours, DateTimeOffset? Deadline, int? TeamId);
 

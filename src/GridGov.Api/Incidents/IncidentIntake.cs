@@ -30,6 +30,10 @@ public sealed class IncidentsSettings
     /// <summary>How long intake keeps retrying a batch while the database is away before answering 503.</summary>
     public double WriteRetrySeconds { get; set; } = 30;
     public double OverdueScanSeconds { get; set; } = 30;
+    /// <summary>Rows per page of a JSON list (/api/lists/...) when the caller names no pageSize; CSV exports are never paged.</summary>
+    public int ListPageSize { get; set; } = 1000;
+    /// <summary>The largest pageSize a caller may ask of a JSON list.</summary>
+    public int MaxListPageSize { get; set; } = 10_000;
 }
 
 /// <summary>The body of POST /api/incidents (CONTRACT.md).</summary>

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using GridGov.Api.Data;
+using GridGov.Api.Platform;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -27,12 +28,22 @@ public sealed partial class IncidentWriter(
 
     private sealed record Pending(NewIncident Incident, TaskCompletionSource<IntakeResult> Done);
 
+    private const string ShuttingDown =
+        "The service is shutting down and did not confirm this report; send it again in a moment (with the same clientRequestId, so it is stored once).";
+
     /// <summary>Queues a report and waits for its commit. Cancelling stops the wait, not the write.</summary>
     public async Task<IntakeResult> SubmitAsync(NewIncident incident, CancellationToken ct)
     {
         var pending = new Pending(incident, new TaskCompletionSource<IntakeResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         var partition = int.Parse(incident.Category.Code, System.Globalization.CultureInfo.InvariantCulture) % _queues.Length;
-        await _queues[partition].Writer.WriteAsync(pending, ct);
+        try
+        {
+            await _queues[partition].Writer.WriteAsync(pending, ct);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ShuttingDownException(ShuttingDown);
+        }
         return await pending.Done.Task.WaitAsync(ct);
     }
 
@@ -55,7 +66,7 @@ public sealed partial class IncidentWriter(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             queue.Writer.TryComplete();
-            var stopped = new DatabaseUnavailableException("The service is shutting down; retry with the same clientRequestId.", new OperationCanceledException());
+            var stopped = new ShuttingDownException(ShuttingDown);
             foreach (var p in batch) p.Done.TrySetException(stopped);
             while (reader.TryRead(out var left)) left.Done.TrySetException(stopped);
         }
@@ -68,12 +79,18 @@ public sealed partial class IncidentWriter(
         {
             results = await DatabaseErrors.RetryWhileAwayAsync(() => WriteBatchAsync(batch, stoppingToken), settings.WriteRetrySeconds,
                 $"The database did not answer for {settings.WriteRetrySeconds:0} s; nothing was stored for this request. Retry with the same clientRequestId.",
-                (attempt, ex) => LogRetrying(batch.Count, attempt, ex.Message), attempt => LogRecovered(batch.Count, attempt), stoppingToken);
+                (attempt, ex) => LogRetrying(batch.Count, attempt, ex), attempt => LogRecovered(batch.Count, attempt), stoppingToken);
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped in the middle of the batch: it may or may not have committed, and a keyed retry settles which.
+            foreach (var p in batch) p.Done.TrySetException(new ShuttingDownException(ShuttingDown));
+            return;
         }
         catch (PostgresException ex) when (batch.Count > 1)
         {
             // One bad row must not sink the others: write them one at a time.
-            LogSplitting(batch.Count, ex.Message);
+            LogSplitting(batch.Count, ex);
             foreach (var p in batch) await WriteWithRetryAsync([p], stoppingToken);
             return;
         }
@@ -269,14 +286,14 @@ public sealed partial class IncidentWriter(
 
     private static NpgsqlParameter Double(double value) => new() { NpgsqlDbType = NpgsqlDbType.Double, Value = value };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake: writing {Count} incidents failed (attempt {Attempt}): {Reason}; retrying")]
-    private partial void LogRetrying(int count, int attempt, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake: writing {Count} incidents failed (attempt {Attempt}); retrying")]
+    private partial void LogRetrying(int count, int attempt, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intake: {Count} incidents written after {Attempt} attempts")]
     private partial void LogRecovered(int count, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake: a batch of {Count} failed ({Reason}); writing one by one")]
-    private partial void LogSplitting(int count, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake: a batch of {Count} failed; writing one by one")]
+    private partial void LogSplitting(int count, Exception exception);
 }
 
 internal static class NewIncidentExtensions

@@ -108,7 +108,7 @@ public static class IncidentsApi
 
     private static async Task<IResult> List(
         string? status, string? largeGrid, int? teamId, string? category, string? source, bool? overdue, string? bbox, string? crs,
-        int? page, int? pageSize, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
+        int? page, int? pageSize, HttpRequest http, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
         var query = db.Incidents.AsNoTracking().Visible(ActorOf(user));
@@ -126,14 +126,11 @@ public static class IncidentsApi
         if (overdue is true) query = query.Where(i => i.Deadline < now && IncidentWorkflow.RunningStates.Contains(i.Status));
         if (!ChinaOffsets.TryParse(crs, out var bboxCrs)) v.Add("crs", $"'crs' must be one of wgs84, cgcs2000, gcj02, bd09; got '{crs}'.");
         if (ParseBbox(bbox, v, bboxCrs) is { } box) query = query.Where(i => box.Intersects(i.Location));
-        var size = pageSize ?? 100;
-        if (size is < 1 or > 1000) v.Add("pageSize", "'pageSize' must be between 1 and 1000.");
-        var number = page ?? 1;
-        if (number < 1) v.Add("page", "'page' starts at 1.");
+        var paging = PageRequest.Parse(page, pageSize, 100, 1000, v);
         if (!v.IsValid) return v.Problem();
 
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(i => i.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        var rows = await query.OrderByDescending(i => i.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
         var items = rows.Select(i =>
         {
             var (lon, lat) = IncidentMapping.LonLat(i.Location);
@@ -141,7 +138,7 @@ public static class IncidentsApi
                 i.LargeGridCode, i.TeamId, i.Role, i.ReportedAt, i.Deadline, IncidentMapping.IsOverdue(i.Status, i.Deadline, now),
                 i.HandlerCrewId, i.DuplicateOf, i.Description);
         }).ToList();
-        return TypedResults.Ok(new Paged<IncidentSummary>(items, total, number, size));
+        return TypedResults.Ok(paging.Of(items, total, http));
     }
 
     internal static List<IncidentStatus>? ParseStatuses(string? raw, Validation v)
@@ -151,7 +148,7 @@ public static class IncidentsApi
         foreach (var part in raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (part.Equals("open", StringComparison.OrdinalIgnoreCase)) list.AddRange(IncidentWorkflow.OpenStates);
-            else if (Enum.TryParse<IncidentStatus>(part, true, out var s) && !int.TryParse(part, out _)) list.Add(s);
+            else if (Enum.TryParse<IncidentStatus>(part, true, out var s) && !int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)) list.Add(s);
             else v.Add("status", $"Unknown status '{part}'; use open or any of: {string.Join(", ", Enum.GetValues<IncidentStatus>().Select(IncidentWorkflow.Name))}.");
         }
         return list;

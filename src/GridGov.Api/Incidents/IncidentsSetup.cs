@@ -22,11 +22,7 @@ public static class IncidentsSetup
         builder.Services.AddSingleton<OverdueWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OverdueWatcher>());
         builder.Services.AddSingleton<Open311Keys>();
-        builder.Services.Configure<RateLimiterOptions>(o =>
-        {
-            IncidentsApi.AddResidentRateLimit(o, settings);
-            Open311Api.AddRateLimit(o, settings);
-        });
+        builder.Services.Configure<RateLimiterOptions>(o => IncidentsApi.AddResidentRateLimit(o, settings));
         return builder;
     }
 

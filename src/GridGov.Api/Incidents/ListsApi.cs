@@ -1,7 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
-using System.Text;
-using CsvHelper;
 using CsvHelper.Configuration.Attributes;
 using GridGov.Api.Auth;
 using GridGov.Api.Data;
@@ -47,12 +46,15 @@ public static class ListsApi
     public sealed record WorkLogCase(long IncidentId, string Category, string CategoryName, DateTimeOffset At, string Action, string? Note);
     public sealed record WorkLog(int CrewId, string Crew, DateOnly Date, IReadOnlyList<WorkLogCase> Found, IReadOnlyList<WorkLogCase> Handled, double? PatrolDistanceM);
 
+    private const string Pages = " JSON: a page { items, total, page, pageSize, next } (page, pageSize; next is the following page's URL, absent on the last);"
+        + " format=csv: every row, streamed, for a spreadsheet.";
+
     public static IEndpointRouteBuilder MapListsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Lists and indicators").RequireAuthorization(Policies.Staff);
-        api.MapGet("/lists/problems", Problems).WithSummary("问题清单: open cases, most urgent deadline first. format=csv for a spreadsheet.");
-        api.MapGet("/lists/responsibility", Responsibility).WithSummary("责任清单: per team and member, open and overdue cases now, handled and closed in the period (from/to, default this month). format=csv.");
-        api.MapGet("/lists/closures", Closures).WithSummary("销号清单: cases closed in the period (from/to, default this month), with on-time flag and score. format=csv.");
+        api.MapGet("/lists/problems", Problems).WithSummary("问题清单: open cases, most urgent deadline first." + Pages);
+        api.MapGet("/lists/responsibility", Responsibility).WithSummary("责任清单: per team and member, open and overdue cases now, handled and closed in the period (from/to, default this month)." + Pages);
+        api.MapGet("/lists/closures", Closures).WithSummary("销号清单: cases closed in the period (from/to, default this month), with on-time flag and score." + Pages);
         api.MapGet("/indicators", Indicators).WithSummary("Indicators per large grid or team (by=largeGrid|team) for incidents reported in the period: closure rate, on-time closure rate (按期结案率), rework rate, average handling time, grade A-E.");
         api.MapGet("/points/leaderboard", Leaderboard).WithSummary("Monthly points per community (month=yyyy-MM, community=code optional).");
         api.MapGet("/crews/{id:int}/worklog", CrewWorkLog).WithSummary("A crew member's daily work log (date=yyyy-MM-dd, default today): cases found and handled, and the distance patrolled (from the position history).");
@@ -67,16 +69,6 @@ public static class ListsApi
         return false;
     }
 
-    private static IResult Csv<T>(IEnumerable<T> rows, string name) => Results.Stream(async stream =>
-    {
-        await stream.WriteAsync(Encoding.UTF8.Preamble.ToArray());
-        await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-        foreach (var type in new[] { typeof(DateTimeOffset), typeof(DateTimeOffset?) })
-            csv.Context.TypeConverterOptionsCache.GetOptions(type).Formats = ["yyyy-MM-dd'T'HH:mm:ssK"];
-        await csv.WriteRecordsAsync(rows);
-    }, "text/csv; charset=utf-8", $"{name}.csv");
-
     /// <summary>Period bounds in the calendar's time zone: [from, to) with defaults of the current month.</summary>
     private static (DateTimeOffset From, DateTimeOffset To) Period(string? from, string? to, CalendarProvider calendar, TimeProvider clock, Validation v)
     {
@@ -86,12 +78,12 @@ public static class ListsApi
         var end = start.AddMonths(1);
         if (!string.IsNullOrWhiteSpace(from))
         {
-            if (DateOnly.TryParseExact(from, "yyyy-MM-dd", out var first)) start = first;
+            if (DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)) start = first;
             else v.Add("from", "'from' is a date, yyyy-MM-dd.");
         }
         if (!string.IsNullOrWhiteSpace(to))
         {
-            if (DateOnly.TryParseExact(to, "yyyy-MM-dd", out var last)) end = last.AddDays(1);
+            if (DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last)) end = last.AddDays(1);
             else v.Add("to", "'to' is a date, yyyy-MM-dd (inclusive).");
         }
         if (end <= start) v.Add("to", "'to' must not be before 'from'.");
@@ -99,34 +91,66 @@ public static class ListsApi
         return (cal.StartOfDay(start), cal.StartOfDay(end));
     }
 
-    private static async Task<IResult> Problems(string? format, string? largeGrid, int? teamId, ClaimsPrincipal user, GridGovDb db,
-        CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
+    /// <summary>A list request: CSV streams every row; JSON answers one page with the total and the next page's link.</summary>
+    private sealed record ListFormat(bool Csv, PageRequest Page);
+
+    private static ListFormat Format(string? format, int? page, int? pageSize, IncidentsSettings settings, Validation v) =>
+        new(IsCsv(format, v), PageRequest.Parse(page, pageSize, settings.ListPageSize, settings.MaxListPageSize, v));
+
+    private sealed record WithHandler(Incident I, string? Handler);
+
+    private static async Task<IResult> Problems(string? format, string? largeGrid, int? teamId, int? page, int? pageSize, HttpRequest http,
+        ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, IncidentsSettings settings, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        var csv = IsCsv(format, v);
+        var list = Format(format, page, pageSize, settings, v);
         if (!v.IsValid) return v.Problem();
         var open = IncidentWorkflow.OpenStates;
         var query = db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user)).Where(i => open.Contains(i.Status));
         if (!string.IsNullOrWhiteSpace(largeGrid)) query = query.Where(i => i.LargeGridCode == largeGrid);
         if (teamId is { } t) query = query.Where(i => i.TeamId == t);
+        var rows = query.OrderBy(i => i.Deadline).ThenBy(i => i.Id)
+            .Select(i => new WithHandler(i, db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault()));
         var now = clock.GetUtcNow();
-        var rows = (await query.OrderBy(i => i.Deadline).ThenBy(i => i.Id).Take(10_000)
-            .Select(i => new { i, Handler = db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault() })
-            .ToListAsync(ct))
-            .Select(r => new ProblemRow(r.i.Id, IncidentWorkflow.Name(r.i.Status), r.i.CategoryCode, categories.NameOf(r.i.CategoryCode), JsonNames.Of(r.i.Source),
-                r.i.UnitGridCode, r.i.LargeGridCode, r.i.TeamId, r.i.Role.ToString().ToLowerInvariant(), r.Handler, r.i.ReportedAt, r.i.Deadline,
-                IncidentMapping.IsOverdue(r.i.Status, r.i.Deadline, now), r.i.Description)).ToList();
-        return csv ? Csv(rows, "problems") : TypedResults.Ok(rows);
+        ProblemRow Row(WithHandler r) => new(r.I.Id, IncidentWorkflow.Name(r.I.Status), r.I.CategoryCode, categories.NameOf(r.I.CategoryCode),
+            JsonNames.Of(r.I.Source), r.I.UnitGridCode, r.I.LargeGridCode, r.I.TeamId, r.I.Role.ToString().ToLowerInvariant(), r.Handler,
+            r.I.ReportedAt, r.I.Deadline, IncidentMapping.IsOverdue(r.I.Status, r.I.Deadline, now), r.I.Description);
+        if (list.Csv) return CsvExport.Stream(Map(rows.AsAsyncEnumerable(), Row), "problems", ct);
+        var total = await query.CountAsync(ct);
+        var items = (await rows.Skip(list.Page.Skip).Take(list.Page.Size).ToListAsync(ct)).Select(Row).ToList();
+        return TypedResults.Ok(list.Page.Of(items, total, http));
     }
 
-    private static async Task<IResult> Responsibility(string? format, string? from, string? to, ClaimsPrincipal user,
-        NpgsqlDataSource dataSource, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+    private static async IAsyncEnumerable<TOut> Map<TIn, TOut>(IAsyncEnumerable<TIn> rows, Func<TIn, TOut> map, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var row in rows.WithCancellation(ct)) yield return map(row);
+    }
+
+    private static async Task<IResult> Responsibility(string? format, string? from, string? to, int? page, int? pageSize, HttpRequest http,
+        ClaimsPrincipal user, NpgsqlDataSource dataSource, IncidentsSettings settings, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        var csv = IsCsv(format, v);
+        var list = Format(format, page, pageSize, settings, v);
         var (start, end) = Period(from, to, calendar, clock, v);
         if (!v.IsValid) return v.Problem();
         var onlyTeam = IncidentsApi.ActorOf(user).ConfinedToTeam;
+        var now = clock.GetUtcNow();
+        if (list.Csv) return CsvExport.Stream(ResponsibilityRows(dataSource, start, end, now, onlyTeam, null, ct), "responsibility", ct);
+        await using var count = dataSource.CreateCommand("""
+            SELECT (SELECT count(*) FROM teams t WHERE $1::int IS NULL OR t.id = $1)
+                 + (SELECT count(*) FROM teams t JOIN crews c ON c.team_id = t.id WHERE $1::int IS NULL OR t.id = $1)
+            """);
+        count.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)onlyTeam ?? DBNull.Value });
+        var total = (int)(long)(await count.ExecuteScalarAsync(ct))!;
+        var items = new List<ResponsibilityRow>();
+        await foreach (var row in ResponsibilityRows(dataSource, start, end, now, onlyTeam, list.Page, ct)) items.Add(row);
+        return TypedResults.Ok(list.Page.Of(items, total, http));
+    }
+
+    /// <summary>Per team and member (plus each team's unassigned cases): open and overdue now, handled, closed and points in [start, end).</summary>
+    private static async IAsyncEnumerable<ResponsibilityRow> ResponsibilityRows(NpgsqlDataSource dataSource, DateTimeOffset start, DateTimeOffset end,
+        DateTimeOffset now, int? onlyTeam, PageRequest? page, [EnumeratorCancellation] CancellationToken ct)
+    {
         const string sql = """
             WITH scope AS (
                 SELECT i.* FROM incidents i WHERE i.team_id IS NOT NULL AND ($5::int IS NULL OR i.team_id = $5)
@@ -146,42 +170,44 @@ public static class ListsApi
                 COALESCE((SELECT sum(p.points) FROM crew_points p WHERE p.crew_id = m.crew_id AND p.at >= $6 AND p.at < $4), 0)::int
             FROM members m
             ORDER BY m.team_id, m.crew_id NULLS LAST
+            LIMIT $7 OFFSET $8
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = IncidentWorkflow.OpenStates.Select(s => s.ToString()).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = IncidentWorkflow.RunningStates.Select(s => s.ToString()).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = end });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)onlyTeam ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = start });
-        var rows = new List<ResponsibilityRow>();
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)page?.Size ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = page?.Skip ?? 0 });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
         {
-            while (await reader.ReadAsync(ct))
-            {
-                rows.Add(new ResponsibilityRow(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.GetString(5).ToLowerInvariant(), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10)));
-            }
+            yield return new ResponsibilityRow(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetString(5).ToLowerInvariant(), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10));
         }
-        return csv ? Csv(rows, "responsibility") : TypedResults.Ok(rows);
     }
 
-    private static async Task<IResult> Closures(string? format, string? from, string? to, ClaimsPrincipal user, GridGovDb db,
-        CategoryCatalog categories, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Closures(string? format, string? from, string? to, int? page, int? pageSize, HttpRequest http,
+        ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, IncidentsSettings settings, CalendarProvider calendar, TimeProvider clock,
+        CancellationToken ct)
     {
         var v = new Validation();
-        var csv = IsCsv(format, v);
+        var list = Format(format, page, pageSize, settings, v);
         var (start, end) = Period(from, to, calendar, clock, v);
         if (!v.IsValid) return v.Problem();
-        var rows = (await db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user))
-            .Where(i => i.Status == IncidentStatus.Closed && i.ClosedAt >= start && i.ClosedAt < end)
-            .OrderBy(i => i.ClosedAt).Take(50_000)
-            .Select(i => new { i, Handler = db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault() })
-            .ToListAsync(ct))
-            .Select(r => new ClosureRow(r.i.Id, r.i.CategoryCode, categories.NameOf(r.i.CategoryCode), r.i.LargeGridCode, r.i.TeamId, r.Handler, r.i.ReportedAt,
-                r.i.ClosedAt!.Value, r.i.Deadline, r.i.Deadline is null || r.i.ClosedAt <= r.i.Deadline, r.i.Score, r.i.ReworkCount)).ToList();
-        return csv ? Csv(rows, "closures") : TypedResults.Ok(rows);
+        var query = db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user))
+            .Where(i => i.Status == IncidentStatus.Closed && i.ClosedAt >= start && i.ClosedAt < end);
+        var rows = query.OrderBy(i => i.ClosedAt).ThenBy(i => i.Id)
+            .Select(i => new WithHandler(i, db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault()));
+        ClosureRow Row(WithHandler r) => new(r.I.Id, r.I.CategoryCode, categories.NameOf(r.I.CategoryCode), r.I.LargeGridCode, r.I.TeamId, r.Handler,
+            r.I.ReportedAt, r.I.ClosedAt!.Value, r.I.Deadline, r.I.Deadline is null || r.I.ClosedAt <= r.I.Deadline, r.I.Score, r.I.ReworkCount);
+        if (list.Csv) return CsvExport.Stream(Map(rows.AsAsyncEnumerable(), Row), "closures", ct);
+        var total = await query.CountAsync(ct);
+        var items = (await rows.Skip(list.Page.Skip).Take(list.Page.Size).ToListAsync(ct)).Select(Row).ToList();
+        return TypedResults.Ok(list.Page.Of(items, total, http));
     }
 
     /// <summary>Grade thresholds of the evaluation standard: A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else E.</summary>
@@ -251,7 +277,7 @@ public static class ListsApi
         var first = new DateOnly(today.Year, today.Month, 1);
         if (!string.IsNullOrWhiteSpace(month))
         {
-            if (DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", out var m)) first = m;
+            if (DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var m)) first = m;
             else v.Add("month", "'month' is yyyy-MM.");
         }
         if (!v.IsValid) return v.Problem();
@@ -296,7 +322,7 @@ public static class ListsApi
         var v = new Validation();
         var cal = calendar.Current;
         var day = cal.LocalDate(clock.GetUtcNow());
-        if (!string.IsNullOrWhiteSpace(date) && !DateOnly.TryParseExact(date, "yyyy-MM-dd", out day)) v.Add("date", "'date' is yyyy-MM-dd.");
+        if (!string.IsNullOrWhiteSpace(date) && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day)) v.Add("date", "'date' is yyyy-MM-dd.");
         if (!v.IsValid) return v.Problem();
         var crew = await db.Crews.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (crew is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no crew member {id}.");

@@ -48,7 +48,7 @@ public sealed partial class OverdueWatcher(NpgsqlDataSource dataSource, Incident
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogFailed(ex.Message);
+                LogFailed(ex);
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -67,6 +67,6 @@ public sealed partial class OverdueWatcher(NpgsqlDataSource dataSource, Incident
     [LoggerMessage(Level = LogLevel.Information, Message = "Overdue: {Count} cases passed their deadline; dispatch told and leads notified")]
     private partial void LogMarked(long count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Overdue scan failed: {Reason}")]
-    private partial void LogFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Overdue scan failed; the next scan tries again")]
+    private partial void LogFailed(Exception exception);
 }

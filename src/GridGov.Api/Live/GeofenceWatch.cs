@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using GridGov.Api.Grids;
 using Npgsql;
 
@@ -46,7 +47,8 @@ public sealed partial class GeofenceWatch(GridCatalog grids, ShiftSchedule shift
                 cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = crew.Id });
                 cmd.Parameters.Add(new NpgsqlParameter<string>
                 {
-                    TypedValue = $"{crew.Name}（{crew.TeamName}）值班中离开责任大网格 {crew.LargeGridCode}，位置 {message.Lon:0.00000},{message.Lat:0.00000}",
+                    TypedValue = string.Create(CultureInfo.InvariantCulture,
+                        $"{crew.Name}（{crew.TeamName}）值班中离开责任大网格 {crew.LargeGridCode}，位置 {message.Lon:0.00000},{message.Lat:0.00000}"),
                 });
                 await cmd.ExecuteNonQueryAsync();
             }
@@ -54,10 +56,10 @@ public sealed partial class GeofenceWatch(GridCatalog grids, ShiftSchedule shift
         }
         catch (Exception ex)
         {
-            LogFailed(crew.Id, ex.Message);
+            LogFailed(crew.Id, ex);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Geofence: the event for crew {CrewId} could not be raised: {Reason}")]
-    private partial void LogFailed(int crewId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Geofence: the event for crew {CrewId} could not be raised")]
+    private partial void LogFailed(int crewId, Exception exception);
 }

@@ -98,7 +98,7 @@ public sealed partial class LiveNotifier(IHubContext<LiveHub> hub, LiveSettings 
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogFlushFailed(ex.Message);
+                    LogFlushFailed(ex);
                 }
             }
         }
@@ -148,8 +148,8 @@ public sealed partial class LiveNotifier(IHubContext<LiveHub> hub, LiveSettings 
         await Task.WhenAll(sends);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Live: sending a tick failed: {Reason}")]
-    private partial void LogFlushFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live: sending a tick failed")]
+    private partial void LogFlushFailed(Exception ex);
 }
 
 /// <summary>

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Threading.Channels;
 using GridGov.Api.Data;
+using GridGov.Api.Platform;
 using Npgsql;
 
 namespace GridGov.Api.Live;
@@ -18,10 +20,19 @@ public sealed partial class PositionWriter(
 
     private sealed record Pending(List<(int Index, PositionReport Fix)> Fixes, TaskCompletionSource<PositionResult[]> Done);
 
+    private const string ShuttingDown = "The service is shutting down and did not confirm these positions; send the same batch again in a moment: stored fixes come back as duplicates.";
+
     public async Task<PositionResult[]> SubmitAsync(List<(int Index, PositionReport Fix)> fixes, CancellationToken ct)
     {
         var pending = new Pending(fixes, new TaskCompletionSource<PositionResult[]>(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, ct);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, ct);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ShuttingDownException(ShuttingDown);
+        }
         return await pending.Done.Task.WaitAsync(ct);
     }
 
@@ -45,7 +56,8 @@ public sealed partial class PositionWriter(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            var stopped = new DatabaseUnavailableException("The service is shutting down; send the same batch again.", new OperationCanceledException());
+            _queue.Writer.TryComplete();
+            var stopped = new ShuttingDownException(ShuttingDown);
             foreach (var p in group) p.Done.TrySetException(stopped);
             while (reader.TryRead(out var left)) left.Done.TrySetException(stopped);
         }
@@ -80,7 +92,7 @@ public sealed partial class PositionWriter(
                     if (speed > settings.MaxSpeedMps)
                     {
                         verdicts[p][s] = new PositionResult(index, fix.CrewId, PositionResult.Rejected, "impossibleSpeed",
-                            $"{metres:0} m in {(fix.T - last.T).TotalSeconds:0.###} s since the previous fix is {speed:0} m/s, over the {settings.MaxSpeedMps:0} m/s possible.");
+                            string.Create(CultureInfo.InvariantCulture, $"{metres:0} m in {(fix.T - last.T).TotalSeconds:0.###} s since the previous fix is {speed:0} m/s, over the {settings.MaxSpeedMps:0} m/s possible."));
                         continue;
                     }
                 }
@@ -101,6 +113,11 @@ public sealed partial class PositionWriter(
             }
             foreach (var (p, s, fix) in accepted)
                 verdicts[p][s] = new PositionResult(group[p].Fixes[s].Index, fix.CrewId, PositionResult.Accepted);
+        }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            foreach (var p in group) p.Done.TrySetException(new ShuttingDownException(ShuttingDown));
+            return;
         }
         catch (Exception ex)
         {
@@ -125,7 +142,7 @@ public sealed partial class PositionWriter(
         List<(int Pending, int Slot, PositionReport Fix)> accepted, List<(int Pending, int Slot, PositionReport Fix, LiveFix Last)> older, CancellationToken ct) =>
         DatabaseErrors.RetryWhileAwayAsync(() => WriteAsync(accepted, older, ct), settings.WriteRetrySeconds,
             $"The database did not answer for {settings.WriteRetrySeconds:0} s; none of these positions was stored. Send the same batch again: stored fixes come back as duplicates.",
-            (attempt, ex) => LogRetrying(accepted.Count, attempt, ex.Message), attempt => LogRecovered(accepted.Count, attempt), ct);
+            (attempt, ex) => LogRetrying(accepted.Count, attempt, ex), attempt => LogRecovered(accepted.Count, attempt), ct);
 
     private async Task<HashSet<(int, DateTime)>> WriteAsync(
         List<(int Pending, int Slot, PositionReport Fix)> accepted, List<(int Pending, int Slot, PositionReport Fix, LiveFix Last)> older, CancellationToken ct)
@@ -192,8 +209,8 @@ public sealed partial class PositionWriter(
 
     private static NpgsqlParameter Param<T>(T value) => new NpgsqlParameter<T> { TypedValue = value };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Positions: writing {Count} fixes failed (attempt {Attempt}): {Reason}; retrying")]
-    private partial void LogRetrying(int count, int attempt, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Positions: writing {Count} fixes failed (attempt {Attempt}); retrying")]
+    private partial void LogRetrying(int count, int attempt, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Positions: {Count} fixes written after {Attempt} attempts")]
     private partial void LogRecovered(int count, int attempt);

@@ -93,7 +93,7 @@ public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, LiveSetting
             }
             catch (Exception ex)
             {
-                LogListenFailed(ex.Message);
+                LogListenFailed(ex);
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
@@ -108,6 +108,6 @@ public sealed partial class RoadNetwork(NpgsqlDataSource dataSource, LiveSetting
     [LoggerMessage(Level = LogLevel.Information, Message = "Road graph: {Nodes} junctions, {Edges} edges, {Table} the distance table, built in {Ms} ms")]
     private partial void LogLoaded(int nodes, int edges, string table, long ms);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Road graph: listening for changes failed ({Reason}); reconnecting")]
-    private partial void LogListenFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Road graph: listening for changes failed; reconnecting")]
+    private partial void LogListenFailed(Exception exception);
 }

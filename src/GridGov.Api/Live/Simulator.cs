@@ -105,7 +105,7 @@ public sealed partial class Simulator(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogTickFailed(ex.Message);
+                LogTickFailed(ex);
             }
         }
     }
@@ -207,6 +207,6 @@ public sealed partial class Simulator(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator: there are no roads to walk; it stays idle (load the demo county)")]
     private partial void LogNoRoads();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator: a tick failed: {Reason}")]
-    private partial void LogTickFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator: a tick failed")]
+    private partial void LogTickFailed(Exception exception);
 }

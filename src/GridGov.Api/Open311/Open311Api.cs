@@ -1,55 +1,19 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Serialization;
-using System.Threading.RateLimiting;
-using GridGov.Api.Auth;
 using GridGov.Api.Data;
 using GridGov.Api.Incidents;
 using GridGov.Api.Platform;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 
 namespace GridGov.Api.Open311;
-
-/// <summary>Issues and checks Open311 API keys; only SHA-256 hashes are stored, checks are cached.</summary>
-public sealed class Open311Keys(IServiceScopeFactory scopes)
-{
-    private readonly ConcurrentDictionary<string, string?> _names = new(StringComparer.Ordinal);
-
-    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
-    public static string NewKey() => "gg311_" + Base64Url(RandomNumberGenerator.GetBytes(24));
-
-    /// <summary>The client name of a valid key, or null.</summary>
-    public async Task<string?> NameOfAsync(string? key, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(key) || key.Length > 100) return null;
-        var hash = Hash(key.Trim());
-        if (_names.TryGetValue(hash, out var cached)) return cached;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<GridGovDb>();
-        var name = await db.Open311Keys.AsNoTracking().Where(k => k.KeyHash == hash && !k.Revoked).Select(k => k.Name).FirstOrDefaultAsync(ct);
-        if (name is not null) _names[hash] = name;
-        return name;
-    }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-}
 
 /// <summary>
 /// Open311 GeoReport v2 (JSON) over the incident intake: services from the categories, requests from incidents.
 /// Errors are the spec's list of { code, description }.
 /// </summary>
-public static class Open311Api
+public static partial class Open311Api
 {
-    public const string RateLimit = "open311";
-
-    public sealed record KeyRequest(string? Name);
-    public sealed record KeyResponse(string Name, string ApiKey);
-
     public sealed record Service(
         [property: JsonPropertyName("service_code")] string ServiceCode,
         [property: JsonPropertyName("service_name")] string ServiceName,
@@ -100,14 +64,13 @@ public static class Open311Api
 
     public static IEndpointRouteBuilder MapOpen311Api(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/open311/keys", IssueKey).WithTags("Open311").RequireAuthorization(Policies.Admin)
-            .WithSummary("Issue an API key for an Open311 client (admin). The key is shown once.");
+        app.MapOpen311Keys();
 
         var v2 = app.MapGroup("/open311/v2").WithTags("Open311").AllowAnonymous();
         v2.MapGet("/services.{format}", Services).WithSummary("GeoReport v2 service list (the categories).");
         v2.MapGet("/services/{code}.{format}", Definition).WithSummary("GeoReport v2 service definition.");
-        v2.MapPost("/requests.{format}", PostRequest).DisableAntiforgery().RequireRateLimiting(RateLimit)
-            .WithSummary("GeoReport v2: submit a request (form-encoded, api_key required, lat/long required).");
+        v2.MapPost("/requests.{format}", PostRequest).DisableAntiforgery()
+            .WithSummary("GeoReport v2: submit a request (form-encoded, api_key required, lat/long required). Each key may post Incidents:Open311PermitsPerMinute a minute.");
         v2.MapGet("/requests.{format}", GetRequests).WithSummary("GeoReport v2: requests, filtered by service_request_id, service_code, start_date, end_date, status.");
         v2.MapGet("/requests/{id}.{format}", GetRequest).WithSummary("GeoReport v2: one request.");
         app.MapFallback("/open311/{**rest}", (HttpContext ctx) => Fail(StatusCodes.Status404NotFound,
@@ -115,29 +78,11 @@ public static class Open311Api
         return app;
     }
 
-    public static void AddRateLimit(RateLimiterOptions options, IncidentsSettings settings) =>
-        options.AddPolicy(RateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
-            ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.Open311PermitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-
     private static IResult Fail(int status, string description) => Results.Json(new[] { new Error(status, description) }, statusCode: status);
 
     private static IResult? CheckFormat(string format) => format.Equals("json", StringComparison.OrdinalIgnoreCase)
         ? null
         : Fail(StatusCodes.Status400BadRequest, $"Format '{format}' is not supported; this endpoint speaks JSON only (use .json).");
-
-    private static async Task<IResult> IssueKey(KeyRequest? body, ClaimsPrincipal user, GridGovDb db, TimeProvider clock, CancellationToken ct)
-    {
-        var v = new Validation();
-        var name = body?.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100) v.Add("name", "'name' names the client (1-100 characters), e.g. the app that will report.");
-        else if (await db.Open311Keys.AnyAsync(k => k.Name == name, ct)) v.Add("name", $"A key named '{name}' exists already; pick another name.");
-        if (!v.IsValid) return v.Problem();
-        var key = Open311Keys.NewKey();
-        db.Open311Keys.Add(new Open311Key { Name = name!, KeyHash = Open311Keys.Hash(key), CreatedAt = clock.GetUtcNow(), CreatedBy = user.Identity?.Name });
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/open311/keys/{Uri.EscapeDataString(name!)}", new KeyResponse(name!, key));
-    }
 
     private static IResult Services(string format, CategoryCatalog categories)
     {
@@ -162,14 +107,22 @@ public static class Open311Api
 
     private static async Task<IResult> PostRequest(
         string format, HttpRequest http, ClaimsPrincipal user, Open311Keys keys, IncidentIntake intake, IncidentWriter writer,
-        CalendarProvider calendar, CancellationToken ct)
+        IncidentsSettings settings, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
     {
         if (CheckFormat(format) is { } bad) return bad;
         if (!http.HasFormContentType)
             return Fail(StatusCodes.Status400BadRequest, "Send the request as application/x-www-form-urlencoded (or multipart/form-data), as GeoReport v2 specifies.");
         var form = await http.ReadFormAsync(ct);
-        var client = await keys.NameOfAsync(form["api_key"], ct);
-        if (client is null) return Fail(StatusCodes.Status403Forbidden, "api_key is missing or not valid; ask the administrator for a key (POST /api/open311/keys).");
+        var client = await keys.FindAsync(form["api_key"], ct);
+        if (client is null) return Fail(StatusCodes.Status403Forbidden, "api_key is missing, not valid or revoked; ask the administrator for a key (POST /api/open311/keys).");
+        var (allowed, retryAfter) = keys.TryTake(client);
+        if (!allowed)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            http.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return Fail(StatusCodes.Status429TooManyRequests,
+                $"This API key may post {settings.Open311PermitsPerMinute} requests a minute and has used them; send the request again in {seconds} s.");
+        }
         string? Field(string name) => form.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.ToString().Trim() : null;
         if (Field("service_code") is null) return Fail(StatusCodes.Status400BadRequest, "service_code is required; see services.json.");
         if (Field("lat") is null || Field("long") is null)
@@ -179,13 +132,14 @@ public static class Open311Api
         var body = new IncidentRequest(null, Field("service_code"), "resident", Number("long"), Number("lat"),
             Field("description"), Field("attribute[asset_code]"), null);
         var v = new Validation();
-        var incident = intake.Prepare(body, user, "open311:" + client, null, v);
+        var incident = intake.Prepare(body, user, "open311:" + client.Name, null, v);
         if (incident is null)
             return Fail(StatusCodes.Status400BadRequest, string.Join(" ", v.Errors.SelectMany(e => e.Value.Select(m => Open311Field(e.Key) + ": " + m))));
         var result = await writer.SubmitAsync(incident, ct);
         var notice = result.DuplicateOf is { } original
             ? $"同类问题已有人上报（#{original}），已合并处理。This duplicates request {original}."
-            : $"已受理，将于 {TimeZoneInfo.ConvertTime(result.Deadline ?? DateTimeOffset.UtcNow, calendar.Current.Zone):yyyy-MM-dd HH:mm} 前处置。Accepted.";
+            : string.Create(CultureInfo.InvariantCulture,
+                $"已受理，将于 {TimeZoneInfo.ConvertTime(result.Deadline ?? clock.GetUtcNow(), calendar.Current.Zone):yyyy-MM-dd HH:mm} 前处置。Accepted.");
         return Results.Json(new[] { new Created(result.Id.ToString(CultureInfo.InvariantCulture), notice, null) }, statusCode: StatusCodes.Status201Created);
     }
 

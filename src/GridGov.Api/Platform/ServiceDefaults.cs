@@ -20,7 +20,7 @@ public static class ServiceDefaults
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
             ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        builder.Services.AddExceptionHandler<ServiceUnavailableHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o =>
         {
@@ -28,6 +28,7 @@ public static class ServiceDefaults
             o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
+        builder.AddForwardedHeaders();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "GridGov API";
@@ -39,6 +40,7 @@ public static class ServiceDefaults
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseConfiguredForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
@@ -83,17 +85,18 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
     }
 }
 
-/// <summary>While the database is away (a restart, a failover) requests get 503 with Retry-After, not 500.</summary>
-internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
+/// <summary>While the database is away (a restart, a failover) or the service is stopping, requests get 503 with Retry-After, not 500.</summary>
+internal sealed class ServiceUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var detail = exception switch
+        var (title, detail) = exception switch
         {
-            Data.DatabaseUnavailableException unavailable => unavailable.Message,
-            _ when Data.DatabaseErrors.IsTransient(exception) =>
-                "The database is not reachable right now; nothing was changed. Retry in a few seconds (reports: with the same clientRequestId).",
-            _ => null,
+            ShuttingDownException stopping => ("Shutting down", stopping.Message),
+            Data.DatabaseUnavailableException unavailable => ("Database unavailable", unavailable.Message),
+            _ when Data.DatabaseErrors.IsTransient(exception) => ("Database unavailable",
+                "The database is not reachable right now; nothing was changed. Retry in a few seconds (reports: with the same clientRequestId)."),
+            _ => (null, null),
         };
         if (detail is null) return false;
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -101,7 +104,7 @@ internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problems
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
-            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "Database unavailable", Detail = detail },
+            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = title, Detail = detail },
             Exception = exception,
         });
     }

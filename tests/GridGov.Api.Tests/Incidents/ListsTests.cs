@@ -1,8 +1,12 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CsvHelper;
 using GridGov.Api.Incidents;
+using GridGov.Api.Platform;
+using Microsoft.AspNetCore.Hosting;
 
 namespace GridGov.Api.Tests.Incidents;
 
@@ -25,8 +29,8 @@ public class ListsTests(GridGovFactory app)
         Assert.Contains($"{id},reported,07002,违规户外广告", text);
         Assert.Contains("\"广告牌,\"\"违规\"\"\n<b>悬挂</b>\"", text);
 
-        var json = await dispatcher.GetFromJsonAsync<JsonElement>("/api/lists/problems");
-        Assert.Contains(json.EnumerateArray(), r => r.GetProperty("id").GetInt64() == id);
+        var json = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/lists/problems?largeGrid={spot.LargeCode}");
+        Assert.Contains(json.GetProperty("items").EnumerateArray(), r => r.GetProperty("id").GetInt64() == id);
         await ProblemAssert.IsProblem(await dispatcher.GetAsync("/api/lists/problems?format=xlsx"), HttpStatusCode.BadRequest, "csv");
     }
 
@@ -34,7 +38,7 @@ public class ListsTests(GridGovFactory app)
     public async Task The_responsibility_list_has_every_member_of_every_team()
     {
         using var leader = await app.ClientFor("leader");
-        var rows = (await leader.GetFromJsonAsync<JsonElement>("/api/lists/responsibility")).EnumerateArray().ToList();
+        var rows = (await leader.GetFromJsonAsync<JsonElement>("/api/lists/responsibility")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(75, rows.Count(r => r.TryGetProperty("crewId", out _)));
         Assert.Equal(15, rows.Count(r => !r.TryGetProperty("crewId", out _)));
         var csv = await leader.GetAsync("/api/lists/responsibility?format=csv&from=2026-01-01&to=2026-12-31");
@@ -42,8 +46,88 @@ public class ListsTests(GridGovFactory app)
         await ProblemAssert.IsProblem(await leader.GetAsync("/api/lists/closures?from=2026-13-01"), HttpStatusCode.BadRequest, "yyyy-MM-dd");
         await ProblemAssert.IsProblem(await leader.GetAsync("/api/indicators?by=street"), HttpStatusCode.BadRequest, "team");
         using var crew = await app.ClientFor("crew");
-        var mine = (await crew.GetFromJsonAsync<JsonElement>("/api/lists/responsibility")).EnumerateArray().ToList();
+        var mine = (await crew.GetFromJsonAsync<JsonElement>("/api/lists/responsibility")).GetProperty("items").EnumerateArray().ToList();
         Assert.All(mine, r => Assert.Equal(1, r.GetProperty("teamId").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_residents_formula_comes_out_of_the_csv_as_text()
+    {
+        var spot = await Spots.Next(app);
+        using var resident = app.CreateClient();
+        const string formula = "=HYPERLINK(\"http://x\",\"y\")";
+        var id = (await (await resident.Report("06002", "resident", spot, description: formula)).Json(HttpStatusCode.Created)).GetProperty("id").GetInt64();
+        using var dispatcher = await app.ClientFor("dispatcher");
+        var row = (await CsvRows(await dispatcher.GetAsync($"/api/lists/problems?format=csv&largeGrid={spot.LargeCode}"))).Single(r => r["案件号"] == id.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal("'" + formula, row["描述"]);
+        Assert.Equal(spot.TeamId, int.Parse(row["队伍"], NumberStyles.None, CultureInfo.InvariantCulture));
+        // The JSON list is not a spreadsheet: it keeps the text exactly as written.
+        var json = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/lists/problems?largeGrid={spot.LargeCode}");
+        Assert.Equal(formula, json.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == id).GetProperty("description").GetString());
+    }
+
+    [Theory]
+    [InlineData("=1+2", "'=1+2")]
+    [InlineData("+86 138", "'+86 138")]
+    [InlineData("-2", "'-2")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("\t=1", "'\t=1")]
+    [InlineData("\r=1", "'\r=1")]
+    [InlineData("路灯 =1", "路灯 =1")]
+    [InlineData("", "")]
+    public void Text_cells_that_start_like_a_formula_get_an_apostrophe(string text, string cell) => Assert.Equal(cell, CsvExport.FormulaSafe(text));
+
+    [Fact]
+    public async Task Csv_exports_have_every_row_and_json_pages_state_the_total()
+    {
+        var first = await Spots.Next(app);
+        var spots = new List<Spot> { first };
+        for (var i = 0; i < 4; i++) spots.Add(await Spots.Next(app, first.TeamId));
+        using var dispatcher = await app.ClientFor("dispatcher");
+        var mine = new List<long>();
+        foreach (var spot in spots) mine.Add(await dispatcher.NewIncident("06002", "hotline", spot));
+
+        using var paged = app.WithWebHostBuilder(b => b.UseSetting("Incidents:ListPageSize", "2"));
+        using var client = paged.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await app.TokenFor("dispatcher"));
+        var csvIds = (await CsvRows(await client.GetAsync($"/api/lists/problems?format=csv&largeGrid={first.LargeCode}")))
+            .Select(r => long.Parse(r["案件号"], CultureInfo.InvariantCulture)).ToList();
+        Assert.Superset(mine.ToHashSet(), csvIds.ToHashSet());
+
+        var pages = 0;
+        var jsonIds = new List<long>();
+        for (var url = $"/api/lists/problems?largeGrid={first.LargeCode}"; url is not null; pages++)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>(url);
+            Assert.Equal(csvIds.Count, page.GetProperty("total").GetInt32());
+            Assert.Equal(2, page.GetProperty("pageSize").GetInt32());
+            var items = page.GetProperty("items").EnumerateArray().ToList();
+            Assert.InRange(items.Count, 1, 2);
+            jsonIds.AddRange(items.Select(r => r.GetProperty("id").GetInt64()));
+            url = page.TryGetProperty("next", out var next) ? next.GetString() : null;
+            if (url is not null) Assert.Contains($"largeGrid={first.LargeCode}", url);
+        }
+        Assert.Equal(csvIds, jsonIds);
+        Assert.Equal((csvIds.Count + 1) / 2, pages);
+
+        var responsibility = await client.GetFromJsonAsync<JsonElement>("/api/lists/responsibility");
+        Assert.Equal(90, responsibility.GetProperty("total").GetInt32());
+        Assert.Equal(2, responsibility.GetProperty("items").GetArrayLength());
+        Assert.Equal(90, (await CsvRows(await client.GetAsync("/api/lists/responsibility?format=csv"))).Count);
+        await ProblemAssert.IsProblem(await client.GetAsync("/api/lists/closures?pageSize=0"), HttpStatusCode.BadRequest, "pageSize");
+    }
+
+    private static async Task<List<Dictionary<string, string>>> CsvRows(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
+        var rows = new List<Dictionary<string, string>>();
+        Assert.True(await csv.ReadAsync());
+        csv.ReadHeader();
+        var header = csv.HeaderRecord!;
+        while (await csv.ReadAsync()) rows.Add(header.ToDictionary(h => h, h => csv.GetField(h)!));
+        return rows;
     }
 
     [Theory]

@@ -45,7 +45,7 @@ public class WorkflowTests(GridGovFactory app)
 
         // It reaches the closure list, the points, the work log and the indicators.
         var closures = await dispatcher.GetFromJsonAsync<JsonElement>("/api/lists/closures");
-        var row = closures.EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == id);
+        var row = closures.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == id);
         Assert.True(row.GetProperty("onTime").GetBoolean());
         var board = await dispatcher.GetFromJsonAsync<JsonElement>("/api/points/leaderboard");
         var me = board.GetProperty("communities").EnumerateArray().SelectMany(c => c.GetProperty("members").EnumerateArray())

@@ -1056,15 +1056,33 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnName("key_hash")
                         .UseCollation("C");
 
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.Property<string>("Prefix")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("prefix");
+
                     b.Property<bool>("Revoked")
                         .HasColumnType("boolean")
                         .HasColumnName("revoked");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("revoked_by");
 
                     b.HasKey("Id")
                         .HasName("pk_open311_keys");
@@ -1075,7 +1093,8 @@ namespace GridGov.Api.Data.Migrations
 
                     b.HasIndex("Name")
                         .IsUnique()
-                        .HasDatabaseName("ix_open311_keys_name");
+                        .HasDatabaseName("ix_open311_keys_name")
+                        .HasFilter("NOT revoked");
 
                     b.ToTable("open311_keys", (string)null);
                 });
