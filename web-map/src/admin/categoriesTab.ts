@@ -5,7 +5,7 @@ import { el } from '../ui/dom';
 import { categoryDraft, categoryEdit, formErrors, noErrors, type CategoryDraft, type FormErrors } from './forms';
 import { TabState, type AdminTab, type TabContext } from './tab';
 import { ADMIN_CREW_ROLES, DEADLINE_UNITS, URGENCIES, type CategoryDto } from './types';
-import { adminForm, button, checkbox, chip, field, notice, selectInput, table, textInput, toolbar } from './widgets';
+import { adminForm, button, checkbox, chip, cls, field, notice, selectInput, table, textInput, toolbar } from './widgets';
 
 const FIELDS = ['name', 'nameEn', 'role', 'deadlineValue', 'deadlineUnit', 'urgency', 'active'] as const;
 
@@ -41,6 +41,7 @@ export function createCategoriesTab(ctx: TabContext): AdminTab {
       const saved = await api.editCategory(f.code, mapped.body);
       form = null;
       state.notice = { ok: true, text: i18n.t('admin.categories.saved', { code: saved.code, name: saved.name }) };
+      state.flash = `category:${saved.code}`;
       await reload().catch((e) => (state.loadError = describe(e)));
     } catch (e) {
       f.errors = formErrors(e, FIELDS, i18n);
@@ -86,10 +87,12 @@ export function createCategoriesTab(ctx: TabContext): AdminTab {
       form = null;
     },
     render() {
+      const marks = new Map(categories.map((c) => [c.code, state.rowMark(`category:${c.code}`)]));
+      const mark = (code: string) => marks.get(code) ?? {};
       const rows = categories.map((c) =>
         el(
           'tr',
-          { 'data-code': c.code, class: c.active ? false : 'inactive' },
+          { 'data-code': c.code, ...mark(c.code), class: cls(!c.active && 'inactive', mark(c.code).class) },
           el('td', {}, el('code', {}, c.code)),
           el('td', { title: c.majorName }, c.majorName || c.major),
           el('td', {}, i18n.current === 'en' && c.nameEn ? c.nameEn : c.name),

@@ -3,7 +3,7 @@ import type { I18n } from '../i18n';
 import { el } from '../ui/dom';
 import type { CrewDraft, FormErrors } from './forms';
 import { ADMIN_CREW_ROLES, ADMIN_SHIFTS, type CrewAdminView, type TeamView } from './types';
-import { adminForm, button, checkbox, chip, field, selectInput, table, textInput } from './widgets';
+import { adminForm, button, checkbox, chip, cls, field, selectInput, table, textInput } from './widgets';
 
 /** The crews of one team (former ones dimmed) and the crew form, for the 队伍与队员 tab. */
 
@@ -61,14 +61,17 @@ export interface CrewRowHandlers {
   leave(crew: CrewAdminView): void;
   /** The confirmation row under a crew, when one waits for a yes. */
   confirmFor(crew: CrewAdminView): HTMLElement | null;
+  /** The just-changed mark of a crew's row (TabState.rowMark). */
+  mark(crew: CrewAdminView): { class?: string; 'data-scroll'?: string };
 }
 
 export function crewTable(team: TeamView, i18n: I18n, on: CrewRowHandlers): HTMLTableElement {
   const headers = ['admin.crews.name', 'admin.crews.employeeNo', 'admin.crews.role', 'admin.crews.shift', 'admin.crews.phone', 'admin.status', 'admin.actions'] as const;
   const rows = team.members.flatMap((c) => {
+    const mark = on.mark(c);
     const row = el(
       'tr',
-      { 'data-crew-id': String(c.id), 'data-employee-no': c.employeeNo, class: c.active ? false : 'inactive' },
+      { 'data-crew-id': String(c.id), 'data-employee-no': c.employeeNo, ...mark, class: cls(!c.active && 'inactive', mark.class) },
       el('td', {}, c.name, c.isLead ? el('span', { class: 'admin-lead' }, i18n.t('admin.crews.leadMark')) : null),
       el('td', {}, c.employeeNo),
       el('td', {}, crewRoleLabel(i18n, c.role)),

@@ -37,6 +37,7 @@ export function createHolidaysTab(ctx: TabContext): AdminTab {
       await api.putHoliday(date, body);
       form = null;
       state.notice = { ok: true, text: i18n.t('admin.holidays.saved', { date, name: body.name }) };
+      state.flash = `holiday:${date}`;
       await reload().catch((e) => (state.loadError = describe(e)));
     } catch (e) {
       f.errors = formErrors(e, ['date', 'name', 'working'], i18n);
@@ -80,7 +81,7 @@ export function createHolidaysTab(ctx: TabContext): AdminTab {
       const rows = holidays.flatMap((h) => {
         const row = el(
           'tr',
-          { 'data-date': h.date, 'data-working': String(h.working) },
+          { 'data-date': h.date, 'data-working': String(h.working), ...state.rowMark(`holiday:${h.date}`) },
           el('td', {}, h.date),
           el('td', {}, h.name),
           el('td', {}, h.working ? chip(i18n.t('admin.holidays.working'), 'warn') : chip(i18n.t('admin.holidays.off'), 'info')),

@@ -64,6 +64,7 @@ export function createKeysTab(ctx: TabContext): AdminTab {
           throw e;
         }
         state.notice = { ok: true, text: i18n.t('admin.keys.revoked', { name: key.name }) };
+        state.flash = `key:${key.id}`;
         await reload();
       },
     });
@@ -73,7 +74,7 @@ export function createKeysTab(ctx: TabContext): AdminTab {
     return keys.flatMap((k) => {
       const row = el(
         'tr',
-        { 'data-key-id': String(k.id), 'data-key-name': k.name, 'data-revoked': String(!!k.revoked) },
+        { 'data-key-id': String(k.id), 'data-key-name': k.name, 'data-revoked': String(!!k.revoked), ...state.rowMark(`key:${k.id}`) },
         el('td', {}, k.name),
         el('td', {}, k.prefix ? el('code', {}, `${k.prefix}…`) : '—'),
         el('td', {}, formatShanghai(k.createdAt) || '—', k.createdBy ? el('span', { class: 'admin-muted' }, ` · ${k.createdBy}`) : null),

@@ -100,7 +100,9 @@ describe('admin panel', () => {
     await flush();
     const row = container.querySelectorAll('tr[data-username]')[1]!;
     expect(row.getAttribute('data-username')).toBe('crew-<b>li</b>');
-    expect(row.children.map((td) => td.textContent).slice(0, 5)).toEqual(['crew-<b>li</b>', '巡查队员', '三队<script>', '李四（E17）', '启用']);
+    expect(row.children.map((td) => td.textContent).slice(0, 4)).toEqual(['crew-<b>li</b>', '巡查队员', '李四（E17）三队<script>', '启用']);
+    expect(row.children[0]!.title).toBe('创建于 2026-12-01 10:00');
+    expect(container.querySelector('tr[data-username=admin] .user-team')!.textContent).toBe('—');
   });
 
   it('adds a crew user: the form becomes the request, the server\'s field errors go next to the fields', async () => {
@@ -153,9 +155,14 @@ describe('admin panel', () => {
     await flush();
     expect(calls.find((c) => c[0] === 'updateUser')!.slice(1)).toEqual(['crew-<b>li</b>', { roles: ['crew'], teamId: null, crewId: 17, active: false }]);
     expect(container.querySelector('.admin-ok')!.textContent).toBe('已停用用户 crew-<b>li</b>');
+    // the changed row is marked once, to be scrolled to and highlighted
+    expect(container.querySelectorAll('tr.admin-flash').map((r) => r.getAttribute('data-username'))).toEqual(['crew-<b>li</b>']);
+    panel.open('users');
+    await flush();
+    expect(container.querySelector('tr.admin-flash')).toBeNull();
   });
 
-  it('shows a refused delete (the last admin) as the tab\'s error', async () => {
+  it('shows a refused delete (the last admin) in the confirmation bar', async () => {
     const { panel, container, click } = setup({
       deleteUser: (() => {
         throw new ApiError(409, 'Last admin', "'admin' is the last active admin.");
@@ -167,7 +174,11 @@ describe('admin panel', () => {
     container.querySelectorAll('tr[data-username]')[0]!.querySelector('button[data-action=delete]')!.fire('click');
     click('.admin-confirm-yes');
     await flush();
-    expect(container.querySelector('.admin-error')!.textContent).toBe("'admin' is the last active admin.");
+    // said in the confirmation bar, where the admin is looking, with nothing left to confirm
+    expect(container.querySelector('.admin-confirm .admin-confirm-error')!.textContent).toBe("'admin' is the last active admin.");
+    expect(container.querySelector('.admin-confirm-yes')).toBeNull();
+    click('.admin-confirm-no');
+    expect(container.querySelector('.admin-confirm')).toBeNull();
   });
 
   it('Open311 keys: a server without the list says so and still issues; the key is shown once', async () => {

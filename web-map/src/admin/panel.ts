@@ -68,6 +68,8 @@ export function createAdminPanel(options: AdminPanelOptions): AdminPanel {
     content.dataset.tab = current;
     content.replaceChildren(...tabs[current].render());
     if (top) content.scrollTop = 0;
+    const changed = content.querySelector<HTMLElement>('[data-scroll]');
+    changed?.scrollIntoView?.({ block: 'nearest' });
   }
 
   function draw(): void {

@@ -29,6 +29,8 @@ export class TabState {
   notice: Notice = null;
   confirming: Confirming | null = null;
   confirmBusy = false;
+  /** The row just changed (e.g. `user:li`): drawn highlighted and scrolled into view, once. */
+  flash: string | null = null;
 
   constructor(private readonly ctx: TabContext) {}
 
@@ -63,8 +65,8 @@ export class TabState {
       await c.run();
       this.confirming = null;
     } catch (e) {
-      this.confirming = null;
-      this.notice = { ok: false, text: describe(e) };
+      // Said where it was asked, so a refusal far down the table is seen (a team with crews, the last admin).
+      this.confirming = { ...c, error: describe(e) };
     } finally {
       this.confirmBusy = false;
       this.ctx.redraw();
@@ -76,9 +78,17 @@ export class TabState {
     this.ctx.redraw();
   }
 
+  /** Attributes of the row for `target`: highlighted and marked to scroll to if it was just changed (once). */
+  rowMark(target: string): { class?: string; 'data-scroll'?: string } {
+    if (this.flash !== target) return {};
+    this.flash = null;
+    return { class: 'admin-flash', 'data-scroll': 'true' };
+  }
+
   reset(): void {
     this.notice = null;
     this.confirming = null;
     this.confirmBusy = false;
+    this.flash = null;
   }
 }

@@ -4,7 +4,7 @@ import { crewForm, crewTable, type CrewFormState } from './crewRows';
 import { crewDraft, crewRequest, formErrors, noErrors, teamDraft, teamRequest, type FormErrors, type TeamDraft } from './forms';
 import { TabState, type AdminTab, type TabContext } from './tab';
 import { TEAM_KINDS, type CrewAdminView, type TeamView } from './types';
-import { adminForm, button, chip, confirmBar, field, notice, selectInput, table, textInput, toolbar } from './widgets';
+import { adminForm, button, chip, cls, confirmBar, field, notice, selectInput, table, textInput, toolbar } from './widgets';
 
 const TEAM_FIELDS = ['name', 'kind', 'largeGridCode', 'roleMix'] as const;
 const CREW_FIELDS = ['name', 'employeeNo', 'teamId', 'role', 'shift', 'phone', 'isLead'] as const;
@@ -34,8 +34,7 @@ export function createTeamsTab(ctx: TabContext): AdminTab {
   const kindLabel = (kind: string) => i18n.t(kind === 'assetGroup' ? 'admin.teams.kind.assetGroup' : 'admin.teams.kind.grid');
   const gridLabel = (code: string | null | undefined) => {
     if (!code) return '—';
-    const g = ctx.largeGrids().find((x) => x.code === code);
-    return g ? `${g.name}（${code}）` : code;
+    return ctx.largeGrids().find((x) => x.code === code)?.name ?? code;
   };
 
   function openTeamForm(team?: TeamView): void {
@@ -74,6 +73,7 @@ export function createTeamsTab(ctx: TabContext): AdminTab {
       const body = teamRequest(f.draft);
       const saved = f.teamId === null ? await api.createTeam(body) : await api.updateTeam(f.teamId, body);
       open = saved.id;
+      state.flash = `team:${saved.id}`;
       return i18n.t(f.mode === 'create' ? 'admin.teams.created' : 'admin.teams.saved', { name: saved.name });
     }, () => (teamForm = null));
   }
@@ -83,6 +83,7 @@ export function createTeamsTab(ctx: TabContext): AdminTab {
       const body = crewRequest(f.draft);
       const saved = f.crewId === null ? await api.createCrew(body) : await api.updateCrew(f.crewId, body);
       open = saved.teamId;
+      state.flash = `crew:${saved.id}`;
       return i18n.t(f.mode === 'create' ? 'admin.crews.created' : 'admin.crews.saved', { name: saved.name, no: saved.employeeNo });
     }, () => (crew = null));
   }
@@ -109,6 +110,7 @@ export function createTeamsTab(ctx: TabContext): AdminTab {
       run: async () => {
         await api.deleteCrew(member.id);
         state.notice = { ok: true, text: i18n.t('admin.crews.leftDone', { name: member.name }) };
+        state.flash = `crew:${member.id}`;
         await reload();
       },
     });
@@ -155,17 +157,18 @@ export function createTeamsTab(ctx: TabContext): AdminTab {
     return teams.flatMap((team) => {
       const active = team.members.filter((c) => c.active).length;
       const expanded = open === team.id;
+      const mark = state.rowMark(`team:${team.id}`);
       const row = el(
         'tr',
-        { 'data-team-id': String(team.id), 'data-team-name': team.name, 'data-kind': team.kind, class: expanded ? 'expanded' : false },
+        { 'data-team-id': String(team.id), 'data-team-name': team.name, 'data-kind': team.kind, ...mark, class: cls(expanded && 'expanded', mark.class) },
         el('td', {}, button(`${expanded ? '▾' : '▸'} ${team.name}`, { class: 'admin-expand', 'aria-expanded': String(expanded), 'data-action': 'members' }, () => {
           open = expanded ? null : team.id;
           ctx.redraw();
         })),
         el('td', {}, chip(kindLabel(team.kind), team.kind === 'assetGroup' ? 'info' : 'ok')),
-        el('td', {}, gridLabel(team.largeGridCode)),
-        el('td', {}, team.roleMix),
-        el('td', { class: 'team-members' }, i18n.t('admin.teams.memberCount', { n: active, all: team.members.length })),
+        el('td', { title: team.largeGridCode ?? false }, gridLabel(team.largeGridCode)),
+        el('td', { class: 'nowrap' }, team.roleMix),
+        el('td', { class: 'team-members nowrap', title: i18n.t('admin.teams.memberTitle') }, i18n.t('admin.teams.memberCount', { n: active, all: team.members.length })),
         el(
           'td',
           { class: 'admin-actions' },
@@ -178,7 +181,12 @@ export function createTeamsTab(ctx: TabContext): AdminTab {
       const confirm = confirmFor(`team:${team.id}`);
       if (confirm) rows.push(el('tr', { class: 'admin-confirm-row' }, el('td', { colspan: '6' }, confirm)));
       if (expanded) {
-        const members = crewTable(team, i18n, { edit: (c) => openCrewForm(team, c), leave: askLeave, confirmFor: (c) => confirmFor(`crew:${c.id}`) });
+        const members = crewTable(team, i18n, {
+          edit: (c) => openCrewForm(team, c),
+          leave: askLeave,
+          confirmFor: (c) => confirmFor(`crew:${c.id}`),
+          mark: (c) => state.rowMark(`crew:${c.id}`),
+        });
         rows.push(el('tr', { class: 'admin-members', 'data-members-of': String(team.id) }, el('td', { colspan: '6' }, members)));
       }
       return rows;

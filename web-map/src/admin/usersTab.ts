@@ -62,6 +62,7 @@ export function createUsersTab(ctx: TabContext): AdminTab {
       const saved = f.mode === 'create' ? await api.createUser(body) : await api.updateUser(f.username, body);
       form = null;
       state.notice = { ok: true, text: i18n.t(f.mode === 'create' ? 'admin.users.created' : 'admin.users.saved', { name: saved.username }) };
+      state.flash = `user:${saved.username}`;
       await reload().catch((e) => (state.loadError = describe(e)));
     } catch (e) {
       f.errors = formErrors(e, FIELDS, i18n);
@@ -75,6 +76,7 @@ export function createUsersTab(ctx: TabContext): AdminTab {
   async function setActive(user: UserView, active: boolean): Promise<void> {
     await api.updateUser(user.username, userRequest({ ...userDraft(user), active }, 'edit'));
     state.notice = { ok: true, text: i18n.t(active ? 'admin.users.enabled' : 'admin.users.disabled', { name: user.username }) };
+    state.flash = `user:${user.username}`;
     await reload();
   }
 
@@ -156,13 +158,14 @@ export function createUsersTab(ctx: TabContext): AdminTab {
     return users.flatMap((u) => {
       const row = el(
         'tr',
-        { 'data-username': u.username, 'data-active': String(u.active) },
-        el('td', { class: 'user-name' }, u.username),
-        el('td', {}, u.roles.map((r) => i18n.role(r)).join('、')),
-        el('td', {}, teamName(u.teamId)),
-        el('td', {}, crewName(u.crewId)),
-        el('td', { class: 'user-status' }, u.active ? chip(i18n.t('admin.active'), 'ok') : chip(i18n.t('admin.inactive'), 'off')),
-        el('td', {}, formatShanghai(u.createdAt)),
+        { 'data-username': u.username, 'data-active': String(u.active), ...state.rowMark(`user:${u.username}`) },
+        el('td', { class: 'user-name wrap-any', title: i18n.t('admin.users.createdAt', { time: formatShanghai(u.createdAt) }) }, u.username),
+        el('td', { class: 'nowrap' }, u.roles.map((r) => i18n.role(r)).join('、')),
+        // A crew user's crew, with the team it follows; anyone else's team.
+        u.crewId != null
+          ? el('td', { class: 'user-crew' }, crewName(u.crewId), el('div', { class: 'admin-muted' }, teamName(u.teamId)))
+          : el('td', { class: 'user-team' }, teamName(u.teamId)),
+        el('td', { class: 'user-status nowrap' }, u.active ? chip(i18n.t('admin.active'), 'ok') : chip(i18n.t('admin.inactive'), 'off')),
         el(
           'td',
           { class: 'admin-actions' },
@@ -178,7 +181,7 @@ export function createUsersTab(ctx: TabContext): AdminTab {
       const c = state.confirming;
       if (c?.target !== `user:${u.username}`) return [row];
       const confirm = confirmBar(c, state.confirmBusy, i18n, () => void state.confirm(describe), () => state.cancelConfirm());
-      return [row, el('tr', { class: 'admin-confirm-row' }, el('td', { colspan: '7' }, confirm))];
+      return [row, el('tr', { class: 'admin-confirm-row' }, el('td', { colspan: '5' }, confirm))];
     });
   }
 
@@ -189,7 +192,7 @@ export function createUsersTab(ctx: TabContext): AdminTab {
       form = null;
     },
     render() {
-      const headers = ['admin.users.username', 'admin.users.roles', 'admin.users.team', 'admin.users.crew', 'admin.status', 'admin.users.createdAt', 'admin.actions'] as const;
+      const headers = ['admin.users.username', 'admin.users.roles', 'admin.users.teamOrCrew', 'admin.status', 'admin.actions'] as const;
       return [
         toolbar(
           button(i18n.t('admin.users.add'), { class: 'btn-primary', 'data-action': 'add-user' }, () => openForm()),

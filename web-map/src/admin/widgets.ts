@@ -99,6 +99,8 @@ export interface Confirming {
   question: string;
   yes: string;
   run(): Promise<void>;
+  /** Why the server refused it, shown in the bar instead of the yes. */
+  error?: string;
 }
 
 /** `.admin-confirm[data-target]`: the question, a yes that does it and a no that does nothing. */
@@ -107,8 +109,9 @@ export function confirmBar(c: Confirming, busy: boolean, i18n: I18n, onYes: () =
     'div',
     { class: 'admin-confirm', role: 'alertdialog', 'data-target': c.target },
     el('span', { class: 'admin-confirm-text' }, c.question),
-    button(c.yes, { class: 'btn-danger admin-confirm-yes', disabled: busy }, onYes),
-    button(i18n.t('admin.cancel'), { class: 'btn-link admin-confirm-no' }, onNo),
+    c.error ? el('span', { class: 'admin-error admin-confirm-error', role: 'alert' }, c.error) : null,
+    c.error ? null : button(c.yes, { class: 'btn-danger admin-confirm-yes', disabled: busy }, onYes),
+    button(i18n.t(c.error ? 'admin.closeMessage' : 'admin.cancel'), { class: 'btn-link admin-confirm-no' }, onNo),
   );
 }
 
@@ -121,6 +124,9 @@ export function table(kind: string, headers: string[], rows: HTMLTableRowElement
     el('tbody', {}, ...(rows.length ? rows : [el('tr', { class: 'admin-empty' }, el('td', { colspan: String(headers.length) }, empty))])),
   );
 }
+
+/** A class attribute from the names given (falsy ones left out); false, for no attribute, when none is left. */
+export const cls = (...names: Array<string | false | null | undefined>): string | false => names.filter(Boolean).join(' ') || false;
 
 /** A status chip: 启用 / 停用 and the like. */
 export const chip = (text: string, kind: 'ok' | 'off' | 'warn' | 'info'): HTMLElement => el('span', { class: `admin-chip ${kind}` }, text);
