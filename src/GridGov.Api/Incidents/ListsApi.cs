@@ -24,7 +24,7 @@ public static class ListsApi
         [property: Name("处置期限")] DateTimeOffset? Deadline, [property: Name("超期")] bool Overdue, [property: Name("描述")] string? Description);
 
     public sealed record ResponsibilityRow(
-        [property: Name("队伍")] int TeamId, [property: Name("队伍名称")] string Team, [property: Name("大网格")] string LargeGridCode,
+        [property: Name("队伍")] int TeamId, [property: Name("队伍名称")] string Team, [property: Name("大网格")] string? LargeGridCode,
         [property: Name("队员编号")] int? CrewId, [property: Name("队员")] string? Crew, [property: Name("岗位")] string Role,
         [property: Name("在办")] int Open, [property: Name("超期")] int Overdue, [property: Name("期内处置")] int Handled,
         [property: Name("期内结案")] int Closed, [property: Name("期内积分")] int Points);
@@ -184,7 +184,8 @@ public static class ListsApi
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return new ResponsibilityRow(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
+            // An asset group answers for assets, not a large grid: its large grid is null.
+            yield return new ResponsibilityRow(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.GetString(5).ToLowerInvariant(), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10));
         }

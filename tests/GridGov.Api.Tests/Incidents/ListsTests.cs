@@ -37,10 +37,19 @@ public class ListsTests(GridGovFactory app)
     [Fact]
     public async Task The_responsibility_list_has_every_member_of_every_team()
     {
+        // An asset group (no large grid) is listed too. Other tests (and the E2E admin view, on the same database) add
+        // teams and crews: the demo's are counted by id, 15 teams and 75 crews.
+        using var admin = await app.ClientFor("admin");
+        var group = await (await admin.PostAsJsonAsync("/api/teams", new { name = $"清单资产组{DateTime.UtcNow:HHmmssfff}", kind = "assetGroup", roleMix = "1+1" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var groupId = group.GetProperty("id").GetInt32();
         using var leader = await app.ClientFor("leader");
         var rows = (await leader.GetFromJsonAsync<JsonElement>("/api/lists/responsibility")).GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(75, rows.Count(r => r.TryGetProperty("crewId", out _)));
-        Assert.Equal(15, rows.Count(r => !r.TryGetProperty("crewId", out _)));
+        Assert.Equal(75, rows.Count(r => r.TryGetProperty("crewId", out var c) && c.GetInt32() <= 75));
+        Assert.Equal(15, rows.Count(r => !r.TryGetProperty("crewId", out _) && r.GetProperty("teamId").GetInt32() <= 15));
+        var groupRow = Assert.Single(rows, r => r.GetProperty("teamId").GetInt32() == groupId);
+        Assert.False(groupRow.TryGetProperty("largeGridCode", out _));
+        (await admin.DeleteAsync($"/api/teams/{groupId}")).EnsureSuccessStatusCode();
         var csv = await leader.GetAsync("/api/lists/responsibility?format=csv&from=2026-01-01&to=2026-12-31");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         await ProblemAssert.IsProblem(await leader.GetAsync("/api/lists/closures?from=2026-13-01"), HttpStatusCode.BadRequest, "yyyy-MM-dd");
