@@ -25,6 +25,26 @@ public class AdminPanelTests(LiveServer server) : IClassFixture<LiveServer>
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// The crews made here leave again (as DELETE /api/crews/{id} does: kept, inactive), so the API tests sharing the
+    /// database see only the demo's crews on duty.
+    /// </summary>
+    private async Task LeaveCrews(params string[] employeeNos)
+    {
+        var ids = new List<int>();
+        await using (var cmd = server.DataSource.CreateCommand("SELECT id FROM crews WHERE active AND employee_no = ANY($1)"))
+        {
+            cmd.Parameters.AddWithValue(employeeNos);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) ids.Add(reader.GetInt32(0));
+        }
+        if (ids.Count == 0) return;
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var token = await (await http.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = "gridgov-demo" })).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
+        foreach (var id in ids) (await http.DeleteAsync($"/api/crews/{id}")).EnsureSuccessStatusCode();
+    }
+
     private static FilePayload Csv(string name, string text) => new() { Name = name, MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(text) };
 
     [Fact]
@@ -32,6 +52,19 @@ public class AdminPanelTests(LiveServer server) : IClassFixture<LiveServer>
     {
         // The E2E database is shared with the other tests: everything made here has a name of its own.
         var s = DateTime.UtcNow.ToString("MMddHHmmssfff", CultureInfo.InvariantCulture);
+        var (employeeNo, good1, good2) = ($"L{s}", $"I{s}a", $"I{s}b");
+        try
+        {
+            await AddDisableAndImport(s, employeeNo, good1, good2);
+        }
+        finally
+        {
+            await LeaveCrews(employeeNo, good1, good2);
+        }
+    }
+
+    private async Task AddDisableAndImport(string s, string employeeNo, string good1, string good2)
+    {
         var (context, page, errors) = await server.SignedInPageAsync("admin");
         await using var _ = context;
 
@@ -57,8 +90,7 @@ public class AdminPanelTests(LiveServer server) : IClassFixture<LiveServer>
         await Expect(teamRow).ToHaveAttributeAsync("data-kind", "assetGroup");
         await Expect(panel.Locator(".admin-ok")).ToHaveTextAsync($"已添加队伍 {team}");
 
-        // ... a crew in it; a bad phone number is refused next to its field first ...
-        var employeeNo = $"L{s}";
+        // ... a crew in it (on the night shift: the API tests place day crews); a bad phone number is refused next to its field first ...
         await teamRow.Locator("button[data-action=add-crew]").ClickAsync();
         var crewForm = panel.Locator("form[data-form=crew-create]");
         await crewForm.Locator("input[name=name]").FillAsync("维修工<b>甲</b>");
@@ -119,7 +151,6 @@ public class AdminPanelTests(LiveServer server) : IClassFixture<LiveServer>
 
         // A people CSV with one bad row: the report names the row, and nothing is written.
         await panel.Locator("button.admin-tab[data-tab=import]").ClickAsync();
-        var (good1, good2) = ($"I{s}a", $"I{s}b");
         await panel.Locator("input[data-part=crews]").SetInputFilesAsync(Csv("crews.csv",
             $"employeeNo,name,team,role,shift,phone,isLead\n{good1},赵六,{team},sanitation,early,,false\n{good2},钱七,{team},astronaut,early,,false\n"));
         await panel.Locator("button[data-action=import]").ClickAsync();
@@ -138,7 +169,7 @@ public class AdminPanelTests(LiveServer server) : IClassFixture<LiveServer>
         var importedUser = $"imp-{s}";
         await panel.Locator("input[data-part=teams]").SetInputFilesAsync(Csv("teams.csv", $"name,type,largeGrid,roleMix\n{imported},assetGroup,,1+1\n"));
         await panel.Locator("input[data-part=crews]").SetInputFilesAsync(Csv("crews.csv",
-            $"employeeNo,name,team,role,shift,phone,isLead\n{good1},赵六,{imported},sanitation,early,,true\n{good2},钱七,{imported},landscaping,late,139-1111-2222,false\n"));
+            $"employeeNo,name,team,role,shift,phone,isLead\n{good1},赵六,{imported},sanitation,night,,true\n{good2},钱七,{imported},landscaping,night,139-1111-2222,false\n"));
         await panel.Locator("input[data-part=users]").SetInputFilesAsync(Csv("users.csv", $"username,roles,team,crew,password\n{importedUser},crew,,{good1},\n"));
         await panel.Locator("button[data-action=import]").ClickAsync();
         var done = panel.Locator(".admin-import-report[data-state=done]");
@@ -152,6 +183,15 @@ public class AdminPanelTests(LiveServer server) : IClassFixture<LiveServer>
         Assert.Equal(2, await CrewsNumbered(good1, good2));
         await page.ScreenshotAsync(new() { Path = Shot("import-done") });
         Assert.Equal(HttpStatusCode.OK, await SignInStatus(importedUser, issued!));
+
+        // The first crew leaves, after the confirmation: kept in its team's list as 已离队.
+        await panel.Locator("button.admin-tab[data-tab=teams]").ClickAsync();
+        var members = teamRow.Locator("button[data-action=members]");
+        if (await members.GetAttributeAsync("aria-expanded") != "true") await members.ClickAsync(); // the tab keeps it open
+        await crewRow.Locator("button[data-action=leave]").ClickAsync();
+        await panel.Locator($".admin-confirm[data-target='crew:{crewId}'] .admin-confirm-yes").ClickAsync();
+        await Expect(crewRow).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("inactive"));
+        await Expect(crewRow).ToContainTextAsync("已离队");
 
         // Closing the panel forgets the first passwords.
         await panel.Locator(".admin-close").ClickAsync();

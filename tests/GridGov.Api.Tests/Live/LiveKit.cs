@@ -11,10 +11,14 @@ public sealed record TestCrew(int Id, string Name, int TeamId, string Role, stri
 
 internal static class LiveKit
 {
+    /// <summary>
+    /// The active crews of grid teams, which the live tests place in their team's grid. Crews of asset groups (no large
+    /// grid; PeopleTests and the E2E admin view add some to the same database) are left out.
+    /// </summary>
     public static async Task<List<TestCrew>> Crews(GridGovFactory app)
     {
         await using var cmd = app.DataSource.CreateCommand(
-            "SELECT c.id, c.name, c.team_id, c.role, c.shift, t.large_grid_code FROM crews c JOIN teams t ON t.id = c.team_id WHERE c.active ORDER BY c.id");
+            "SELECT c.id, c.name, c.team_id, c.role, c.shift, t.large_grid_code FROM crews c JOIN teams t ON t.id = c.team_id WHERE c.active AND t.large_grid_code IS NOT NULL ORDER BY c.id");
         await using var r = await cmd.ExecuteReaderAsync();
         var list = new List<TestCrew>();
         while (await r.ReadAsync()) list.Add(new TestCrew(r.GetInt32(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetString(5)));
