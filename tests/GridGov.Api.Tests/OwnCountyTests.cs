@@ -57,13 +57,7 @@ public class OwnCountyTests(GridGovFactory demo)
         return (process.ExitCode, await output, await error);
     }
 
-    private static async Task<HttpClient> SignIn(WebApplicationFactory<Program> app, string username, string password)
-    {
-        var client = app.CreateClient();
-        var token = await (await client.PostAsJsonAsync("/api/auth/token", new { username, password })).Json(HttpStatusCode.OK);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
-        return client;
-    }
+    private static Task<HttpClient> SignIn(WebApplicationFactory<Program> app, string username, string password) => GridGovFactory.SignIn(app, username, password);
 
     private static MultipartFormDataContent Part(string name, string file, string text, string type)
     {

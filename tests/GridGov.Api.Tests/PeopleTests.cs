@@ -13,13 +13,7 @@ public class PeopleTests(GridGovFactory app)
 {
     private static readonly string Stamp = DateTime.UtcNow.ToString("HHmmssfff");
 
-    private async Task<HttpClient> SignIn(string username, string password)
-    {
-        var client = app.CreateClient();
-        var token = await (await client.PostAsJsonAsync("/api/auth/token", new { username, password })).Json(HttpStatusCode.OK);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
-        return client;
-    }
+    private Task<HttpClient> SignIn(string username, string password) => GridGovFactory.SignIn(app, username, password);
 
     [Fact]
     public async Task An_admin_adds_a_team_a_crew_and_its_login_and_disabling_it_revokes_its_token_at_once()
