@@ -63,6 +63,17 @@ public sealed class GridGovFactory : WebApplicationFactory<Program>
     }
 
     public sealed record TokenDto(string AccessToken, DateTimeOffset ExpiresAt, string[] Roles);
+
+    /// <summary>A client of <paramref name="app"/> signed in with a password (not the demo's cached tokens).</summary>
+    public static async Task<HttpClient> SignIn(WebApplicationFactory<Program> app, string username, string password)
+    {
+        var client = app.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { username, password });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"sign-in of {username}: {(int)response.StatusCode} {body}");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString());
+        return client;
+    }
 }
 
 [CollectionDefinition(Name)]

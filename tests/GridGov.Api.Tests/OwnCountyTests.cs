@@ -57,13 +57,7 @@ public class OwnCountyTests(GridGovFactory demo)
         return (process.ExitCode, await output, await error);
     }
 
-    private static async Task<HttpClient> SignIn(WebApplicationFactory<Program> app, string username, string password)
-    {
-        var client = app.CreateClient();
-        var token = await (await client.PostAsJsonAsync("/api/auth/token", new { username, password })).Json(HttpStatusCode.OK);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
-        return client;
-    }
+    private static Task<HttpClient> SignIn(WebApplicationFactory<Program> app, string username, string password) => GridGovFactory.SignIn(app, username, password);
 
     private static MultipartFormDataContent Part(string name, string file, string text, string type)
     {
@@ -111,7 +105,7 @@ public class OwnCountyTests(GridGovFactory demo)
                     c.GetProperty("role").GetString(), c.GetProperty("shift").GetString(), "", c.GetProperty("isLead").GetBoolean() ? "true" : "false"));
         }
         var firstCrew = teams.EnumerateArray().First().GetProperty("members")[0];
-        var usersCsv = $"username,roles,team,crew,password\nduty-desk,dispatcher,,,Duty-desk-2026\npatrol1,crew,,{firstCrew.GetProperty("employeeNo").GetString()},Patrol-one-2026\n";
+        var usersCsv = $"username,roles,team,crew,password\nduty-desk,dispatcher,,,Front-office-2026\npatrol1,crew,,{firstCrew.GetProperty("employeeNo").GetString()},Patrol-one-2026\n";
         var form = Part("teams", "teams.csv", teamsCsv.ToString(), "text/csv");
         form.Add(new StringContent(crewsCsv.ToString(), Encoding.UTF8, "text/csv"), "crews", "crews.csv");
         form.Add(new StringContent(usersCsv, Encoding.UTF8, "text/csv"), "users", "users.csv");
@@ -120,7 +114,7 @@ public class OwnCountyTests(GridGovFactory demo)
 
         // Locate answers as on the demo, team by name (ids are the county's own).
         using var demoDispatcher = await demo.ClientFor("dispatcher");
-        using var desk = await SignIn(county, "duty-desk", "Duty-desk-2026");
+        using var desk = await SignIn(county, "duty-desk", "Front-office-2026");
         for (var i = 0; i < 12; i++)
         {
             var spot = await Spots.Next(demo);

@@ -13,13 +13,7 @@ public class PeopleTests(GridGovFactory app)
 {
     private static readonly string Stamp = DateTime.UtcNow.ToString("HHmmssfff");
 
-    private async Task<HttpClient> SignIn(string username, string password)
-    {
-        var client = app.CreateClient();
-        var token = await (await client.PostAsJsonAsync("/api/auth/token", new { username, password })).Json(HttpStatusCode.OK);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
-        return client;
-    }
+    private Task<HttpClient> SignIn(string username, string password) => GridGovFactory.SignIn(app, username, password);
 
     [Fact]
     public async Task An_admin_adds_a_team_a_crew_and_its_login_and_disabling_it_revokes_its_token_at_once()
@@ -48,9 +42,14 @@ public class PeopleTests(GridGovFactory app)
         Assert.Equal(crewId, me.GetProperty("crewId").GetInt32());
         var crews = await (await repair.GetAsync("/api/crews")).Json(HttpStatusCode.OK);
         Assert.Contains(crews.EnumerateArray(), c => c.GetProperty("id").GetInt32() == crewId); // in the live directory at once
+        await using var hub = GridGov.Api.Tests.Live.LiveKit.Hub(app, repair.DefaultRequestHeaders.Authorization!.Parameter!, messagePack: false);
+        var closed = new TaskCompletionSource();
+        hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        await hub.StartAsync();
 
         (await admin.PutAsJsonAsync($"/api/users/{username}", new { roles = new[] { "crew" }, crewId, active = false })).EnsureSuccessStatusCode();
         await ProblemAssert.IsProblem(await repair.GetAsync("/api/me"), HttpStatusCode.Unauthorized, "revoked");
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(20)); // its live connection is closed too, not left to the token's expiry
         await ProblemAssert.IsProblem(await app.CreateClient().PostAsJsonAsync("/api/auth/token", new { username, password = "Lamp-fixer-2026" }), HttpStatusCode.Forbidden, "disabled");
         (await admin.PutAsJsonAsync($"/api/users/{username}", new { roles = new[] { "crew" }, crewId, active = true })).EnsureSuccessStatusCode();
         using var again = await SignIn(username, "Lamp-fixer-2026");

@@ -88,7 +88,9 @@ describe('rows', () => {
       eta: '约 4 分钟',
       basis: '按道路',
       straight: '直线距离 860 米',
+      support: '',
     });
+    expect(candidateRow(candidate({ support: true }), zh()).support).toBe('跨网格支援');
     const straight = candidateRow(candidate({ byRoad: false, name: '', teamName: '' }), en());
     expect(straight.basis).toBe('straight line');
     expect(straight.name).toBe('#5');

@@ -72,6 +72,8 @@ export interface CandidateRow {
   basis: string;
   /** The straight-line distance, shown as the distance's tooltip. */
   straight: string;
+  /** 跨网格支援 for a crew of another team, else empty. */
+  support: string;
 }
 
 export function candidateRow(c: Candidate, i18n: I18n): CandidateRow {
@@ -83,6 +85,7 @@ export function candidateRow(c: Candidate, i18n: I18n): CandidateRow {
     eta: formatEta(i18n, c.etaS),
     basis: i18n.t(c.byRoad ? 'dispatch.byRoad' : 'dispatch.straight'),
     straight: i18n.t('dispatch.straightDistance', { distance: formatDistance(i18n, c.straightM) }),
+    support: c.support ? i18n.t('dispatch.support') : '',
   };
 }
 

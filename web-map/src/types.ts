@@ -194,6 +194,8 @@ export interface Candidate {
   /** True when distance and ETA are along the roads, false for the straight line. */
   byRoad: boolean;
   straightM: number;
+  /** A crew of another team than the case's (跨网格支援): ranked after the grid's own team. */
+  support?: boolean;
 }
 
 export interface ExcludedCrew {

@@ -40,8 +40,15 @@ public sealed class UserDirectory(NpgsqlDataSource dataSource, TimeProvider cloc
         return entry.Active && entry.Version == tokenVersion;
     }
 
+    /// <summary>Raised after a user's row changed, so long-lived connections (the live hub) can check their token again.</summary>
+    public event Action<int>? Changed;
+
     /// <summary>Called after a user's row changed (disabled, deleted, new roles or password).</summary>
-    public void Forget(int userId) => _cache.TryRemove(userId, out _);
+    public void Forget(int userId)
+    {
+        _cache.TryRemove(userId, out _);
+        Changed?.Invoke(userId);
+    }
 }
 
 /// <summary>A token that is well signed and unexpired but no longer counts (see <see cref="UserDirectory"/>).</summary>

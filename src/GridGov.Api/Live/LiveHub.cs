@@ -31,10 +31,11 @@ public sealed record SubscribeResult([property: Key("tiles")] int Tiles, [proper
 /// Dispatchers, leaders and admins see every crew; a crew sees its own team and gets its offers on its own channel.
 /// </summary>
 [Authorize(Policy = Policies.Live)]
-public sealed class LiveHub(LiveSubscriptions subscriptions, GridCatalog grids, PositionIngest ingest, LiveSettings settings) : Hub
+public sealed class LiveHub(LiveSubscriptions subscriptions, LiveConnections connections, GridCatalog grids, PositionIngest ingest, LiveSettings settings) : Hub
 {
     public override async Task OnConnectedAsync()
     {
+        connections.Add(Context);
         var actor = IncidentsApi.ActorOf(Context.User!);
         if (actor.ConfinedToTeam is null) await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Dispatch);
         if (actor.CrewId is { } crewId) await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Crew(crewId));
@@ -45,6 +46,7 @@ public sealed class LiveHub(LiveSubscriptions subscriptions, GridCatalog grids, 
     {
         // SignalR drops the connection's group memberships itself; this forgets our record of them.
         subscriptions.Forget(Context.ConnectionId);
+        connections.Remove(Context);
         return base.OnDisconnectedAsync(exception);
     }
 
@@ -121,4 +123,40 @@ public sealed class LiveSubscriptions
     }
 
     public void Forget(string connectionId) => _byConnection.TryRemove(connectionId, out _);
+}
+
+/// <summary>
+/// The open hub connections per user, so that disabling a user (or changing its roles, team or password) closes its
+/// live connections at once instead of at the token's expiry. Thread-safe.
+/// </summary>
+public sealed class LiveConnections
+{
+    private readonly ConcurrentDictionary<int, ConcurrentDictionary<string, HubCallerContext>> _byUser = new();
+    private readonly UserDirectory _users;
+
+    public LiveConnections(UserDirectory users)
+    {
+        _users = users;
+        users.Changed += id => _ = RecheckAsync(id);
+    }
+
+    public void Add(HubCallerContext context)
+    {
+        if (context.User?.ClaimInt("uid") is { } uid) _byUser.GetOrAdd(uid, _ => new())[context.ConnectionId] = context;
+    }
+
+    public void Remove(HubCallerContext context)
+    {
+        if (context.User?.ClaimInt("uid") is { } uid && _byUser.TryGetValue(uid, out var open)) open.TryRemove(context.ConnectionId, out _);
+    }
+
+    private async Task RecheckAsync(int userId)
+    {
+        if (!_byUser.TryGetValue(userId, out var open)) return;
+        foreach (var context in open.Values)
+        {
+            var version = context.User?.ClaimInt(UserDirectory.VersionClaim) ?? -1;
+            if (!await _users.IsCurrentAsync(userId, version, CancellationToken.None)) context.Abort();
+        }
+    }
 }

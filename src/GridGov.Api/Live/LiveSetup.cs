@@ -11,6 +11,7 @@ public static class LiveSetup
         builder.Services.AddSingleton(sp => new ShiftSchedule(sp.GetRequiredService<LiveSettings>(), sp.GetRequiredService<CalendarProvider>().Current.Zone));
         builder.Services.AddSingleton<CrewDirectory>();
         builder.Services.AddSingleton<LiveSubscriptions>();
+        builder.Services.AddSingleton<LiveConnections>();
         builder.Services.AddSingleton<LiveNotifier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveNotifier>());
         builder.Services.AddSingleton<GeofenceWatch>();
@@ -48,7 +49,8 @@ public static class LiveSetup
     public static WebApplication MapLive(this WebApplication app)
     {
         app.MapLiveApi();
-        app.MapHub<LiveHub>("/hubs/live");
+        // A connection lives no longer than its token (and LiveConnections closes it at once when the user is disabled).
+        app.MapHub<LiveHub>("/hubs/live", o => o.CloseOnAuthenticationExpiration = true);
         return app;
     }
 }

@@ -18,17 +18,7 @@ public class AssignmentTests(GridGovFactory app)
     private async Task<(long Id, Spot Spot, List<(double Lon, double Lat)> Along)> Scene(int? teamId = null)
     {
         var spot = await Spots.Next(app, teamId);
-        await using var cmd = app.DataSource.CreateCommand("""
-            SELECT ST_X(p), ST_Y(p) FROM (
-                SELECT ST_LineInterpolatePoint(geometry, 0.5) p, ST_Distance(geometry::geography, ST_SetSRID(ST_MakePoint($1, $2), 4490)::geography) d
-                FROM roads) x
-            WHERE d BETWEEN 50 AND 3000 ORDER BY d LIMIT 40
-            """);
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<double> { TypedValue = spot.Lon });
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<double> { TypedValue = spot.Lat });
-        var along = new List<(double, double)>();
-        await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) along.Add((r.GetDouble(0), r.GetDouble(1)));
+        var along = await LiveKit.RoadPointsNear(app, spot.Lon, spot.Lat);
         using var dispatcher = await app.ClientFor("dispatcher");
         var created = await (await dispatcher.Report(Streetlight, "patrol", spot)).Json(HttpStatusCode.Created);
         return (created.GetProperty("id").GetInt64(), spot, along);

@@ -25,6 +25,23 @@ internal static class LiveKit
         return list;
     }
 
+    /// <summary>Mid-points of the roads 50 m to 3 km from a point, nearest first (places to put crews at growing distances).</summary>
+    public static async Task<List<(double Lon, double Lat)>> RoadPointsNear(GridGovFactory app, double lon, double lat)
+    {
+        await using var cmd = app.DataSource.CreateCommand("""
+            SELECT ST_X(p), ST_Y(p) FROM (
+                SELECT ST_LineInterpolatePoint(geometry, 0.5) p, ST_Distance(geometry::geography, ST_SetSRID(ST_MakePoint($1, $2), 4490)::geography) d
+                FROM roads) x
+            WHERE d BETWEEN 50 AND 3000 ORDER BY d LIMIT 40
+            """);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<double> { TypedValue = lon });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<double> { TypedValue = lat });
+        var along = new List<(double, double)>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) along.Add((r.GetDouble(0), r.GetDouble(1)));
+        return along;
+    }
+
     /// <summary>Forgets a crew's positions (memory, latest row, history) so a test can place it anywhere.</summary>
     public static async Task Reset(GridGovFactory app, params int[] crewIds)
     {

@@ -81,7 +81,12 @@ export function renderCandidates(ui: CandidatesUi, i18n: I18n, on: CandidatesHan
           el(
             'div',
             { class: 'candidate-text' },
-            el('div', { class: 'candidate-who' }, el('span', { class: 'candidate-name' }, row.name), ' ', el('span', { class: 'candidate-team' }, row.team), ' ', el('span', { class: 'candidate-role' }, row.role)),
+            el(
+              'div',
+              { class: 'candidate-who' },
+              el('span', { class: 'candidate-name' }, row.name), ' ', el('span', { class: 'candidate-team' }, row.team), ' ', el('span', { class: 'candidate-role' }, row.role),
+              ...(row.support ? [' ', el('span', { class: 'candidate-support' }, row.support)] : []),
+            ),
             el(
               'div',
               { class: 'candidate-how' },
