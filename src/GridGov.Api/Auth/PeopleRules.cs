@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using GridGov.Api.Data;
 using GridGov.Api.Platform;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace GridGov.Api.Auth;
@@ -49,6 +50,27 @@ public static partial class PeopleRules
             return null;
         }
         return roles;
+    }
+
+    /// <summary>Whether a username is taken, without regard to case.</summary>
+    public static Task<bool> TakenAsync(GridGovDb db, string username, CancellationToken ct) =>
+        db.Users.AnyAsync(u => u.Username.ToLower() == username.ToLower(), ct);
+
+    /// <summary>
+    /// A new user checked by every rule (password, roles, team, crew) and added to <paramref name="db"/> unsaved; null
+    /// with the reasons in <paramref name="v"/>. The caller has checked the username and that it is free.
+    /// </summary>
+    public static async Task<User?> AddUserAsync(
+        GridGovDb db, IPasswordHasher<User> hasher, string username, string? password, IEnumerable<string>? roles, int? teamId, int? crewId,
+        bool active, DateTimeOffset now, Validation v, CancellationToken ct)
+    {
+        Password(password, username, v);
+        var user = new User { Username = username, PasswordHash = "", Roles = [], CreatedAt = now, Active = active };
+        await ApplyAsync(user, roles, teamId, crewId, db, v, ct);
+        if (!v.IsValid) return null;
+        user.PasswordHash = hasher.HashPassword(user, password!);
+        db.Users.Add(user);
+        return user;
     }
 
     /// <summary>

@@ -64,15 +64,11 @@ public static class UserCommand
         if (!fromStdin) return Fail("Give the password on standard input with --password-stdin, e.g.: printf '%s\\n' \"$PW\" | ./gridgov user add NAME --role admin --password-stdin", 2);
         var v = new Validation();
         var username = PeopleRules.Username(name, v);
-        if (username is not null && await db.Users.AnyAsync(u => u.Username.ToLower() == username.ToLower()))
+        if (username is null) return Fail(string.Join("\n", v.Errors.SelectMany(e => e.Value)));
+        if (await PeopleRules.TakenAsync(db, username, default))
             return Fail($"A user '{username}' exists already (usernames are compared without case); use 'user passwd {username}' to reset its password.");
-        var password = ReadPassword();
-        if (username is not null) PeopleRules.Password(password, username, v);
-        var user = new User { Username = username ?? "", PasswordHash = "", Roles = [], CreatedAt = DateTimeOffset.UtcNow };
-        await PeopleRules.ApplyAsync(user, roles, team, crew, db, v, default);
-        if (!v.IsValid) return Fail(string.Join("\n", v.Errors.SelectMany(e => e.Value)));
-        user.PasswordHash = hasher.HashPassword(user, password!);
-        db.Users.Add(user);
+        var user = await PeopleRules.AddUserAsync(db, hasher, username, ReadPassword(), roles, team, crew, active: true, DateTimeOffset.UtcNow, v, default);
+        if (user is null) return Fail(string.Join("\n", v.Errors.SelectMany(e => e.Value)));
         await db.SaveChangesAsync();
         Console.WriteLine($"created user {user.Username} ({string.Join(", ", user.Roles)}); sign in at the service's address");
         return 0;

@@ -31,23 +31,20 @@ public static class UsersApi
     private static async Task<IResult> Create(UserRequest? body, GridGovDb db, IPasswordHasher<User> hasher, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        if (body is null) return Invalid("body", "Send { username, password, roles, teamId?, crewId? }.");
+        if (body is null) return Validation.Problem("body", "Send { username, password, roles, teamId?, crewId? }.");
         var username = PeopleRules.Username(body.Username, v);
-        if (username is not null && await db.Users.AnyAsync(u => u.Username.ToLower() == username.ToLower(), ct))
+        if (username is not null && await PeopleRules.TakenAsync(db, username, ct))
             v.Add("username", $"A user '{username}' exists already (usernames are compared without case).");
-        if (username is not null) PeopleRules.Password(body.Password, username, v);
-        var user = new User { Username = username ?? "", PasswordHash = "", Roles = [], CreatedAt = clock.GetUtcNow(), Active = body.Active ?? true };
-        await PeopleRules.ApplyAsync(user, body.Roles, body.TeamId, body.CrewId, db, v, ct);
-        if (!v.IsValid) return v.Problem();
-        user.PasswordHash = hasher.HashPassword(user, body.Password!);
-        db.Users.Add(user);
+        if (username is null) return v.Problem();
+        var user = await PeopleRules.AddUserAsync(db, hasher, username, body.Password, body.Roles, body.TeamId, body.CrewId, body.Active ?? true, clock.GetUtcNow(), v, ct);
+        if (user is null) return v.Problem();
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/users/{user.Username}", View(user));
     }
 
     private static async Task<IResult> Update(string username, UserRequest? body, GridGovDb db, IPasswordHasher<User> hasher, UserDirectory directory, CancellationToken ct)
     {
-        if (body is null) return Invalid("body", "Send { roles, teamId?, crewId?, active, password? }.");
+        if (body is null) return Validation.Problem("body", "Send { roles, teamId?, crewId?, active, password? }.");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var user = await Find(db, username, ct);
         if (user is null) return NotFound(username);
@@ -94,11 +91,4 @@ public static class UsersApi
 
     private static IResult NotFound(string username) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such user", detail: $"There is no user '{username}'; see GET /api/users.");
-
-    private static IResult Invalid(string field, string message)
-    {
-        var v = new Validation();
-        v.Add(field, message);
-        return v.Problem();
-    }
 }

@@ -178,7 +178,7 @@ public static class GridImportApi
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(ct);
-            if (form.Files.GetFile("file") is not { } file) return Invalid(v, "file", "Send the GeoJSON as the multipart part 'file'.");
+            if (form.Files.GetFile("file") is not { } file) return Validation.Problem("file", "Send the GeoJSON as the multipart part 'file'.");
             body = file.OpenReadStream();
         }
         else body = request.Body;
@@ -192,11 +192,5 @@ public static class GridImportApi
             await grids.ReloadAsync(ct);
             return TypedResults.Ok(result);
         }
-    }
-
-    private static IResult Invalid(Validation v, string field, string message)
-    {
-        v.Add(field, message);
-        return v.Problem();
     }
 }

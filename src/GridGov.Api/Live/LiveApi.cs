@@ -58,7 +58,7 @@ public static class LiveApi
     private static async Task<IResult> PostPositions(HttpRequest request, string? crs, ClaimsPrincipal user, PositionIngest ingest, LiveSettings settings, CancellationToken ct)
     {
         if (!ChinaOffsets.TryParse(crs, out var inputCrs))
-            return Invalid("crs", $"'crs' must be one of wgs84, cgcs2000, gcj02, bd09; got '{crs}'. Positions are WGS84/CGCS2000 when it is left out.");
+            return Validation.Problem("crs", $"'crs' must be one of wgs84, cgcs2000, gcj02, bd09; got '{crs}'. Positions are WGS84/CGCS2000 when it is left out.");
         JsonDocument doc;
         try
         {
@@ -106,7 +106,7 @@ public static class LiveApi
         var cal = calendar.Current;
         var day = cal.LocalDate(clock.GetUtcNow());
         if (!string.IsNullOrWhiteSpace(date) && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
-            return Invalid("date", "'date' is yyyy-MM-dd.");
+            return Validation.Problem("date", "'date' is yyyy-MM-dd.");
         return TypedResults.Ok(await trails.ForDayAsync(crew, day, cal.StartOfDay(day), cal.StartOfDay(day.AddDays(1)), ct));
     }
 
@@ -115,7 +115,7 @@ public static class LiveApi
     {
         if (Confine(user, id) is { } forbidden) return forbidden;
         var take = limit ?? 5;
-        if (take is < 1 or > 50) return Invalid("limit", "'limit' is 1 to 50.");
+        if (take is < 1 or > 50) return Validation.Problem("limit", "'limit' is 1 to 50.");
         var crew = await crews.FindAsync(id, ct);
         if (crew is null) return Problem(404, "No such crew", $"There is no crew {id}; see GET /api/crews.");
         if (crews.LastFix(id) is not { } fix) return Problem(409, "No position", $"Crew {id}'s phone has not reported a position yet.");
@@ -140,7 +140,7 @@ public static class LiveApi
 
     private static async Task<IResult> Assign(long id, AssignRequest? body, ClaimsPrincipal user, OfferDesk desk, GridGovDb db, CancellationToken ct)
     {
-        if (body?.CrewId is <= 0) return Invalid("crewId", "'crewId' is a crew id (see GET /api/crews), or leave it out for the best candidate.");
+        if (body?.CrewId is <= 0) return Validation.Problem("crewId", "'crewId' is a crew id (see GET /api/crews), or leave it out for the best candidate.");
         var actor = IncidentsApi.ActorOf(user);
         return Answer(await desk.AssignAsync(db, id, body?.CrewId, actor, ct));
     }
@@ -150,7 +150,7 @@ public static class LiveApi
         var actor = IncidentsApi.ActorOf(user);
         var wanted = OfferStatus.Pending;
         if (!string.IsNullOrWhiteSpace(status) && !Enum.TryParse(status, ignoreCase: true, out wanted))
-            return Invalid("status", $"'status' is one of {string.Join(", ", Enum.GetValues<OfferStatus>().Select(s => JsonNames.Of(s)))}.");
+            return Validation.Problem("status", $"'status' is one of {string.Join(", ", Enum.GetValues<OfferStatus>().Select(s => JsonNames.Of(s)))}.");
         var query = db.IncidentOffers.AsNoTracking().Where(o => o.Status == wanted);
         if (actor.ConfinedToTeam is not null) query = query.Where(o => o.CrewId == (actor.CrewId ?? -1));
         var offers = await query.OrderByDescending(o => o.Id).Take(500).ToListAsync(ct);
@@ -163,7 +163,7 @@ public static class LiveApi
 
     private static async Task<IResult> Decline(long id, DeclineRequest? body, ClaimsPrincipal user, OfferDesk desk, GridGovDb db, CancellationToken ct)
     {
-        if (body?.Reason is { Length: > 500 }) return Invalid("reason", "'reason' is at most 500 characters.");
+        if (body?.Reason is { Length: > 500 }) return Validation.Problem("reason", "'reason' is at most 500 characters.");
         return Answer(await desk.DeclineAsync(db, id, body?.Reason, IncidentsApi.ActorOf(user), ct));
     }
 
@@ -179,12 +179,6 @@ public static class LiveApi
     private static IResult Answer<T>(DeskResult<T> result) =>
         result.Ok ? TypedResults.Ok(result.Value) : Problem(result.Status, result.Title!, result.Detail!);
 
-    private static IResult Invalid(string field, string message)
-    {
-        var v = new Validation();
-        v.Add(field, message);
-        return v.Problem();
-    }
 
     private static IResult Problem(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail);
 }

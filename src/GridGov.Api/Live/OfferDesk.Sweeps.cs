@@ -101,7 +101,7 @@ public sealed partial class OfferDesk
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         if (next is not null) await AnnounceAsync(incident, next, now);
-        else notifier.IncidentChanged(IncidentMessages.Of(incident, now, categories));
+        else feed.IncidentChanged(incident, now);
         return true;
     }
 

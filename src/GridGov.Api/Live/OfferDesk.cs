@@ -29,7 +29,7 @@ public sealed record DeskResult<T>(T? Value, int Status = StatusCodes.Status200O
 /// <see cref="CaseTransitions"/>. Scoped.
 /// </summary>
 public sealed partial class OfferDesk(
-    CrewRanker ranker, CrewDirectory crews, LiveNotifier notifier, CaseTransitions transitions, ICaseOffers ledger,
+    CrewRanker ranker, CrewDirectory crews, LiveNotifier notifier, IIncidentFeed feed, CaseTransitions transitions, ICaseOffers ledger,
     CategoryCatalog categories, LiveSettings settings, TimeProvider clock, ILogger<OfferDesk> logger)
 {
     public const string SystemActor = "system";
@@ -254,7 +254,7 @@ public sealed partial class OfferDesk(
     private async Task AnnounceAsync(Incident incident, NewOffer made, DateTimeOffset now)
     {
         if (made.Replaced is { } replaced) await ledger.AnnounceWithdrawnAsync(replaced);
-        notifier.IncidentChanged(IncidentMessages.Of(incident, now, categories));
+        feed.IncidentChanged(incident, now);
         var offer = made.Offer;
         LogOffered(incident.Id, offer.CrewId, offer.DistanceM ?? 0, offer.ByRoad);
         try

@@ -18,6 +18,14 @@ public sealed class Validation
         list.Add(message);
     }
 
+    /// <summary>The validation problem of one field, for a request refused before anything else was checked.</summary>
+    public static IResult Problem(string field, string message)
+    {
+        var v = new Validation();
+        v.Add(field, message);
+        return v.Problem();
+    }
+
     public IResult Problem(string? detail = null) => TypedResults.ValidationProblem(
         _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
         detail: detail ?? string.Join(" ", _errors.SelectMany(e => e.Value)));

@@ -49,7 +49,7 @@ public static class PeopleImport
         CrewDirectory crewDirectory, UserDirectory users, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        if (!request.HasFormContentType) return Invalid(v, "file", "Send multipart/form-data with CSV parts 'teams', 'crews', 'users', or one part 'file' with a 'kind' column.");
+        if (!request.HasFormContentType) return Validation.Problem("file", "Send multipart/form-data with CSV parts 'teams', 'crews', 'users', or one part 'file' with a 'kind' column.");
         if (request.ContentLength > MaxBytes) return TooLarge();
         var form = await request.ReadFormAsync(ct);
         var rows = new List<Row>();
@@ -273,12 +273,6 @@ public static class PeopleImport
     {
         var list = created.ToList();
         return new ImportCount(list.Count(c => c), list.Count(c => !c));
-    }
-
-    private static IResult Invalid(Validation v, string field, string message)
-    {
-        v.Add(field, message);
-        return v.Problem();
     }
 
     private static IResult TooLarge() => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large",
