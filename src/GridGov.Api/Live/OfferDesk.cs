@@ -179,7 +179,7 @@ public sealed partial class OfferDesk(
     }
 
     /// <summary>A new (or, for a retried assign of the same crew, the existing) offer, and the one it replaced.</summary>
-    private sealed record NewOffer(IncidentOffer Offer, Candidate? Chosen, WithdrawnOffer? Replaced, bool Existing);
+    private sealed record NewOffer(IncidentOffer Offer, WithdrawnOffer? Replaced, bool Existing);
 
     /// <summary>Adds an offer of the tracked incident to the crew (or the best candidate) in the caller's transaction; withdraws an open one to someone else.</summary>
     private async Task<DeskResult<NewOffer>> OfferAsync(GridGovDb db, Incident incident, int? crewId, Actor actor, bool automatic, DateTimeOffset now, CancellationToken ct)
@@ -189,7 +189,7 @@ public sealed partial class OfferDesk(
                 $"Incident {incident.Id} is {JsonNames.Of(incident.Status)}; only a case that is {string.Join(", ", IncidentWorkflow.Offerable.Select(s => JsonNames.Of(s)))} can be offered to a crew"
                 + (incident.Status is Unrouted or Parked ? " (dispatch it to a team first)." : "."));
         var pending = await db.IncidentOffers.AsNoTracking().FirstOrDefaultAsync(o => o.IncidentId == incident.Id && o.Status == OfferStatus.Pending, ct);
-        if (pending is not null && crewId is { } same && pending.CrewId == same) return new DeskResult<NewOffer>(new NewOffer(pending, null, null, Existing: true));
+        if (pending is not null && crewId is { } same && pending.CrewId == same) return new DeskResult<NewOffer>(new NewOffer(pending, null, Existing: true));
         var context = await ContextAsync(db, incident.Id, ct);
         // A dispatcher naming someone else overrides the open offer: rank as if it were withdrawn.
         var ranking = ranker.Rank(incident.Id, incident.Location.X, incident.Location.Y, incident.Role, incident.TeamId, context with { OfferedTo = null }, now);
@@ -227,7 +227,7 @@ public sealed partial class OfferDesk(
             Note = $"{(automatic ? "自动" : "")}指派给 {chosen.Name}（{chosen.TeamName}{(chosen.Support ? "，跨网格支援" : "")}），{(chosen.ByRoad ? "道路" : "直线")}距离 {Km(chosen.DistanceM)}，约 {Math.Ceiling(chosen.EtaS / 60):0} 分钟到达",
         });
         incident.UpdatedAt = now;
-        return new DeskResult<NewOffer>(new NewOffer(offer, chosen, replaced, Existing: false));
+        return new DeskResult<NewOffer>(new NewOffer(offer, replaced, Existing: false));
     }
 
     private DeskResult<OfferView> Convert(DeskResult<NewOffer> made) =>

@@ -73,7 +73,7 @@ public static class PeopleImport
         var result = await ApplyAsync(plan, db, hasher, clock, ct);
         await grids.ReloadAsync(ct);
         await crewDirectory.ReloadAsync(ct);
-        foreach (var id in plan.ChangedUserIds) users.Forget(id);
+        foreach (var id in plan.ExistingUserIds) users.Forget(id);
         return TypedResults.Ok(result);
     }
 
@@ -111,7 +111,8 @@ public static class PeopleImport
 
     private sealed record Plan(List<TeamPlan> Teams, List<CrewPlan> Crews, List<UserPlan> Users)
     {
-        public IEnumerable<int> ChangedUserIds => Users.Where(u => u.Changed && !u.Created).Select(u => u.User.Id);
+        /// <summary>Users the import may have changed (roles, team, crew, password): their tokens are checked afresh.</summary>
+        public IEnumerable<int> ExistingUserIds => Users.Where(u => !u.Created).Select(u => u.User.Id);
     }
 
     /// <summary>Checks every row against the file and the database; builds the changes without writing them.</summary>
