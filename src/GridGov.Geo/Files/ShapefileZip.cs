@@ -35,7 +35,8 @@ internal static class ShapefileZip
 
     static ShapefileZip() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static BoundaryRead Read(Stream zip, InputCrs? crs, Action<string>? progress)
+    /// <param name="maxUnpackedBytes">The cap on the unpacked parts; <see cref="MaxUnpackedBytes"/> but for tests.</param>
+    public static BoundaryRead Read(Stream zip, InputCrs? crs, Action<string>? progress, long maxUnpackedBytes = MaxUnpackedBytes)
     {
         ZipArchive archive;
         try
@@ -71,12 +72,12 @@ internal static class ShapefileZip
             var dir = Directory.CreateTempSubdirectory("gridgov-shp-");
             try
             {
-                long budget = MaxUnpackedBytes;
+                var budget = maxUnpackedBytes;
                 var shpPath = Path.Combine(dir.FullName, "layer.shp");
                 var dbfPath = Path.Combine(dir.FullName, "layer.dbf");
-                Unpack(shp, shpPath, ref budget);
-                Unpack(shx, Path.Combine(dir.FullName, "layer.shx"), ref budget);
-                Unpack(dbf, dbfPath, ref budget);
+                Unpack(shp, shpPath, ref budget, maxUnpackedBytes);
+                Unpack(shx, Path.Combine(dir.FullName, "layer.shx"), ref budget, maxUnpackedBytes);
+                Unpack(dbf, dbfPath, ref budget, maxUnpackedBytes);
                 var prjText = prj is null ? null : SideText(prj);
                 var cpgText = cpg is null ? null : SideText(cpg);
 
@@ -248,7 +249,7 @@ internal static class ShapefileZip
         return name.Length == 0 ? "boundaries" : name;
     }
 
-    private static void Unpack(ZipArchiveEntry entry, string path, ref long budget)
+    private static void Unpack(ZipArchiveEntry entry, string path, ref long budget, long limit)
     {
         try
         {
@@ -260,7 +261,7 @@ internal static class ShapefileZip
             {
                 budget -= read;
                 if (budget < 0)
-                    throw new BoundaryFileException($"The Shapefile unpacks to more than {MaxUnpackedBytes / (1024 * 1024)} MB; split the layer or send it as a GeoPackage.");
+                    throw new BoundaryFileException($"The Shapefile unpacks to more than {Megabytes(limit)} MB; split the layer or send it as a GeoPackage.");
                 target.Write(buffer, 0, read);
             }
         }
@@ -269,6 +270,8 @@ internal static class ShapefileZip
             throw new BoundaryFileException($"{entry.FullName} in the zip is damaged ({ex.Message.TrimEnd('.')}); zip the Shapefile again.");
         }
     }
+
+    private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string SideText(ZipArchiveEntry entry)
     {
