@@ -335,6 +335,22 @@ public class BoundaryFilesTests
     }
 
     [Fact]
+    public void Gbk_entry_names_of_a_chinese_windows_zip_are_named_right()
+    {
+        var parts = ShapefileParts([Geo(Single)], ["城关"]);
+        // As Chinese Windows zip tools write them: GBK names, no UTF-8 flag.
+        var zip = Zip(Encoding.GetEncoding(936), ("城关镇网格.shp", parts[".shp"]), ("城关镇网格.shx", parts[".shx"]));
+        Assert.Contains("The zip holds 城关镇网格.shp but no 城关镇网格.dbf", Assert.Throws<BoundaryFileException>(() => Read(zip, BoundaryFormat.Shapefile)).Message);
+    }
+
+    [Fact]
+    public void A_zipped_geopackage_is_named()
+    {
+        var zip = Zip(("grids.gpkg", Written(BoundaryFormat.GeoPackage, "grids", Fields, Sample())));
+        Assert.Contains("The zip holds grids.gpkg, not a Shapefile; send that file itself, unzipped", Assert.Throws<BoundaryFileException>(() => Read(zip, null)).Message);
+    }
+
+    [Fact]
     public void A_zip_that_unpacks_past_the_cap_is_refused()
     {
         var parts = ShapefileParts([Geo(Single)], ["x"]);
@@ -527,6 +543,13 @@ public class BoundaryFilesTests
         var file = Written(BoundaryFormat.GeoPackage, "grids", Fields, Sample());
         using var pipe = new ForwardOnlyStream(new MemoryStream(file));
         Assert.Equal(2, BoundaryFiles.Read(pipe, BoundaryFormat.GeoPackage, null).Features.Count);
+
+        // A zip further into a stream is read from where the stream stands.
+        using var prefixed = new MemoryStream();
+        prefixed.Write("skip me"u8);
+        prefixed.Write(Written(BoundaryFormat.Shapefile, "grids", Fields, Sample()));
+        prefixed.Position = "skip me"u8.Length;
+        Assert.Equal(2, BoundaryFiles.Read(prefixed, BoundaryFormat.Shapefile, null).Features.Count);
     }
 
     [Fact]
@@ -603,10 +626,12 @@ public class BoundaryFilesTests
         }
     }
 
-    private static byte[] Zip(params (string Name, byte[] Content)[] entries)
+    private static byte[] Zip(params (string Name, byte[] Content)[] entries) => Zip(null, entries);
+
+    private static byte[] Zip(Encoding? names, params (string Name, byte[] Content)[] entries)
     {
         using var output = new MemoryStream();
-        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, names))
         {
             foreach (var (name, content) in entries)
             {

@@ -27,7 +27,8 @@ public static class BoundaryFiles
     /// checks it matches <paramref name="declared"/> (from the file name's extension or the caller) when given, and reads
     /// every feature, reprojected to lon/lat SRID 4490.
     /// </summary>
-    /// <param name="file">The file, read from its current position; it need not be seekable. Not disposed.</param>
+    /// <param name="file">The file, read from its current position; it need not be seekable (it is then copied to a
+    /// temporary file first). Not disposed.</param>
     /// <param name="declared">The format the file claims to be, or null to go by the content alone.</param>
     /// <param name="crs">The caller's named crs (<see cref="InputCrs.Wgs84"/> also stands for CGCS2000), or null. A
     /// Shapefile without .prj and a GeoPackage layer with an undefined srs need one; GeoJSON without one is WGS 84.</param>
@@ -44,7 +45,8 @@ public static class BoundaryFiles
         try
         {
             var stream = file;
-            if (!file.CanSeek)
+            // A zip is found from its end and a GeoPackage is opened by path: read anything but a plain stream at 0 into a file.
+            if (!file.CanSeek || file.Position != 0)
             {
                 dir = Directory.CreateTempSubdirectory("gridgov-file-");
                 stream = new FileStream(Path.Combine(dir.FullName, "upload"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
@@ -53,9 +55,8 @@ public static class BoundaryFiles
             }
             try
             {
-                var start = stream.Position;
                 var sniffed = Sniff(stream);
-                stream.Position = start;
+                stream.Position = 0;
                 var format = Check(sniffed, declared);
                 switch (format)
                 {

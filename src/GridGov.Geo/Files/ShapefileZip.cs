@@ -21,7 +21,9 @@ namespace GridGov.Geo.Files;
 /// taken as UTF-8 when its text is valid UTF-8 and as GBK (code page 936) otherwise: Chinese county files without a
 /// .cpg are nearly always GBK.</para>
 /// <para>Writing: .shp, .shx, .dbf (UTF-8), .cpg ("UTF-8") and .prj (CGCS2000 geographic, ESRI WKT) under the layer's
-/// name; DBF field names are cut to 10 bytes of UTF-8 (3 Chinese characters) and made unique, as GDAL does.</para>
+/// name; DBF field names are cut to 10 bytes of UTF-8 (3 Chinese characters) and made unique, as GDAL does. (The
+/// library numbers a field called "Id" where its value is null, as ArcGIS does.) Zip entry names are UTF-8 and
+/// flagged so; names without the flag are read as GBK, as Chinese Windows zip tools write them.</para>
 /// Stateless; each call works on its own files, so calls may run on several threads at once.
 /// </summary>
 internal static class ShapefileZip
@@ -41,7 +43,8 @@ internal static class ShapefileZip
         ZipArchive archive;
         try
         {
-            archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
+            // Entry names without the zip's UTF-8 flag are read as GBK: Chinese Windows zip tools write them so (ASCII reads the same).
+            archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true, Encoding.GetEncoding(936));
         }
         catch (InvalidDataException)
         {
@@ -53,6 +56,8 @@ internal static class ShapefileZip
                 throw new BoundaryFileException($"The zip holds more than {MaxEntries:N0} entries; send a zip with just the Shapefile's parts (.shp, .shx, .dbf, .prj, .cpg).");
             var files = archive.Entries.Where(e => !e.FullName.EndsWith('/') && !e.FullName.EndsWith('\\') && !IsMacJunk(e.FullName)).ToList();
             var shps = files.Where(e => Extension(e.FullName) == ".shp").ToList();
+            if (shps.Count == 0 && files.FirstOrDefault(f => Extension(f.FullName) is ".gpkg" or ".geojson" or ".json") is { } other)
+                throw new BoundaryFileException($"The zip holds {other.FullName}, not a Shapefile; send that file itself, unzipped.");
             if (shps.Count == 0)
                 throw new BoundaryFileException(files.Count == 0
                     ? "The zip is empty; it should hold a Shapefile (.shp, .shx, .dbf, .prj)."
