@@ -109,6 +109,17 @@ public class BoundaryFilesTests
         SameGeometry(single, second.Geometry);
     }
 
+    [Theory]
+    [InlineData(BoundaryFormat.GeoJson)]
+    [InlineData(BoundaryFormat.Shapefile)]
+    [InlineData(BoundaryFormat.GeoPackage)]
+    public void An_empty_layer_round_trips(BoundaryFormat format)
+    {
+        var read = Read(Written(format, "空图层", ["code"], []), format);
+        Assert.Empty(read.Features);
+        if (format != BoundaryFormat.GeoJson) Assert.Equal(["code"], read.Fields); // GeoJSON has no schema without features
+    }
+
     [Fact]
     public void The_shapefile_zip_has_the_parts_gdal_expects_with_a_cgcs2000_prj_and_a_utf8_dbf()
     {
