@@ -8,6 +8,7 @@ namespace GridGov.Geo.Tests;
 
 /// <summary>Cleaning a level: snapping hand-traced borders together, overlaps and gaps resolved by the longest shared
 /// border, wide gaps kept, grids never dropped silently, and a generated level of 3,000 noisy grids.</summary>
+[Collection(GeneratedLevel.Collection)] // the two 3,000-grid tests do not run at once, so their timings mean something
 public class CoverageCleanerTests(ITestOutputHelper output)
 {
     private static readonly string[] Kinds =
@@ -152,6 +153,21 @@ public class CoverageCleanerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Cleans_and_edits_from_many_threads_at_once_give_the_single_threaded_answers()
+    {
+        var grids = HandTraced();
+        var block = Block();
+        static string Key(CoverageEditResult r) => string.Join("|", r.Changed.Select(c => c.Code + c.Geometry.AsText()).Concat(r.Changes.Select(c => c.Detail)));
+        var clean = Key(CoverageCleaner.Clean(grids, 5, 10));
+        var reshape = Key(CoverageEdits.Reshape(block, "c11", Rect(100, 100, 220, 200)));
+        var answers = new string[16];
+        Parallel.For(0, answers.Length, i => answers[i] = i % 2 == 0
+            ? Key(CoverageCleaner.Clean(grids, 5, 10))
+            : Key(CoverageEdits.Reshape(block, "c11", Rect(100, 100, 220, 200))));
+        for (var i = 0; i < answers.Length; i++) Assert.Equal(i % 2 == 0 ? clean : reshape, answers[i]);
+    }
+
+    [Fact]
     public void Duplicate_codes_are_refused()
     {
         var e = Assert.Throws<CoverageEditException>(() => CoverageCleaner.Clean([new("a", Rect(0, 0, 1, 1)), new("a", Rect(1, 0, 2, 1))], 1, 1));
@@ -196,6 +212,8 @@ public class CoverageCleanerTests(ITestOutputHelper output)
 /// if each grid had been digitised on its own.</summary>
 internal static class GeneratedLevel
 {
+    public const string Collection = "generated 3,000-grid level";
+
     private static readonly Lazy<(List<CoverageItem> Exact, List<CoverageItem> Noisy)> Level =
         new(() => Voronoi(cols: 60, rows: 50, spacingM: 300, vertexSpacingM: 13, noiseM: 1.5, seed: 12));
 

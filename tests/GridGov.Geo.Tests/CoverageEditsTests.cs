@@ -9,6 +9,7 @@ namespace GridGov.Geo.Tests;
 
 /// <summary>Reshape, split and merge in a 3 × 3 block of 100 m cells (cXY, x east, y north): the neighbours follow,
 /// areas move exactly, untouched grids still match, and edits that cannot be made are refused with a sentence.</summary>
+[Collection(GeneratedLevel.Collection)] // the two 3,000-grid tests do not run at once, so their timings mean something
 public class CoverageEditsTests(ITestOutputHelper output)
 {
     private static readonly string[] Untouched = ["c00", "c01", "c02", "c10", "c12"];

@@ -29,12 +29,14 @@ public static class CoverageCleaner
     /// The result is a valid coverage: <see cref="CoverageCheck.Check"/> with <c>gapWidthM: maxGapM</c> finds nothing
     /// but, at the outer edge of the level, notches open to the outside (no face encloses them). Coordinates stay
     /// lon/lat; distances are metres on the CGCS2000 ellipsoid; reported areas are m² in the level's Gauss-Krüger zone.
-    /// Pure and thread-safe. A level of 3,000 grids of about 90 vertices cleans in about a second on one core.
+    /// Pure and thread-safe (no shared state; callers may clean different levels at once). Cost grows about linearly:
+    /// a level of 3,000 grids of about 95 vertices cleans in 1.3-3 s on a busy 2-core machine.
     /// </summary>
     /// <param name="grids">The level: unique codes, Polygon or MultiPolygon outlines in lon/lat (SRID 4490).</param>
     /// <param name="snapM">Snap distance in metres (0: no snapping beyond the noding tolerance).</param>
     /// <param name="maxGapM">Gaps narrower than this many metres are filled; 0 fills none.</param>
     /// <returns>Changed grids with their new outlines, removed grids, and every change made.</returns>
+    /// <exception cref="CoverageEditException">Two grids have the same code.</exception>
     public static CoverageEditResult Clean(IReadOnlyList<CoverageItem> grids, double snapM, double maxGapM)
     {
         ArgumentNullException.ThrowIfNull(grids);

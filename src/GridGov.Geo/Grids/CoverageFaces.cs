@@ -49,14 +49,6 @@ internal sealed class CoverageFaces
     /// <summary>The sources covering face <paramref name="face"/>, ascending.</summary>
     public IReadOnlyList<int> Parents(int face) => _parents[face];
 
-    /// <summary>Face area in square degrees (for comparisons; report areas from the polygon).</summary>
-    public double AreaDeg(int face)
-    {
-        var a = _cycleArea[_faceCycle[face]];
-        foreach (var h in _faceHoles[face]) a += _cycleArea[h];
-        return a;
-    }
-
     /// <summary>
     /// Nodes the rings and cuts and builds the faces.
     /// </summary>
@@ -73,8 +65,9 @@ internal sealed class CoverageFaces
     private void Node(IReadOnlyList<(int Source, Coordinate[] Ring)> rings, IReadOnlyList<Coordinate[]> cuts)
     {
         // Unique input segments, each with the sources whose rings use it (a source twice cancels out later).
-        var segIds = new Dictionary<SegmentKey, int>();
-        var segments = new List<(Coordinate A, Coordinate B)>();
+        var total = rings.Sum(r => r.Ring.Length) + cuts.Sum(c => c.Length);
+        var segIds = new Dictionary<SegmentKey, int>(total);
+        var segments = new List<(Coordinate A, Coordinate B)>(total);
         var segSources = new List<List<int>>();
         var segCut = new List<bool>();
         int Segment(Coordinate a, Coordinate b)
@@ -101,7 +94,7 @@ internal sealed class CoverageFaces
         var pieces = noder.Node(segments);
 
         // Noded edges: unique again (two input segments may now share a piece), sources merged by parity.
-        var edgeIds = new Dictionary<(int, int), int>();
+        var edgeIds = new Dictionary<(int, int), int>(pieces.Count);
         var from = new List<int>();
         var to = new List<int>();
         var edgeSeg = new List<int>();
@@ -436,7 +429,8 @@ internal sealed class CoverageFaces
         return borders;
     }
 
-    /// <summary>True when a cut edge (not a source's border) separates two faces anywhere.</summary>
+    /// <summary>Every edge as the two faces it separates (Outside included), and whether it is only a cut line
+    /// (no source's border runs along it).</summary>
     public IEnumerable<(int A, int B, bool Cut)> Adjacencies()
     {
         for (var e = 0; e < _alive.Length; e++)
