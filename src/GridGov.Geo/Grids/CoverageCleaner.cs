@@ -30,7 +30,7 @@ public static class CoverageCleaner
     /// but, at the outer edge of the level, notches open to the outside (no face encloses them). Coordinates stay
     /// lon/lat; distances are metres on the CGCS2000 ellipsoid; reported areas are m² in the level's Gauss-Krüger zone.
     /// Pure and thread-safe (no shared state; callers may clean different levels at once). Cost grows about linearly:
-    /// a level of 3,000 grids of about 95 vertices cleans in 1.3-3 s on a busy 2-core machine.
+    /// a level of 3,000 grids of about 95 vertices cleans in about 1 s on this project's 2-core test machine.
     /// </summary>
     /// <param name="grids">The level: unique codes, Polygon or MultiPolygon outlines in lon/lat (SRID 4490).</param>
     /// <param name="snapM">Snap distance in metres (0: no snapping beyond the noding tolerance).</param>
@@ -99,8 +99,9 @@ public static class CoverageCleaner
         // Vertices and segments already shared exactly by two grids are settled topology: they do not move.
         var vertexGrid = new Dictionary<(double, double), int>();
         var segmentGrid = new Dictionary<SegmentKey, int>();
-        double length = 0, latitude = 0;
+        double length = 0;
         int count = 0, sampled = 0;
+        var extent = new Envelope();
         for (var g = 0; g < rings.Length; g++)
             foreach (var ring in rings[g])
                 for (var i = 0; i + 1 < ring.Length; i++)
@@ -109,13 +110,13 @@ public static class CoverageCleaner
                     if (!vertexGrid.TryAdd(key, g) && vertexGrid[key] != g) vertexGrid[key] = -1;
                     var seg = SegmentKey.Of(ring[i], ring[i + 1]);
                     if (!segmentGrid.TryAdd(seg, g) && segmentGrid[seg] != g) segmentGrid[seg] = -1;
+                    extent.ExpandToInclude(ring[i]);
                     if ((count++ & 15) != 0) continue; // a sample is enough for the cell size
                     length += LocalMetric.Distance(ring[i], ring[i + 1]);
-                    latitude += ring[i].Y;
                     sampled++;
                 }
         if (count == 0) return (rings, new SnapStats?[rings.Length]);
-        var anchors = new SnapAnchors(Math.Max(4 * snapM, length / sampled), latitude / sampled);
+        var anchors = new SnapAnchors(extent, Math.Max(4 * snapM, length / sampled));
         bool IsFixed(Coordinate p) => vertexGrid.TryGetValue((p.X, p.Y), out var g) && g < 0;
         bool IsMatched(Coordinate a, Coordinate b) => segmentGrid.TryGetValue(SegmentKey.Of(a, b), out var g) && g < 0;
 

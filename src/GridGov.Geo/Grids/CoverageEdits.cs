@@ -69,7 +69,9 @@ public static class CoverageEdits
         var shapeRings = CoverageGeometry.Rings(shape);
         if (snapM > 0)
         {
-            var anchors = Anchors(rings, snapM);
+            var extent = new Envelope(reachEnv);
+            foreach (var i in affected) extent.ExpandToInclude(grids[i].Geometry.EnvelopeInternal);
+            var anchors = Anchors(rings, extent, snapM);
             shapeRings = [.. shapeRings.Select(r => RingSnapper.Snap(r, anchors, snapM, _ => false, (_, _) => false, stats)).Where(r => r.Length >= 4)];
         }
 
@@ -229,18 +231,17 @@ public static class CoverageEdits
         return polygons.Length == 1 ? polygons[0] : CoverageGeometry.Factory.CreateMultiPolygon(polygons);
     }
 
-    private static SnapAnchors Anchors(List<List<Coordinate[]>> rings, double snapM)
+    private static SnapAnchors Anchors(List<List<Coordinate[]>> rings, Envelope reach, double snapM)
     {
-        double length = 0, latitude = 0;
+        double length = 0;
         var count = 0;
         foreach (var ring in rings.SelectMany(r => r))
             for (var i = 0; i + 1 < ring.Length; i++)
             {
                 length += LocalMetric.Distance(ring[i], ring[i + 1]);
-                latitude += ring[i].Y;
                 count++;
             }
-        var anchors = new SnapAnchors(Math.Max(4 * snapM, count > 0 ? length / count : 4 * snapM), count > 0 ? latitude / count : 0);
+        var anchors = new SnapAnchors(reach, Math.Max(4 * snapM, count > 0 ? length / count : 4 * snapM));
         for (var i = 0; i < rings.Count; i++)
             foreach (var ring in rings[i]) anchors.AddRing(ring, i);
         return anchors;

@@ -51,18 +51,17 @@ internal sealed class SegmentNoder
         var nodes = new Dictionary<int, List<int>>();
         var pieces = new List<(int, int, int)>(count + count / 8);
         if (live == 0) return pieces;
+        var bounds = new Envelope();
+        foreach (var v in _vertices) bounds.ExpandToInclude(v);
+        bounds.ExpandBy(2 * _tolerance);
         var cell = Math.Max(extent / live, 1000 * _tolerance);
-        var cells = new Dictionary<(long, long), List<int>>();
-        var keys = new List<(long, long)>();
+        var cells = new CellGrid(bounds, cell, cell);
+        var keys = new List<(int, int)>();
         for (var s = 0; s < count; s++)
         {
             if (from[s] == to[s]) continue;
-            CellsAlong(_vertices[from[s]], _vertices[to[s]], cell, keys);
-            foreach (var key in keys)
-            {
-                if (!cells.TryGetValue(key, out var members)) cells.Add(key, members = []);
-                members.Add(s);
-            }
+            CellsAlong(_vertices[from[s]], _vertices[to[s]], cells, keys);
+            foreach (var (c, r) in keys) cells.Add(c, r, s);
         }
 
         var stamp = new int[count];
@@ -70,9 +69,9 @@ internal sealed class SegmentNoder
         for (var s = 0; s < count; s++)
         {
             if (from[s] == to[s]) continue;
-            CellsAlong(_vertices[from[s]], _vertices[to[s]], cell, keys);
-            foreach (var key in keys)
-                foreach (var t in cells[key])
+            CellsAlong(_vertices[from[s]], _vertices[to[s]], cells, keys);
+            foreach (var (c, r) in keys)
+                foreach (var t in cells.Items(c, r))
                 {
                     if (t <= s || stamp[t] == s) continue;
                     stamp[t] = s;
@@ -176,21 +175,23 @@ internal sealed class SegmentNoder
 
     /// <summary>The cells a segment (grown by the tolerance) passes through: column by column, the rows its span in
     /// that column covers.</summary>
-    private void CellsAlong(Coordinate a, Coordinate b, double cell, List<(long, long)> into)
+    private void CellsAlong(Coordinate a, Coordinate b, CellGrid cells, List<(int, int)> into)
     {
         into.Clear();
         var tol = _tolerance;
         if (a.X > b.X) (a, b) = (b, a);
-        long x0 = (long)Math.Floor((a.X - tol) / cell), x1 = (long)Math.Floor((b.X + tol) / cell);
-        var slope = b.X > a.X ? (b.Y - a.Y) / (b.X - a.X) : 0;
-        for (var x = x0; x <= x1; x++)
+        int c0 = cells.Column(a.X - tol), c1 = cells.Column(b.X + tol);
+        if (c0 == c1)
         {
-            double left = Math.Max(a.X, x * cell - tol), right = Math.Min(b.X, (x + 1) * cell + tol);
-            if (left > right) (left, right) = (a.X, b.X);
-            double ya = b.X > a.X ? a.Y + slope * (left - a.X) : Math.Min(a.Y, b.Y);
-            double yb = b.X > a.X ? a.Y + slope * (right - a.X) : Math.Max(a.Y, b.Y);
-            long y0 = (long)Math.Floor((Math.Min(ya, yb) - tol) / cell), y1 = (long)Math.Floor((Math.Max(ya, yb) + tol) / cell);
-            for (var y = y0; y <= y1; y++) into.Add((x, y));
+            for (int r = cells.Row(Math.Min(a.Y, b.Y) - tol), r1 = cells.Row(Math.Max(a.Y, b.Y) + tol); r <= r1; r++) into.Add((c0, r));
+            return;
+        }
+        var slope = (b.Y - a.Y) / (b.X - a.X);
+        for (var c = c0; c <= c1; c++)
+        {
+            double left = Math.Max(a.X, cells.Left(c) - tol), right = Math.Min(b.X, cells.Left(c + 1) + tol);
+            double ya = a.Y + slope * (left - a.X), yb = a.Y + slope * (right - a.X);
+            for (int r = cells.Row(Math.Min(ya, yb) - tol), r1 = cells.Row(Math.Max(ya, yb) + tol); r <= r1; r++) into.Add((c, r));
         }
     }
 }

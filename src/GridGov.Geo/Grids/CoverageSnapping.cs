@@ -91,61 +91,56 @@ internal sealed class SnapStats
 }
 
 /// <summary>
-/// The vertices and segments rings are snapped onto (the "anchors"), in a spatial hash of cells a few snap distances
-/// wide. Anchors can be added as rings are snapped, so that in a whole-level clean every grid snaps onto the grids
-/// already settled and neighbours meet on one version of their border. Not thread-safe; one per operation.
+/// The vertices and segments rings are snapped onto (the "anchors"), in a grid of cells a few snap distances wide.
+/// Anchors can be added as rings are snapped, so that in a whole-level clean every grid snaps onto the grids already
+/// settled and neighbours meet on one version of their border. Not thread-safe; one per operation.
 /// </summary>
 internal sealed class SnapAnchors
 {
-    private readonly double _cellLon;
-    private readonly double _cellLat;
+    private readonly CellGrid _vertexCells;
+    private readonly CellGrid _segmentCells;
     private readonly List<Coordinate> _vertices = [];
     private readonly List<int> _vertexOwner = [];
-    private readonly Dictionary<(double, double), int> _vertexIds = [];
     private readonly List<(Coordinate A, Coordinate B)> _segments = [];
     private readonly List<int> _segmentOwner = [];
     private readonly HashSet<SegmentKey> _segmentKeys = [];
-    private readonly Dictionary<long, List<int>> _vertexCells = [];
-    private readonly Dictionary<long, List<int>> _segmentCells = [];
+    private readonly List<int> _hits = [];
+    private readonly List<int> _segmentStamp = [];
+    private int _stamp;
 
+    /// <param name="extent">Where the anchors lie (lon/lat).</param>
     /// <param name="cellM">Cell size in metres; about the typical segment length, and at least the snap distance.</param>
-    /// <param name="latitude">A latitude of the data, for the cell size in degrees.</param>
-    public SnapAnchors(double cellM, double latitude)
+    public SnapAnchors(Envelope extent, double cellM)
     {
-        var (kx, ky) = LocalMetric.At(latitude);
-        _cellLon = cellM / kx;
-        _cellLat = cellM / ky;
+        var (kx, ky) = LocalMetric.At(extent.Centre.Y);
+        _vertexCells = new CellGrid(extent, cellM / kx, cellM / ky);
+        _segmentCells = new CellGrid(extent, cellM / kx, cellM / ky);
     }
 
     public Coordinate Vertex(int id) => _vertices[id];
     public int VertexOwner(int id) => _vertexOwner[id];
 
-    public bool HasVertex(Coordinate c) => _vertexIds.ContainsKey((c.X, c.Y));
     public bool HasSegment(Coordinate a, Coordinate b) => _segmentKeys.Contains(SegmentKey.Of(a, b));
 
+    /// <summary>Adds a ring's vertices (a vertex shared by several rings is simply there several times) and its
+    /// segments (each once).</summary>
     public void AddRing(Coordinate[] ring, int owner)
     {
         for (var i = 0; i + 1 < ring.Length; i++)
         {
             var p = ring[i];
-            if (_vertexIds.ContainsKey((p.X, p.Y))) continue;
-            var id = _vertices.Count;
-            _vertexIds.Add((p.X, p.Y), id);
+            _vertexCells.Add(_vertexCells.Column(p.X), _vertexCells.Row(p.Y), _vertices.Count);
             _vertices.Add(p);
             _vertexOwner.Add(owner);
-            Cell(_vertexCells, CellKey(Ix(p.X), Iy(p.Y))).Add(id);
         }
         for (var i = 0; i + 1 < ring.Length; i++)
         {
             Coordinate a = ring[i], b = ring[i + 1];
             if (a.Equals2D(b) || !_segmentKeys.Add(SegmentKey.Of(a, b))) continue;
-            var id = _segments.Count;
+            _segmentCells.Add(Math.Min(a.X, b.X), Math.Min(a.Y, b.Y), Math.Max(a.X, b.X), Math.Max(a.Y, b.Y), _segments.Count);
             _segments.Add((a, b));
             _segmentOwner.Add(owner);
-            int x0 = Ix(Math.Min(a.X, b.X)), x1 = Ix(Math.Max(a.X, b.X)), y0 = Iy(Math.Min(a.Y, b.Y)), y1 = Iy(Math.Max(a.Y, b.Y));
-            for (var x = x0; x <= x1; x++)
-                for (var y = y0; y <= y1; y++)
-                    Cell(_segmentCells, CellKey(x, y)).Add(id);
+            _segmentStamp.Add(0);
         }
     }
 
@@ -154,7 +149,7 @@ internal sealed class SnapAnchors
     {
         var (best, bestD) = (-1, double.MaxValue);
         var (kx, ky) = LocalMetric.At(p.Y);
-        foreach (var id in Query(_vertexCells, p, p, radiusM, kx, ky))
+        foreach (var id in Query(_vertexCells, p, p, radiusM, kx, ky, dedupe: false))
         {
             var d = LocalMetric.Distance(p, _vertices[id], kx, ky);
             if (d <= radiusM && (d < bestD || (d == bestD && id < best))) (best, bestD) = (id, d);
@@ -167,7 +162,7 @@ internal sealed class SnapAnchors
     {
         var (best, bestT, bestD) = (-1, 0.0, double.MaxValue);
         var (kx, ky) = LocalMetric.At(p.Y);
-        foreach (var id in Query(_segmentCells, p, p, radiusM, kx, ky))
+        foreach (var id in Query(_segmentCells, p, p, radiusM, kx, ky, dedupe: true))
         {
             var (a, b) = _segments[id];
             var (t, d) = LocalMetric.ToSegment(p, a, b, kx, ky);
@@ -184,7 +179,7 @@ internal sealed class SnapAnchors
     {
         into.Clear();
         var (kx, ky) = LocalMetric.At((a.Y + b.Y) / 2);
-        foreach (var id in Query(_vertexCells, a, b, radiusM, kx, ky))
+        foreach (var id in Query(_vertexCells, a, b, radiusM, kx, ky, dedupe: false))
         {
             var w = _vertices[id];
             if (w.Equals2D(a) || w.Equals2D(b)) continue;
@@ -193,44 +188,30 @@ internal sealed class SnapAnchors
             if (LocalMetric.Distance(w, a, kx, ky) < 1e-3 || LocalMetric.Distance(w, b, kx, ky) < 1e-3) continue;
             into.Add((t, id));
         }
-        into.Sort((x, y) => x.T != y.T ? x.T.CompareTo(y.T) : x.Id.CompareTo(y.Id));
+        if (into.Count > 1) into.Sort((x, y) => x.T != y.T ? x.T.CompareTo(y.T) : x.Id.CompareTo(y.Id));
     }
 
-    private readonly List<int> _hits = [];
-    private readonly List<int> _vertexStamp = [];
-    private readonly List<int> _segmentStamp = [];
-    private int _stamp;
-
-    /// <summary>The ids in the cells within <paramref name="radiusM"/> of the box a-b, each once (a reused list).</summary>
-    private List<int> Query(Dictionary<long, List<int>> cells, Coordinate a, Coordinate b, double radiusM, double kx, double ky)
+    /// <summary>The ids in the cells within <paramref name="radiusM"/> of the box a-b (a reused list); segments,
+    /// which lie in several cells, once each.</summary>
+    private List<int> Query(CellGrid cells, Coordinate a, Coordinate b, double radiusM, double kx, double ky, bool dedupe)
     {
         double rx = radiusM / kx * 1.01, ry = radiusM / ky * 1.01;
-        int x0 = Ix(Math.Min(a.X, b.X) - rx), x1 = Ix(Math.Max(a.X, b.X) + rx), y0 = Iy(Math.Min(a.Y, b.Y) - ry), y1 = Iy(Math.Max(a.Y, b.Y) + ry);
-        var stamps = ReferenceEquals(cells, _vertexCells) ? _vertexStamp : _segmentStamp;
-        var count = ReferenceEquals(cells, _vertexCells) ? _vertices.Count : _segments.Count;
-        while (stamps.Count < count) stamps.Add(0);
+        int c0 = cells.Column(Math.Min(a.X, b.X) - rx), c1 = cells.Column(Math.Max(a.X, b.X) + rx);
+        int r0 = cells.Row(Math.Min(a.Y, b.Y) - ry), r1 = cells.Row(Math.Max(a.Y, b.Y) + ry);
         _stamp++;
         _hits.Clear();
-        for (var x = x0; x <= x1; x++)
-            for (var y = y0; y <= y1; y++)
-                if (cells.TryGetValue(CellKey(x, y), out var list))
-                    foreach (var id in list)
-                        if (stamps[id] != _stamp)
-                        {
-                            stamps[id] = _stamp;
-                            _hits.Add(id);
-                        }
+        for (var c = c0; c <= c1; c++)
+            for (var r = r0; r <= r1; r++)
+                foreach (var id in cells.Items(c, r))
+                {
+                    if (dedupe)
+                    {
+                        if (_segmentStamp[id] == _stamp) continue;
+                        _segmentStamp[id] = _stamp;
+                    }
+                    _hits.Add(id);
+                }
         return _hits;
-    }
-
-    private int Ix(double lon) => (int)Math.Floor(lon / _cellLon);
-    private int Iy(double lat) => (int)Math.Floor(lat / _cellLat);
-    private static long CellKey(int x, int y) => ((long)x << 32) | (uint)y;
-
-    private static List<int> Cell(Dictionary<long, List<int>> cells, long key)
-    {
-        if (!cells.TryGetValue(key, out var list)) cells.Add(key, list = []);
-        return list;
     }
 }
 
@@ -251,7 +232,7 @@ internal static class RingSnapper
         {
             var p = ring[i];
             moved[i] = p;
-            if (isFixed(p) || anchors.HasVertex(p)) continue;
+            if (isFixed(p)) continue;
             var (v, dv) = anchors.NearestVertex(p, snapM);
             var (q, owner, dq) = v >= 0 ? (anchors.Vertex(v), anchors.VertexOwner(v), dv) : anchors.NearestOnSegment(p, snapM);
             if (q is null || dq <= 0) continue;
