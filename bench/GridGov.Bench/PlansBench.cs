@@ -21,7 +21,9 @@ internal static class PlansBench
     {
         var db = BenchHost.Required("GRIDGOV_BENCH_DB");
         Step("starting GridGov on the bench database (migrate + demo county) ...");
-        await using var service = await BenchHost.Service.StartAsync(db, "planner");
+        // Reports of the publish figure lie close together; here they are separate cases (no duplicate merging).
+        await using var service = await BenchHost.Service.StartAsync(db, "planner", ("Incidents:DuplicateRadiusM", "0.01"),
+            ("Logging:LogLevel:GridGov.Api.Plans", "Debug"));
         var cells = StressCells.Generate();
         var items = cells.Select(c => new CoverageItem(c.Code, c.Polygon)).ToList();
         Step($"stress coverage: {items.Count} cells, {cells.Average(c => c.Polygon.NumPoints):0} vertices on average");
@@ -42,7 +44,8 @@ internal static class PlansBench
         foreach (var c in cleaned!.Changed) merged[c.Code] = c.Geometry;
         foreach (var r in cleaned.Removed) merged.Remove(r);
         var left = CoverageCheck.Check(merged.Select(m => (m.Key, m.Value)).ToList(), 10).Count;
-        Step($"clean: {clean:0} ms ({noisyProblems} problems before, {left} after, {cleaned.Changes.Count} changes)");
+        var leftKinds = CoverageCheck.Check(merged.Select(m => (m.Key, m.Value)).ToList(), 10).GroupBy(p => p.Kind).Select(g => $"{g.Count()} {g.Key}");
+        Step($"clean: {clean:0} ms ({noisyProblems} problems before, {left} after: {string.Join(", ", leftKinds)}; {cleaned.Changes.Count} changes)");
 
         var reshape = ReshapeMs(items);
         Step($"reshape with neighbours: median {reshape:0.0} ms");

@@ -20,6 +20,12 @@ public interface ICaseOffers
     /// </summary>
     Task<WithdrawnOffer?> WithdrawOpenAsync(GridGovDb db, Incident incident, string reason, Actor actor, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>
+    /// Withdraws the open offers of many cases at once (one statement), with their history entries, in the caller's
+    /// transaction: for a batch such as a publish that moves hundreds of cases to other teams.
+    /// </summary>
+    Task<IReadOnlyList<WithdrawnOffer>> WithdrawOpenAsync(GridGovDb db, IReadOnlyCollection<Incident> incidents, string reason, Actor actor, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>Tells the crew its offer is gone (after the commit).</summary>
     Task AnnounceWithdrawnAsync(WithdrawnOffer offer);
 }
@@ -103,6 +109,25 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
             ? await offers.WithdrawOpenAsync(db, incident, "网格调整，案件转交新的责任班组", actor, now, ct)
             : null;
         return new TransitionApplied(incident.Status, incident.Status, entry, withdrawn);
+    }
+
+    /// <summary>
+    /// <see cref="RerouteAsync"/> for many cases (a publish): each gets its grids, team and history entry, and the
+    /// open offers of those whose team changed are withdrawn in one statement. The caller saves and publishes.
+    /// </summary>
+    public async Task<IReadOnlyList<(Incident Incident, TransitionApplied Applied)>> RerouteAllAsync(GridGovDb db,
+        IReadOnlyList<(Incident Incident, string UnitGridCode, string? LargeGridCode, int? TeamId, string Note)> moves, Actor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var results = new List<(Incident, TransitionApplied)>(moves.Count);
+        var teamChanged = new List<Incident>();
+        foreach (var (incident, unit, large, team, note) in moves)
+        {
+            var before = incident.TeamId;
+            results.Add((incident, await RerouteAsync(db, incident, unit, large, team, note, actor, now, mayHaveOffer: false, ct)));
+            if (incident.TeamId != before) teamChanged.Add(incident);
+        }
+        var withdrawn = (await offers.WithdrawOpenAsync(db, teamChanged, "网格调整，案件转交新的责任班组", actor, now, ct)).ToDictionary(w => w.IncidentId);
+        return results.Select(r => withdrawn.TryGetValue(r.Item1.Id, out var w) ? (r.Item1, r.Item2 with { Withdrawn = w }) : r).ToList();
     }
 
     /// <summary>A case follows a new map's team until a crew takes it; after that, the team handling it finishes it.</summary>

@@ -37,6 +37,32 @@ public sealed partial class OfferLedger(CrewDirectory crews, IHubContext<LiveHub
         return new WithdrawnOffer(open.Id, incident.Id, open.CrewId, reason);
     }
 
+    public async Task<IReadOnlyList<WithdrawnOffer>> WithdrawOpenAsync(GridGovDb db, IReadOnlyCollection<Incident> incidents, string reason, Actor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        if (incidents.Count == 0) return [];
+        var ids = incidents.Select(i => i.Id).ToArray();
+        // One compare-and-set for all: only offers still pending change, and each is returned once.
+        var rows = await db.Database.SqlQuery<WithdrawnRow>($"""
+            UPDATE incident_offers SET status = 'Withdrawn', decided_at = {now}, reason = {reason}
+            WHERE incident_id = ANY({ids}) AND status = 'Pending'
+            RETURNING id AS offer_id, incident_id, crew_id
+            """).ToListAsync(ct);
+        var byId = incidents.ToDictionary(i => i.Id);
+        foreach (var row in rows)
+        {
+            var incident = byId[row.IncidentId];
+            db.IncidentEvents.Add(new IncidentEvent
+            {
+                IncidentId = incident.Id, At = now, Actor = actor.Name, ActorRole = string.Join(",", actor.Roles), CrewId = row.CrewId,
+                Action = "offerWithdrawn", FromStatus = incident.Status, ToStatus = incident.Status,
+                Note = $"撤回给 {crews.Find(row.CrewId)?.Name ?? $"crew {row.CrewId}"} 的指派：{reason}",
+            });
+        }
+        return rows.Select(r => new WithdrawnOffer(r.OfferId, r.IncidentId, r.CrewId, reason)).ToList();
+    }
+
+    private sealed record WithdrawnRow(long OfferId, long IncidentId, int CrewId);
+
     public async Task AnnounceWithdrawnAsync(WithdrawnOffer offer)
     {
         try

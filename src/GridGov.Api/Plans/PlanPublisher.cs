@@ -24,6 +24,7 @@ public sealed partial class PlanPublisher(GridGovDb db, CaseTransitions transiti
 
     public async Task<(PublishResult? Result, Refused? Refused)> PublishAsync(long planId, int? baseVersion, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({PublishLock})", ct);
         var (plan, refusal) = await PlanStore.TakeDraftAsync(db, planId, baseVersion, ct);
@@ -34,31 +35,43 @@ public sealed partial class PlanPublisher(GridGovDb db, CaseTransitions transiti
             return (null, new Refused(new PlanRefusal(409, "The plan has problems",
                 $"Plan {planId} ({plan.Name}) has {validation.Problems.Count} problems ({Summary(validation)}); fix them (GET /api/plans/{planId}/validation) and publish again."), validation));
 
+        LogPhase(plan.Id, "validated", watch.ElapsedMilliseconds);
         var grids = await PlanStore.GridsAsync(db, planId, null, ct);
         var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
         var map = GridMap.Build(grids.Select(g => (new GridMap.Area(g.Code, g.Level, g.Name, g.ParentCode, g.TeamId), (NetTopologySuite.Geometries.Geometry?)g.Geometry)), teams);
 
         // Open cases first: they are routed against the new map; the offers some of them carry are withdrawn on a team change.
         var open = IncidentWorkflow.OpenStates.Where(s => s != IncidentStatus.Unrouted).ToArray();
-        var incidents = await db.Incidents.Where(i => open.Contains(i.Status)).ToListAsync(ct);
-        var withOffers = (await db.IncidentOffers.Where(o => o.Status == Live.OfferStatus.Pending).Select(o => o.IncidentId).ToListAsync(ct)).ToHashSet();
-        var applied = new List<(Incident Incident, TransitionApplied Applied)>();
+        // Routed untracked first; only the cases that move are loaded for the workflow.
+        var routed = await db.Incidents.AsNoTracking().Where(i => open.Contains(i.Status))
+            .Select(i => new { i.Id, i.Status, i.UnitGridCode, i.LargeGridCode, i.TeamId, X = i.Location.X, Y = i.Location.Y }).ToListAsync(ct);
+        var routes = new Dictionary<long, GridMap.Route>();
+        foreach (var i in routed)
+        {
+            if (map.RouteAt(i.X, i.Y, settings.NearestGridFallbackM) is not { } route) continue;
+            var teamMoves = CaseTransitions.FollowsNewTeam(i.Status) && route.TeamId != i.TeamId;
+            if (route.UnitGridCode != i.UnitGridCode || route.LargeGridCode != i.LargeGridCode || teamMoves) routes[i.Id] = route;
+        }
+        var ids = routes.Keys.ToList();
+        var incidents = ids.Count == 0 ? [] : await db.Incidents.Where(i => ids.Contains(i.Id)).OrderBy(i => i.Id).ToListAsync(ct);
         var toldTeams = new Dictionary<int, List<long>>();
+        LogPhase(plan.Id, "validated and routed", watch.ElapsedMilliseconds);
+        var moves = new List<(Incident, string, string?, int?, string)>();
         foreach (var incident in incidents)
         {
-            if (map.RouteAt(incident.Location.X, incident.Location.Y, settings.NearestGridFallbackM) is not { } route) continue;
+            var route = routes[incident.Id];
             var teamMoves = CaseTransitions.FollowsNewTeam(incident.Status) && route.TeamId != incident.TeamId;
-            if (route.UnitGridCode == incident.UnitGridCode && route.LargeGridCode == incident.LargeGridCode && !teamMoves) continue;
+            if (route.UnitGridCode == incident.UnitGridCode && route.LargeGridCode == incident.LargeGridCode && !teamMoves) continue; // changed meanwhile
             var note = $"网格方案「{plan.Name}」发布：单元网格 {incident.UnitGridCode ?? "无"} → {route.UnitGridCode}"
                 + (teamMoves ? $"，责任班组 {TeamName(teams, incident.TeamId)} → {TeamName(teams, route.TeamId)}"
                     : route.TeamId != incident.TeamId ? $"；已由 {TeamName(teams, incident.TeamId)} 接单处置，仍由其办结" : "");
-            var a = await transitions.RerouteAsync(db, incident, route.UnitGridCode, route.LargeGridCode, route.TeamId, note, actor, now,
-                withOffers.Contains(incident.Id), ct);
-            applied.Add((incident, a));
+            moves.Add((incident, route.UnitGridCode, route.LargeGridCode, route.TeamId, note));
             if (teamMoves && route.TeamId is { } t) (toldTeams.TryGetValue(t, out var l) ? l : toldTeams[t] = []).Add(incident.Id);
         }
+        var applied = await transitions.RerouteAllAsync(db, moves, actor, now, ct);
         await TellTeamsAsync(plan, toldTeams, now, ct);
         await db.SaveChangesAsync(ct);
+        LogPhase(plan.Id, $"re-routed {applied.Count} cases", watch.ElapsedMilliseconds);
 
         // Things with a place: their unit grid by the new map, where it changed.
         await db.Database.ExecuteSqlInterpolatedAsync($"""
@@ -103,6 +116,7 @@ public sealed partial class PlanPublisher(GridGovDb db, CaseTransitions transiti
             DELETE FROM grids o WHERE NOT EXISTS (SELECT 1 FROM plan_grids n WHERE n.plan_id = {planId} AND n.code = o.code);
             """, ct);
 
+        LogPhase(plan.Id, "live grids written", watch.ElapsedMilliseconds);
         var previous = await db.Plans.FirstOrDefaultAsync(p => p.Status == PlanStatus.Published, ct);
         if (previous is not null)
         {
@@ -117,6 +131,7 @@ public sealed partial class PlanPublisher(GridGovDb db, CaseTransitions transiti
         await db.Database.ExecuteSqlAsync($"SELECT pg_notify({GridChangeListener.Channel}, {planText})", ct);
         await tx.CommitAsync(ct);
 
+        LogPhase(plan.Id, "committed", watch.ElapsedMilliseconds);
         await catalog.ReloadAsync(CancellationToken.None);
         foreach (var (incident, a) in applied) await transitions.PublishAsync(incident, now, a);
         var moved = toldTeams.Values.Sum(l => l.Count);
@@ -147,6 +162,9 @@ public sealed partial class PlanPublisher(GridGovDb db, CaseTransitions transiti
             });
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Publishing plan {PlanId}: {Phase} after {Ms} ms")]
+    private partial void LogPhase(long planId, string phase, long ms);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Plan {PlanId} ({Name}) published: {Rerouted} open cases re-routed, {Moved} to another team")]
     private static partial void LogPublished(ILogger logger, long planId, string name, int rerouted, int moved);

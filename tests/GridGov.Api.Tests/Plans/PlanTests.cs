@@ -454,6 +454,75 @@ public class PlanTests(PlansFactory app)
         Assert.True(validation.GetProperty("valid").GetBoolean(), validation.ToString());
     }
 
+    /// <summary>Runs the service's command line as ./gridgov does, against the plan tests' database.</summary>
+    private static async Task<(int Code, string Out, string Err)> Command(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GridGov.Api.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["ConnectionStrings__GridGov"] = PlansFactory.ConnectionString;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await error);
+    }
+
+    [Fact]
+    public async Task The_import_command_fills_a_named_draft_and_its_publish_reaches_the_running_service_at_once()
+    {
+        var planner = await app.ClientFor("planner");
+        var published = await PublishedId();
+        var file = Path.Combine(Path.GetTempPath(), $"gridgov-streets-{Guid.NewGuid():N}.geojson");
+        await File.WriteAllBytesAsync(file, await (await planner.GetAsync($"/api/plans/{published}/export?level=street&format=geojson")).Content.ReadAsByteArrayAsync());
+        try
+        {
+            // Into a named draft, not published: the command makes the draft from the published plan.
+            var (code, output, error) = await Command("import", "grids", file, "--level", "street", "--plan", "命令行草案");
+            Assert.True(code == 0, error);
+            Assert.Contains("命令行草案", output);
+            var draft = (await (await planner.GetAsync("/api/plans")).Json(HttpStatusCode.OK)).EnumerateArray().Single(p => p.GetProperty("name").GetString() == "命令行草案");
+            Assert.Equal("draft", draft.GetProperty("status").GetString());
+            var id = draft.GetProperty("id").GetInt64();
+            var history = (await (await planner.GetAsync($"/api/plans/{id}/history")).Json(HttpStatusCode.OK)).EnumerateArray().ToList();
+            Assert.Equal("import", Assert.Single(history).GetProperty("op").GetString());
+            Assert.Contains("checked", error); // the console shows its steps
+
+            // A planner renames a unit grid in that draft; the command publishes it; the running service switches.
+            var (unit, lon, lat) = await Spot(id);
+            await (await Edit(planner, id, draft.GetProperty("version").GetInt32(), new { op = "rename", code = unit, name = "命令行改名" })).Json(HttpStatusCode.OK);
+            (code, output, error) = await Command("import", "grids", file, "--level", "street", "--plan", "命令行草案", "--publish");
+            Assert.True(code == 0, error);
+            Assert.Contains("published plan", output);
+            var dispatcher = await app.ClientFor("dispatcher");
+            string? name = null;
+            for (var i = 0; i < 100 && name != "命令行改名"; i++)
+            {
+                if (i > 0) await Task.Delay(100);
+                var located = await (await dispatcher.GetAsync(FormattableString.Invariant($"/api/grids/locate?lon={lon}&lat={lat}"))).Json(HttpStatusCode.OK);
+                name = located.GetProperty("unitGrid").GetProperty("name").GetString();
+            }
+            Assert.Equal("命令行改名", name);
+
+            (code, _, error) = await Command("import", "grids", file, "--level", "street", "--crs", "utm");
+            Assert.Equal(2, code);
+            Assert.Contains("--crs", error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private async Task<(string Code, double Lon, double Lat)> Spot(long plan)
+    {
+        await using var cmd = app.DataSource.CreateCommand("SELECT code, ST_X(p), ST_Y(p) FROM plan_grids, ST_PointOnSurface(geometry) p WHERE plan_id = $1 AND level = 'Unit' ORDER BY code DESC LIMIT 1");
+        cmd.Parameters.AddWithValue(plan);
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        return (r.GetString(0), r.GetDouble(1), r.GetDouble(2));
+    }
+
     [Fact]
     public async Task Exported_levels_come_back_in_each_format_and_grids_without_codes_are_numbered_by_the_rule()
     {
