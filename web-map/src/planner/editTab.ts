@@ -30,7 +30,7 @@ export function editTab(ctx: ViewContext): Node[] {
         action(i18n.t(`planner.tool.${t}` as StringKey), 'tool', () => c.chooseTool(t), { disabled: busy }),
       ).map((b, i) => {
         b.classList.add('planner-tool');
-        b.dataset.tool = TOOLS[i]!;
+        b.setAttribute('data-tool', TOOLS[i]!);
         b.setAttribute('aria-pressed', String(state.tool.tool === TOOLS[i]));
         return b;
       }),

@@ -19,6 +19,8 @@ import type {
 
 export interface PlanGridProperties extends GridProperties {
   areaM2?: number | null;
+  /** Set by preparePlanGrids: the fill of the grid's large grid. */
+  color?: string;
 }
 export type PlanGridCollection = FeatureCollection<Polygon | MultiPolygon, PlanGridProperties>;
 

@@ -18,7 +18,7 @@ export function problemsTab(ctx: ViewContext): Node[] {
     { class: 'planner-counts' },
     ...problemCounts(state.problems.map((p) => p.problem)).map(([kind, n]) => {
       const k = chip(`${known(i18n, `planner.problem.${kind}`, kind)} ${n}`, 'warn');
-      k.dataset.kind = kind;
+      k.setAttribute('data-kind', kind);
       return k;
     }),
   );

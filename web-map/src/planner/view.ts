@@ -26,7 +26,7 @@ export function statusBadge(status: string, i18n: I18n): HTMLElement {
   const kind = STATUS_CHIP[status as PlanStatus] ?? 'info';
   const badge = chip(known(i18n, `planner.status.${status}`, status), kind);
   badge.classList.add('planner-status');
-  badge.dataset.status = status;
+  badge.setAttribute('data-status', status);
   return badge;
 }
 
