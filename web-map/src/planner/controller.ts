@@ -99,13 +99,20 @@ export function createPlannerController(options: PlannerControllerOptions) {
     }
   }
 
+  /** A comparison is of one version: it goes when the plan changes. */
+  function forgetCompare(keepWith = true): void {
+    state.compare = { withId: keepWith ? state.compare.withId : null, loading: false, result: null, error: null };
+    sink.compare(null);
+  }
+
   async function show(plan: Plan): Promise<void> {
     const changedPlan = state.plan?.id !== plan.id;
+    const changedVersion = state.plan?.version !== plan.version || state.plan?.status !== plan.status;
     state.plan = plan;
+    if (changedVersion && !changedPlan) forgetCompare();
     if (changedPlan) {
       state.lastEdit = null;
-      state.compare = { withId: null, loading: false, result: null, error: null };
-      sink.compare(null);
+      forgetCompare(false);
       setTool(initialTool('view', state.tool));
       if (!isDraft(plan) && state.tab === 'edit') state.tab = 'plans';
     }
@@ -145,6 +152,7 @@ export function createPlannerController(options: PlannerControllerOptions) {
     try {
       const result = await send(plan, baseVersion);
       state.plan = advance(state.plan ?? plan, result.version);
+      forgetCompare();
       after(result);
       await loadPlanData(state.plan);
       return true;

@@ -5,6 +5,9 @@ import { el } from '../ui/dom';
 import { EXPORT_FORMATS, GRID_LEVELS, type ExportFormat } from './types';
 import { action, hint, section, statusBadge, when, type ViewContext } from './view';
 
+/** The day of an instant in Beijing time (the full time is the cell's title). */
+const day = (iso: string | null | undefined): string => when(iso).slice(0, 10);
+
 /** 方案: the plan list with status badges, a new draft, and the shown plan's export. */
 export function plansTab(ctx: ViewContext): Node[] {
   const { state, c, i18n } = ctx;
@@ -17,9 +20,8 @@ export function plansTab(ctx: ViewContext): Node[] {
         { 'data-plan-id': String(p.id), 'data-status': p.status, class: current ? 'planner-row-current' : false, 'aria-current': current ? 'true' : false },
         el('td', { class: 'wrap-any' }, el('button', { type: 'button', class: 'admin-expand planner-plan-open', 'data-action': 'open-plan' }, p.name)),
         el('td', {}, statusBadge(p.status, i18n)),
-        el('td', { class: 'nowrap' }, p.createdBy ?? '—'),
-        el('td', { class: 'nowrap' }, when(p.createdAt)),
-        el('td', { class: 'nowrap' }, when(p.publishedAt)),
+        el('td', { class: 'planner-when', title: when(p.createdAt) }, day(p.createdAt), el('span', { class: 'admin-hint' }, p.createdBy ?? '—')),
+        el('td', { class: 'planner-when', title: when(p.publishedAt) }, day(p.publishedAt), p.status === 'archived' && p.archivedAt ? el('span', { class: 'admin-hint' }, i18n.t('planner.plans.archivedAt', { day: day(p.archivedAt) })) : null),
         el('td', { class: 'nowrap planner-num' }, String(p.version)),
       );
       row.querySelector('button')!.addEventListener('click', () => void c.selectPlan(p.id));
@@ -33,7 +35,7 @@ export function plansTab(ctx: ViewContext): Node[] {
     state.newDraft ? newDraftForm(ctx) : null,
     table(
       'plans',
-      ['name', 'status', 'createdBy', 'createdAt', 'publishedAt', 'version'].map((h) => i18n.t(`planner.plans.${h}` as StringKey)),
+      ['name', 'status', 'createdAt', 'publishedAt', 'version'].map((h) => i18n.t(`planner.plans.${h}` as StringKey)),
       rows,
       i18n.t('planner.plans.none'),
     ),

@@ -42,6 +42,7 @@ describe('problem list', () => {
     expect(e - w).toBeCloseTo(0.002);
     expect(n - s).toBeCloseTo(0.002);
     expect((w + e) / 2).toBeCloseTo(115.41);
-    expect(padBounds([[0, 0], [1, 1]], 0.002)).toEqual([[0, 0], [1, 1]]);
+    expect(padBounds([[0, 0], [1, 1]], 0.002, 1)).toEqual([[0, 0], [1, 1]]);
+    expect(padBounds([[0, 0], [1, 1]])).toEqual([[-0.5, -0.5], [1.5, 1.5]]);
   });
 });

@@ -94,12 +94,15 @@ export function geometryBounds(geometry: Geometry | null | undefined): Bounds | 
   return w <= e && s <= n ? [[w, s], [e, n]] : null;
 }
 
-/** Bounds grown so a tiny problem (a point, a 2 m sliver) is shown with some of its surroundings: at least `minDeg` wide. */
-export function padBounds(bounds: Bounds, minDeg = 0.0015): Bounds {
+/**
+ * Bounds grown so a problem is shown with its surroundings (the grids on either side of a gap): `grow` times as
+ * large, and at least `minDeg` across for a tiny one (a point, a 2 m sliver).
+ */
+export function padBounds(bounds: Bounds, minDeg = 0.0015, grow = 2): Bounds {
   const [[w, s], [e, n]] = bounds;
   const cx = (w + e) / 2;
   const cy = (s + n) / 2;
-  const hw = Math.max((e - w) / 2, minDeg / 2);
-  const hh = Math.max((n - s) / 2, minDeg / 2);
+  const hw = Math.max(((e - w) / 2) * grow, minDeg / 2);
+  const hh = Math.max(((n - s) / 2) * grow, minDeg / 2);
   return [[cx - hw, cy - hh], [cx + hw, cy + hh]];
 }

@@ -36,8 +36,8 @@ export const plannerEn: Record<PlannerStringKey, string> = {
   'planner.plans.none': 'No plans yet',
   'planner.plans.name': 'Name',
   'planner.plans.status': 'Status',
-  'planner.plans.createdBy': 'Created by',
-  'planner.plans.createdAt': 'Created',
+  'planner.plans.createdAt': 'Created (by)',
+  'planner.plans.archivedAt': 'archived {day}',
   'planner.plans.publishedAt': 'Published',
   'planner.plans.version': 'Version',
 

@@ -34,8 +34,8 @@ export const plannerZh = {
   'planner.plans.none': '还没有方案',
   'planner.plans.name': '名称',
   'planner.plans.status': '状态',
-  'planner.plans.createdBy': '创建人',
-  'planner.plans.createdAt': '创建时间',
+  'planner.plans.createdAt': '创建（人）',
+  'planner.plans.archivedAt': '{day} 归档',
   'planner.plans.publishedAt': '发布时间',
   'planner.plans.version': '版本',
 
