@@ -56,7 +56,7 @@ public class GridsTests(GridGovFactory app)
     {
         using var client = await app.ClientFor("crew");
         var point = await InteriorPointOfSomeUnit();
-        var loc = await client.GetFromJsonAsync<GridCatalog.Location>($"/api/grids/locate?lon={point.Lon}&lat={point.Lat}");
+        var loc = await client.GetFromJsonAsync<GridMap.Location>($"/api/grids/locate?lon={point.Lon}&lat={point.Lat}");
         Assert.Equal(point.Code, loc!.UnitGrid.Code);
         Assert.StartsWith(loc.Community!.Code, loc.UnitGrid.Code);
         Assert.StartsWith(loc.Street!.Code, loc.Community.Code);
@@ -71,8 +71,8 @@ public class GridsTests(GridGovFactory app)
         var point = await InteriorPointOfSomeUnit();
         var (gLon, gLat) = ChinaOffsets.Wgs84ToGcj02(point.Lon, point.Lat);
         var (bLon, bLat) = ChinaOffsets.Wgs84ToBd09(point.Lon, point.Lat);
-        var viaGcj = await client.GetFromJsonAsync<GridCatalog.Location>($"/api/grids/locate?lon={gLon:R}&lat={gLat:R}&crs=gcj02");
-        var viaBd = await client.GetFromJsonAsync<GridCatalog.Location>($"/api/grids/locate?lon={bLon:R}&lat={bLat:R}&crs=bd09");
+        var viaGcj = await client.GetFromJsonAsync<GridMap.Location>($"/api/grids/locate?lon={gLon:R}&lat={gLat:R}&crs=gcj02");
+        var viaBd = await client.GetFromJsonAsync<GridMap.Location>($"/api/grids/locate?lon={bLon:R}&lat={bLat:R}&crs=bd09");
         Assert.Equal(point.Code, viaGcj!.UnitGrid.Code);
         Assert.Equal(point.Code, viaBd!.UnitGrid.Code);
     }

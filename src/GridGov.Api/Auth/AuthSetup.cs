@@ -101,6 +101,7 @@ public static class AuthSetup
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.Planning, p => p.RequireRole(Roles.Admin, Roles.Planner))
+            .AddPolicy(Policies.PlanReading, p => p.RequireRole(Roles.Admin, Roles.Planner, Roles.Leader))
             .AddPolicy(Policies.Dispatch, p => p.RequireRole(Roles.Admin, Roles.Dispatcher))
             .AddPolicy(Policies.Live, p => p.RequireRole(Roles.Admin, Roles.Dispatcher, Roles.Leader, Roles.Crew))
             .AddPolicy(Policies.Positions, p => p.RequireRole(Roles.Admin, Roles.Crew));

@@ -33,6 +33,8 @@ public static class Policies
     public const string Staff = "staff";
     public const string Admin = "admin";
     public const string Planning = "planning";
+    /// <summary>Reading plans (their grids, problems, balance, comparisons): planners, leaders and admins.</summary>
+    public const string PlanReading = "planReading";
     public const string Dispatch = "dispatch";
     /// <summary>The live map and crews: dispatchers, leaders and admins see all, a crew its own team.</summary>
     public const string Live = "live";

@@ -4,6 +4,7 @@ using GridGov.Api.Grids;
 using GridGov.Api.Incidents;
 using GridGov.Api.Live;
 using GridGov.Api.Open311;
+using GridGov.Api.Plans;
 using GridGov.Api.Teams;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,6 +32,10 @@ public sealed class GridGovDb(DbContextOptions<GridGovDb> options) : DbContext(o
     public DbSet<CrewPosition> CrewPositions => Set<CrewPosition>();
     public DbSet<PositionFix> PositionHistory => Set<PositionFix>();
     public DbSet<IncidentOffer> IncidentOffers => Set<IncidentOffer>();
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<PlanGrid> PlanGrids => Set<PlanGrid>();
+    public DbSet<PlanEdit> PlanEdits => Set<PlanEdit>();
+    public DbSet<PlanEditGrid> PlanEditGrids => Set<PlanEditGrid>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -74,8 +74,9 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         b.HasIndex(i => i.ClosedAt);
         b.HasIndex(i => new { i.HandlerCrewId, i.Status });
         b.HasOne<Category>().WithMany().HasForeignKey(i => i.CategoryCode).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Grid>().WithMany().HasForeignKey(i => i.UnitGridCode).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Grid>().WithMany().HasForeignKey(i => i.LargeGridCode).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(i => i.UnitGridCode);
+        // No foreign key to grids: a case keeps the codes it was filed under after a new plan removes them (the
+        // archived plan still has those grids).
         b.HasOne<Team>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Crew>().WithMany().HasForeignKey(i => i.HandlerCrewId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne<Incident>().WithMany().HasForeignKey(i => i.DuplicateOf).OnDelete(DeleteBehavior.Restrict);

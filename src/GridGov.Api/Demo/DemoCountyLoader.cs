@@ -51,6 +51,7 @@ internal static partial class DemoCountyLoader
                 await w.WriteAsync((Geometry)AsMulti(a.Geometry), NpgsqlDbType.Geometry, ct);
                 await w.WriteAsync(Math.Round(gk.Project(a.Geometry).Area, 1), ct);
             }, ct);
+        await db.Database.ExecuteSqlRawAsync(Plans.PlanSql.AdoptLiveGrids, ct);
         await CopyAsync(conn, "roads (id, class, name, geometry, source, target, length_m)", county.Roads, async (w, r) =>
         {
             await w.WriteAsync(r.Id, ct);

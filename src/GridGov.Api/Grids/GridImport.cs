@@ -1,156 +1,20 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using GridGov.Api.Data;
 using GridGov.Api.Platform;
-using GridGov.Geo.Coordinates;
-using Microsoft.EntityFrameworkCore;
-using NetTopologySuite.Features;
-using NetTopologySuite.Geometries;
-using NetTopologySuite.IO.Converters;
-using NetTopologySuite.Operation.Valid;
 
 namespace GridGov.Api.Grids;
 
-/// <summary>Which attribute holds what, and the coordinate system the file is in (named, never guessed).</summary>
-public sealed record GridImportOptions(GridLevel Level, InputCrs Crs, string CodeField = "code", string NameField = "name", string ParentField = "parentCode");
+public sealed record GridImportResult(string Level, int Created, int Updated, int Removed, long PlanId, int Rerouted);
 
-public sealed record GridImportResult(string Level, int Created, int Updated, int Removed);
-
-/// <summary>
-/// One level of the county's grids from a GeoJSON FeatureCollection (Polygon or MultiPolygon features), as a whole: every
-/// feature is checked (geometry valid, code present, unique and of the rule, parent of the level above present) before
-/// anything is written; then the level becomes the file — codes kept are updated, new ones added, missing ones removed
-/// (refused while grids below still name them). Old incidents keep the codes they were filed under. A large grid keeps
-/// its team; a new one has none until a team names it. Not thread-safe; one import at a time (the caller's transaction).
-/// </summary>
-public static partial class GridImporter
+/// <summary>Names of grid levels as they travel (county, street, community, large, unit).</summary>
+public static class GridImporter
 {
-    [GeneratedRegex(@"^\d{15}$")]
-    private static partial Regex UnitCodeRule();
-
-    [GeneratedRegex(@"^[0-9A-Za-z_-]{1,20}$")]
-    private static partial Regex CodeRule();
-
-    private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4490);
-
-    public static async Task<GridImportResult?> ImportAsync(GridGovDb db, Stream geoJson, GridImportOptions options, Validation v, Action<string>? progress, CancellationToken ct)
-    {
-        FeatureCollection? collection;
-        try
-        {
-            var json = new JsonSerializerOptions { Converters = { new GeoJsonConverterFactory() } };
-            collection = await JsonSerializer.DeserializeAsync<FeatureCollection>(geoJson, json, ct);
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
-        {
-            v.Add("file", $"The file is not a GeoJSON FeatureCollection: {ex.Message}");
-            return null;
-        }
-        if (collection is null || collection.Count == 0)
-        {
-            v.Add("file", "The file holds no features.");
-            return null;
-        }
-        progress?.Invoke($"read {collection.Count:N0} features");
-
-        var parentLevel = options.Level switch { GridLevel.Unit => GridLevel.Large, GridLevel.Large => GridLevel.Community, GridLevel.Community => GridLevel.Street, GridLevel.Street => GridLevel.County, _ => (GridLevel?)null };
-        var parentRequired = options.Level is GridLevel.Unit or GridLevel.Large or GridLevel.Community;
-        var parents = parentLevel is { } pl ? (await db.Grids.AsNoTracking().Where(g => g.Level == pl).Select(g => g.Code).ToListAsync(ct)).ToHashSet() : [];
-        var gk = GaussKruger.ForLongitude(collection[0].Geometry?.Centroid.X ?? 0);
-        var incoming = new Dictionary<string, (string Name, string? Parent, MultiPolygon Geometry, double Area)>(StringComparer.Ordinal);
-        for (var i = 0; i < collection.Count; i++)
-        {
-            var feature = collection[i];
-            var where = $"feature {i + 1}";
-            var code = Text(feature.Attributes, options.CodeField);
-            if (code is null) { v.Add(where, $"'{options.CodeField}' is missing; every grid has a code."); continue; }
-            where = $"feature {i + 1} ({code})";
-            if (options.Level == GridLevel.Unit ? !UnitCodeRule().IsMatch(code) : !CodeRule().IsMatch(code))
-                v.Add(where, options.Level == GridLevel.Unit
-                    ? $"Unit grid code '{code}' breaks the 15-digit rule (county 6 + street 3 + community 3 + sequence 3, GB/T 30428.1)."
-                    : $"Code '{code}' is 1-20 letters, digits, '-' or '_'.");
-            if (incoming.ContainsKey(code)) { v.Add(where, $"Code '{code}' appears twice."); continue; }
-            var name = Text(feature.Attributes, options.NameField) ?? code;
-            var parent = Text(feature.Attributes, options.ParentField);
-            if (parent is null && parentRequired)
-                v.Add(where, $"'{options.ParentField}' is missing: a {Name(options.Level)} grid lies in a {Name(parentLevel!.Value)} grid.");
-            else if (parent is not null && (parentLevel is null || !parents.Contains(parent)))
-                v.Add(where, parentLevel is null ? "The county level has no parent." : $"Parent '{parent}' is not a {Name(parentLevel.Value)} grid of this county; import that level first.");
-            if (feature.Geometry is not (Polygon or MultiPolygon))
-            {
-                v.Add(where, $"The geometry is a {feature.Geometry?.GeometryType ?? "null"}; a grid is a Polygon or MultiPolygon.");
-                continue;
-            }
-            var geometry = InWgs84(feature.Geometry, options.Crs);
-            var problem = new IsValidOp(geometry).ValidationError;
-            if (problem is not null)
-            {
-                v.Add(where, $"The outline is not valid: {problem.Message} near {problem.Coordinate.X:0.000000}, {problem.Coordinate.Y:0.000000}.");
-                continue;
-            }
-            var multi = geometry as MultiPolygon ?? Factory.CreateMultiPolygon([(Polygon)geometry]);
-            multi.SRID = 4490;
-            incoming[code] = (name.Length > 100 ? name[..100] : name, parent, multi, Math.Round(gk.Project(multi).Area, 1));
-        }
-        if (!v.IsValid) return null;
-        progress?.Invoke($"checked {incoming.Count:N0} grids");
-
-        var existing = await db.Grids.Where(g => g.Level == options.Level).ToDictionaryAsync(g => g.Code, StringComparer.Ordinal, ct);
-        var missing = existing.Keys.Where(c => !incoming.ContainsKey(c)).ToList();
-        var orphaned = await db.Grids.AsNoTracking().Where(g => g.ParentCode != null && missing.Contains(g.ParentCode)).Select(g => g.ParentCode!).Distinct().ToListAsync(ct);
-        foreach (var code in orphaned) v.Add(code, $"Grid '{code}' is not in the file, but grids of the level below lie in it; import them anew (or keep it) first.");
-        if (!v.IsValid) return null;
-
-        int created = 0, updated = 0;
-        foreach (var (code, g) in incoming)
-        {
-            if (existing.TryGetValue(code, out var grid))
-            {
-                (grid.Name, grid.ParentCode, grid.Geometry, grid.AreaM2) = (g.Name, g.Parent, g.Geometry, g.Area);
-                updated++;
-            }
-            else
-            {
-                db.Grids.Add(new Grid { Code = code, Level = options.Level, Name = g.Name, ParentCode = g.Parent, Geometry = g.Geometry, AreaM2 = g.Area });
-                created++;
-            }
-        }
-        db.Grids.RemoveRange(missing.Select(c => existing[c]));
-        await db.SaveChangesAsync(ct);
-        progress?.Invoke($"wrote {created:N0} new, {updated:N0} updated, {missing.Count:N0} removed");
-        return new GridImportResult(Name(options.Level), created, updated, missing.Count);
-    }
-
-    private static Geometry InWgs84(Geometry geometry, InputCrs crs)
-    {
-        var copy = geometry.Copy();
-        if (crs != InputCrs.Wgs84)
-        {
-            copy.Apply(new CoordinateFilter(c => (c.X, c.Y) = ChinaOffsets.ToWgs84(crs, c.X, c.Y)));
-            copy.GeometryChanged();
-        }
-        copy.SRID = 4490;
-        return copy;
-    }
-
-    private sealed class CoordinateFilter(Action<Coordinate> apply) : ICoordinateFilter
-    {
-        public void Filter(Coordinate coord) => apply(coord);
-    }
-
-    private static string? Text(IAttributesTable? attributes, string field)
-    {
-        if (attributes is null) return null;
-        var name = attributes.GetNames().FirstOrDefault(n => string.Equals(n, field, StringComparison.OrdinalIgnoreCase));
-        var value = name is null ? null : attributes[name];
-        var text = value switch { null => null, JsonElement e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText(), _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) };
-        return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-    }
-
     public static string Name(GridLevel level) => JsonNames.Of(level);
 }
 
-/// <summary>POST /api/import/grids?level=: one level of the grids from GeoJSON, for planners and admins.</summary>
+/// <summary>
+/// POST /api/import/grids?level=: one level of the grids in force from a boundary file, for planners and admins — a
+/// draft made from the published plan, the level imported into it, and published at once (refused whole, with the
+/// problems, when the grids would not be valid).
+/// </summary>
 public static class GridImportApi
 {
     public const long MaxBytes = 100 * 1024 * 1024;
@@ -159,38 +23,49 @@ public static class GridImportApi
     {
         app.MapPost("/api/import/grids", Import).WithTags("Grids").RequireAuthorization(Auth.Policies.Planning).DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBytes))
-            .WithSummary("Replace one level (street, community, large, unit) with a GeoJSON FeatureCollection (multipart 'file' or the body); checked whole, crs named (wgs84, gcj02, bd09), fields chosen by name.");
+            .WithSummary("Replace one level (street, community, large, unit) of the grids in force with a boundary file (multipart 'file' or the body; GeoJSON, zipped Shapefile, GeoPackage): imported into a new draft and published at once; checked whole, crs named or read from the .prj, fields chosen by name.");
         return app;
     }
 
     public static bool TryLevel(string? raw, out GridLevel level) =>
         Enum.TryParse(raw?.Trim(), ignoreCase: true, out level) && !int.TryParse(raw, out _);
 
-    private static async Task<IResult> Import(HttpRequest request, string? level, string? crs, string? codeField, string? nameField, string? parentField,
-        GridGovDb db, GridCatalog grids, CancellationToken ct)
+    private static async Task<IResult> Import(HttpRequest request, string? level, string? crs, string? format, string? codeField, string? nameField, string? parentField,
+        System.Security.Claims.ClaimsPrincipal user, Plans.ImportFlow flow, CancellationToken ct)
     {
         var v = new Validation();
         if (!TryLevel(level, out var gridLevel)) v.Add("level", $"'level' is county, street, community, large or unit{(level is null ? "" : $", not '{level}'")}.");
-        if (!ChinaOffsets.TryParse(crs, out var inputCrs)) v.Add("crs", $"'crs' must be one of wgs84, cgcs2000, gcj02, bd09; got '{crs}'.");
+        if (!Plans.PlansApi.TryImportCrs(crs, out var inputCrs)) v.Add("crs", $"'crs' must be one of wgs84, cgcs2000, gcj02, bd09; got '{crs}'.");
+        if (!Plans.PlansApi.TryFormat(format, out var declared)) v.Add("format", $"'format' is geojson, shapefile or geopackage, not '{format}'.");
         if (request.ContentLength > MaxBytes) return TypedResults.Problem(statusCode: 413, title: "Too large", detail: $"A grid file is at most {MaxBytes / 1024 / 1024} MB.");
         if (!v.IsValid) return v.Problem();
         Stream body;
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(ct);
-            if (form.Files.GetFile("file") is not { } file) return Validation.Problem("file", "Send the GeoJSON as the multipart part 'file'.");
+            if (form.Files.GetFile("file") is not { } file) return Validation.Problem("file", "Send the file as the multipart part 'file'.");
             body = file.OpenReadStream();
         }
-        else body = request.Body;
+        else
+        {
+            // The stream of a plain body cannot seek; the readers sniff the format first.
+            var copy = new MemoryStream();
+            await request.Body.CopyToAsync(copy, ct);
+            copy.Position = 0;
+            body = copy;
+        }
         await using (body)
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var options = new GridImportOptions(gridLevel, inputCrs, codeField ?? "code", nameField ?? "name", parentField ?? "parentCode");
-            var result = await GridImporter.ImportAsync(db, body, options, v, null, ct);
-            if (result is null) return v.Problem($"{v.Errors.Count} problems; nothing was imported. {string.Join(" ", v.Errors.Take(3).SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")))}");
-            await tx.CommitAsync(ct);
-            await grids.ReloadAsync(ct);
-            return TypedResults.Ok(result);
+            var options = new Plans.PlanImportOptions(gridLevel, inputCrs, declared, codeField ?? "code", nameField ?? "name", parentField ?? "parentCode");
+            var result = await flow.RunAsync(body, options, null, publish: true, Incidents.IncidentsApi.ActorOf(user), v, null, ct);
+            if (result.Refusal is { } refusal) return refusal.Problem();
+            if (result.Import is null) return v.Problem($"{v.Errors.Count} problems; nothing was imported. {string.Join(" ", v.Errors.Take(3).SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")))}");
+            if (result.Refused is { } refused)
+                return TypedResults.Problem(statusCode: refused.Refusal.Status, title: refused.Refusal.Title,
+                    detail: $"Nothing was imported: with this file the grids would have problems. {refused.Refusal.Detail}",
+                    extensions: refused.Validation is { } val ? new Dictionary<string, object?> { ["problems"] = val.Problems } : null);
+            var i = result.Import;
+            return TypedResults.Ok(new GridImportResult(i.Level, i.Created, i.Updated, i.Removed, result.Plan!.Id, result.Published!.Rerouted));
         }
     }
 }

@@ -54,7 +54,7 @@ public static class GridsApi
             r.Code, r.Geometry, new GridProperties(r.Code, r.Name, levelName, r.ParentCode, r.TeamId, r.TeamName, r.AreaM2))).ToList()));
     }
 
-    private static Results<Ok<GridCatalog.Location>, ProblemHttpResult, ValidationProblem> Locate(
+    private static Results<Ok<GridMap.Location>, ProblemHttpResult, ValidationProblem> Locate(
         string? lon, string? lat, string? crs, GridCatalog catalog)
     {
         var v = new Validation();

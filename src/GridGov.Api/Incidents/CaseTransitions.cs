@@ -79,6 +79,36 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
         }
     }
 
+    /// <summary>
+    /// Moves an open case to where a newly published grid plan puts it: its unit and large grid and, while no crew has
+    /// taken it yet (<see cref="FollowsNewTeam"/>), its team; a case under handling stays with the team handling it. The
+    /// status does not change. Adds the history entry and withdraws an open offer when the team changes
+    /// (<paramref name="mayHaveOffer"/> false skips that look-up for a batch that knows there is none).
+    /// </summary>
+    public async Task<TransitionApplied> RerouteAsync(GridGovDb db, Incident incident, string unitGridCode, string? largeGridCode, int? teamId,
+        string note, Actor actor, DateTimeOffset now, bool mayHaveOffer, CancellationToken ct)
+    {
+        var team = incident.TeamId;
+        incident.UnitGridCode = unitGridCode;
+        incident.LargeGridCode = largeGridCode;
+        if (FollowsNewTeam(incident.Status)) incident.TeamId = teamId;
+        incident.UpdatedAt = now;
+        var entry = new IncidentEvent
+        {
+            IncidentId = incident.Id, At = now, Actor = actor.Name, ActorRole = string.Join(",", actor.Roles),
+            Action = "reroute", FromStatus = incident.Status, ToStatus = incident.Status, Note = note,
+        };
+        db.IncidentEvents.Add(entry);
+        var withdrawn = mayHaveOffer && incident.TeamId != team
+            ? await offers.WithdrawOpenAsync(db, incident, "网格调整，案件转交新的责任班组", actor, now, ct)
+            : null;
+        return new TransitionApplied(incident.Status, incident.Status, entry, withdrawn);
+    }
+
+    /// <summary>A case follows a new map's team until a crew takes it; after that, the team handling it finishes it.</summary>
+    public static bool FollowsNewTeam(IncidentStatus status) =>
+        status is IncidentStatus.Reported or IncidentStatus.Registered or IncidentStatus.Dispatched or IncidentStatus.Parked;
+
     /// <summary>The problem a refusal answers: 403 for who, 409 for when.</summary>
     public static IResult Problem(IncidentWorkflow.Decision refusal) => refusal switch
     {

@@ -54,7 +54,7 @@ public sealed record IncidentCreated(
 public sealed record NewIncident(
     string RequestKey, string? ClientRequestId, byte[] RequestHash, Category Category, IncidentSource Source,
     double Lon, double Lat, string? Description, string? AssetCode, string Channel, string Actor, string? ActorRole,
-    int? ReporterCrewId, GridCatalog.Route? Route, Routing Routing, IncidentStatus Status, DateTimeOffset ReportedAt,
+    int? ReporterCrewId, GridMap.Route? Route, Routing Routing, IncidentStatus Status, DateTimeOffset ReportedAt,
     DateTimeOffset Deadline, string EventNote);
 
 /// <summary>Validation, routing and deadline of one report: everything short of the write. Thread-safe.</summary>
@@ -132,7 +132,7 @@ public sealed class IncidentIntake(CategoryCatalog categories, GridCatalog grids
             status == IncidentStatus.Registered ? $"{JsonNames.Of(source)} 上报，自动立案" : $"{JsonNames.Of(source)} 上报");
     }
 
-    private static string TeamLabel(GridCatalog.Route r) => r.TeamId is { } t ? $"队伍 {t}" : "（该大网格未配队伍）";
+    private static string TeamLabel(GridMap.Route r) => r.TeamId is { } t ? $"队伍 {t}" : "（该大网格未配队伍）";
 
     private static string RoleLabel(CrewRole role) => role.ToString().ToLowerInvariant();
 

@@ -1,5 +1,8 @@
 using GridGov.Api.Auth;
 using GridGov.Api.Data;
+using GridGov.Api.Incidents;
+using GridGov.Api.Live;
+using GridGov.Api.Plans;
 using Microsoft.AspNetCore.Identity;
 
 namespace GridGov.Api.Platform;
@@ -8,7 +11,9 @@ namespace GridGov.Api.Platform;
 internal static class CommandHost
 {
     /// <summary>A migrated host, or null with the reason printed (no connection string).</summary>
-    public static async Task<IHost?> StartAsync(string command)
+    /// <param name="withCases">Also the services that move cases (grids, workflow, offers): for a command that publishes a plan.
+    /// Their background services do not run.</param>
+    public static async Task<IHost?> StartAsync(string command, bool withCases = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["GridGov:LoadDemo"] = "false";
@@ -23,8 +28,17 @@ internal static class CommandHost
             return null;
         }
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        if (withCases)
+        {
+            Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton(builder.Services, TimeProvider.System);
+            builder.Services.AddSingleton<Grids.GridCatalog>();
+            builder.AddIncidents();
+            builder.AddLive();
+            builder.Services.AddPlans();
+        }
         var host = builder.Build();
         await host.PrepareDatabaseAsync();
+        if (withCases) await host.Services.GetRequiredService<Grids.GridCatalog>().ReloadAsync();
         return host;
     }
 

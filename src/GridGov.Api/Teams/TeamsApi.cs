@@ -99,6 +99,7 @@ public static partial class TeamsApi
         if (await db.KeyPosts.AnyAsync(p => p.TeamId == id, ct))
             return Conflict("Team staffs key posts", $"Team {id} ({team.Name}) staffs key grid posts; give them to another team first.");
         await db.Grids.Where(g => g.TeamId == id).ExecuteUpdateAsync(s => s.SetProperty(g => g.TeamId, (int?)null), ct);
+        await db.PlanGrids.Where(g => g.TeamId == id).ExecuteUpdateAsync(s => s.SetProperty(g => g.TeamId, (int?)null), ct);
         db.Teams.Remove(team);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -143,6 +144,7 @@ public static partial class TeamsApi
             await db.Grids.Where(g => g.Code == previous && g.TeamId == team.Id).ExecuteUpdateAsync(s => s.SetProperty(g => g.TeamId, (int?)null), ct);
         if (team.LargeGridCode is { } code)
             await db.Grids.Where(g => g.Code == code).ExecuteUpdateAsync(s => s.SetProperty(g => g.TeamId, team.Id), ct);
+        await db.Database.ExecuteSqlRawAsync(Plans.PlanSql.SyncPublishedTeams, ct);
     }
 
     private static async Task<IResult> CreateCrew(CrewRequest? body, GridGovDb db, CrewDirectory directory, CancellationToken ct)

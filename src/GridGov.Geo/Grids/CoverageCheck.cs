@@ -82,15 +82,22 @@ public static class CoverageCheck
         }
 
         if (parents is not null)
+        {
+            // Most grids lie well inside their parent: a prepared Covers answers those without an overlay.
+            var prepared = new Dictionary<Geometry, NetTopologySuite.Geometries.Prepared.IPreparedGeometry>(ReferenceEqualityComparer.Instance);
             foreach (var (code, geometry) in usable)
             {
                 if (!parents.TryGetValue(code, out var parent)) continue;
+                if (!prepared.TryGetValue(parent.Parent, out var p))
+                    prepared[parent.Parent] = p = NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(parent.Parent);
+                if (p.Covers(geometry)) continue;
                 var outside = geometry.Difference(parent.Parent);
                 var m2 = outside.IsEmpty ? 0 : gk.Project(outside).Area;
                 if (m2 > NestingToleranceM2)
                     problems.Add(new(CoverageKinds.NotNested, [code, parent.ParentCode], outside,
                         $"Grid {code} reaches {m2:0} m² outside its parent {parent.ParentCode}."));
             }
+        }
         return problems;
     }
 
@@ -118,4 +125,5 @@ public static class CoverageKinds
     public const string EdgeMismatch = "edgeMismatch";
     public const string Gap = "gap";
     public const string NotNested = "notNested";
+    public const string CodeRule = "codeRule";
 }

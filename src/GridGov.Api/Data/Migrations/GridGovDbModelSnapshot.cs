@@ -1099,6 +1099,239 @@ namespace GridGov.Api.Data.Migrations
                     b.ToTable("open311_keys", (string)null);
                 });
 
+            modelBuilder.Entity("GridGov.Api.Plans.Plan", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
+                    b.Property<long?>("BasedOnId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("based_on_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plans");
+
+                    b.HasIndex("BasedOnId")
+                        .HasDatabaseName("ix_plans_based_on_id");
+
+                    b.HasIndex("Status")
+                        .IsUnique()
+                        .HasDatabaseName("ux_plans_one_published")
+                        .HasFilter("status = 'Published'");
+
+                    b.ToTable("plans", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Plans.PlanEdit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Op")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("op");
+
+                    b.Property<long>("PlanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("plan_id");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("integer")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("summary");
+
+                    b.Property<bool>("Undone")
+                        .HasColumnType("boolean")
+                        .HasColumnName("undone");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_edits");
+
+                    b.HasIndex("PlanId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_plan_edits_plan_id_seq");
+
+                    b.ToTable("plan_edits", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Plans.PlanEditGrid", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("After")
+                        .HasColumnType("boolean")
+                        .HasColumnName("after");
+
+                    b.Property<double>("AreaM2")
+                        .HasColumnType("double precision")
+                        .HasColumnName("area_m2");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("code")
+                        .UseCollation("C");
+
+                    b.Property<long>("EditId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("edit_id");
+
+                    b.Property<MultiPolygon>("Geometry")
+                        .HasColumnType("geometry(MultiPolygon,4490)")
+                        .HasColumnName("geometry");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ParentCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("parent_code")
+                        .UseCollation("C");
+
+                    b.Property<int?>("TeamId")
+                        .HasColumnType("integer")
+                        .HasColumnName("team_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_edit_grids");
+
+                    b.HasIndex("EditId")
+                        .HasDatabaseName("ix_plan_edit_grids_edit_id");
+
+                    b.ToTable("plan_edit_grids", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Plans.PlanGrid", b =>
+                {
+                    b.Property<long>("PlanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("code")
+                        .UseCollation("C");
+
+                    b.Property<double>("AreaM2")
+                        .HasColumnType("double precision")
+                        .HasColumnName("area_m2");
+
+                    b.Property<MultiPolygon>("Geometry")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiPolygon,4490)")
+                        .HasColumnName("geometry");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ParentCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("parent_code")
+                        .UseCollation("C");
+
+                    b.Property<int?>("TeamId")
+                        .HasColumnType("integer")
+                        .HasColumnName("team_id");
+
+                    b.HasKey("PlanId", "Code")
+                        .HasName("pk_plan_grids");
+
+                    b.HasIndex("Geometry")
+                        .HasDatabaseName("ix_plan_grids_geometry");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geometry"), "gist");
+
+                    b.HasIndex("PlanId", "Level")
+                        .HasDatabaseName("ix_plan_grids_plan_id_level");
+
+                    b.ToTable("plan_grids", (string)null);
+                });
+
             modelBuilder.Entity("GridGov.Api.Teams.Crew", b =>
                 {
                     b.Property<int>("Id")
@@ -1303,23 +1536,11 @@ namespace GridGov.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_incidents_crews_handler_crew_id");
 
-                    b.HasOne("GridGov.Api.Grids.Grid", null)
-                        .WithMany()
-                        .HasForeignKey("LargeGridCode")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_incidents_grids_large_grid_code");
-
                     b.HasOne("GridGov.Api.Teams.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_incidents_teams_team_id");
-
-                    b.HasOne("GridGov.Api.Grids.Grid", null)
-                        .WithMany()
-                        .HasForeignKey("UnitGridCode")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_incidents_grids_unit_grid_code");
                 });
 
             modelBuilder.Entity("GridGov.Api.Incidents.IncidentEvent", b =>
@@ -1366,6 +1587,45 @@ namespace GridGov.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_incident_offers_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Plans.Plan", b =>
+                {
+                    b.HasOne("GridGov.Api.Plans.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("BasedOnId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_plans_plans_based_on_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Plans.PlanEdit", b =>
+                {
+                    b.HasOne("GridGov.Api.Plans.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_edits_plans_plan_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Plans.PlanEditGrid", b =>
+                {
+                    b.HasOne("GridGov.Api.Plans.PlanEdit", null)
+                        .WithMany()
+                        .HasForeignKey("EditId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_edit_grids_plan_edits_edit_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Plans.PlanGrid", b =>
+                {
+                    b.HasOne("GridGov.Api.Plans.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_grids_plans_plan_id");
                 });
 
             modelBuilder.Entity("GridGov.Api.Teams.Crew", b =>
