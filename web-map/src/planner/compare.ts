@@ -14,7 +14,7 @@ export function compareFeatures(result: CompareResult): FeatureCollection {
   };
   for (const g of result.added ?? []) push('added', g.code, String(g.level), g.name, g.geometry);
   for (const g of result.removed ?? []) push('removed', g.code, String(g.level), g.name, g.geometry);
-  for (const g of result.reshaped ?? []) push('reshaped', g.code, String(g.level), null, g.geometry, g.areaMovedM2);
+  for (const g of result.reshaped ?? []) push('reshaped', g.code, String(g.level), g.name, g.geometry, g.areaMovedM2 ?? undefined);
   return { type: 'FeatureCollection', features };
 }
 
@@ -24,6 +24,7 @@ export interface CompareSummary {
   reshaped: number;
   moving: number;
   buildings: number;
+  renamed: number;
   /** Area that changes hands, in m² (reshaped grids). */
   areaMovedM2: number;
 }
@@ -35,7 +36,8 @@ export function compareSummary(result: CompareResult): CompareSummary {
     reshaped: result.reshaped?.length ?? 0,
     moving: result.openIncidentsMoving?.length ?? 0,
     buildings: result.buildingsChangingTeam ?? 0,
-    areaMovedM2: (result.reshaped ?? []).reduce((sum, g) => sum + (Number.isFinite(g.areaMovedM2) ? g.areaMovedM2 : 0), 0),
+    areaMovedM2: (result.reshaped ?? []).reduce((sum, g) => sum + (typeof g.areaMovedM2 === 'number' && Number.isFinite(g.areaMovedM2) ? g.areaMovedM2 : 0), 0),
+    renamed: result.renamed?.length ?? 0,
   };
 }
 

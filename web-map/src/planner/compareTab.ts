@@ -44,6 +44,8 @@ export function compareTab(ctx: ViewContext): Node[] {
         ]),
         el('dt', {}, i18n.t('planner.compare.areaMoved')),
         el('dd', { 'data-count': 'areaMoved' }, formatArea(s.areaMovedM2)),
+        el('dt', {}, i18n.t('planner.compare.renamed')),
+        el('dd', { 'data-count': 'renamed' }, String(s.renamed)),
         el('dt', {}, i18n.t('planner.compare.moving')),
         el('dd', { 'data-count': 'moving' }, String(s.moving)),
         el('dt', {}, i18n.t('planner.compare.buildings')),

@@ -42,7 +42,7 @@ export function importDialog(ctx: ViewContext): HTMLElement {
       'tr',
       { 'data-key': row.key, 'data-feature': row.feature === null ? false : String(row.feature) },
       el('td', { class: 'nowrap import-row' }, row.feature === null ? i18n.t('planner.import.wholeFile') : i18n.t('planner.import.feature', { n: row.feature })),
-      el('td', { class: 'nowrap' }, row.field || '—'),
+      el('td', { class: 'nowrap' }, row.code || '—'),
       el('td', { class: 'import-messages' }, ...row.messages.map((m) => el('div', {}, m))),
     ),
   );
@@ -74,7 +74,7 @@ export function importDialog(ctx: ViewContext): HTMLElement {
           'div',
           { class: 'admin-import-report planner-import-report', 'data-state': 'rejected' },
           notice({ ok: false, text: i18n.t('planner.import.rejected', { detail: form.error ?? '' }) }),
-          errorRows.length ? table('import-errors', ['where', 'field', 'messages'].map((h) => i18n.t(`planner.import.col.${h}` as StringKey)), errorRows, '') : null,
+          errorRows.length ? table('import-errors', ['where', 'code', 'messages'].map((h) => i18n.t(`planner.import.col.${h}` as StringKey)), errorRows, '') : null,
         )
       : null;
   return dialog('import', i18n.t('planner.import.title', { level: i18n.t(`planner.level.${form.level}` as StringKey) }), () => c.closeImport(), form.missing ? notice({ ok: false, text: i18n.t('planner.import.noFile') }) : null, body, outcome);

@@ -1,7 +1,7 @@
 import { chip } from '../admin/widgets';
 import { el } from '../ui/dom';
 import { problemCounts } from './problems';
-import { hint, known, type ViewContext } from './view';
+import { hint, known, section, type ViewContext } from './view';
 
 /** 校验: valid or not, counts by kind, and the problems to click through (each flies the map to it). */
 export function problemsTab(ctx: ViewContext): Node[] {
@@ -11,7 +11,7 @@ export function problemsTab(ctx: ViewContext): Node[] {
   const summary = el(
     'div',
     { class: v.valid ? 'admin-ok planner-validity' : 'admin-error planner-validity', 'data-valid': String(v.valid), role: 'status' },
-    v.valid && !state.problems.length ? i18n.t('planner.problems.valid') : i18n.t(v.valid ? 'planner.problems.validWithNotes' : 'planner.problems.invalid', { n: state.problems.length }),
+    v.valid ? (v.warnings?.length ? i18n.t('planner.problems.validWithNotes', { n: v.warnings.length }) : i18n.t('planner.problems.valid')) : i18n.t('planner.problems.invalid', { n: state.problems.length }),
   );
   const counts = el(
     'p',
@@ -39,6 +39,26 @@ export function problemsTab(ctx: ViewContext): Node[] {
       return el('li', { class: 'planner-problem', 'data-kind': p.kind, 'data-idx': String(p.idx), 'aria-current': selected ? 'true' : false }, item);
     }),
   );
-  const parts: Array<HTMLElement | null> = [summary, state.problems.length ? counts : null, state.problems.length ? list : null, el('p', { class: 'admin-hint' }, i18n.t('planner.problems.legend'))];
+  const warnings = v.warnings ?? [];
+  const notes = warnings.length
+    ? section(
+        'warnings',
+        i18n.t('planner.problems.warnings'),
+        el(
+          'ul',
+          { class: 'planner-problems planner-warnings' },
+          ...warnings.map((w) =>
+            el(
+              'li',
+              { class: 'planner-problem planner-warning', 'data-kind': w.kind },
+              el('span', { class: 'planner-problem-kind' }, known(i18n, `planner.problem.${w.kind}`, w.kind)),
+              el('span', { class: 'planner-problem-codes' }, (w.codes ?? []).join('、') || '—'),
+              w.detail ? el('span', { class: 'planner-problem-detail' }, w.detail) : null,
+            ),
+          ),
+        ),
+      )
+    : null;
+  const parts: Array<HTMLElement | null> = [summary, state.problems.length ? counts : null, state.problems.length ? list : null, el('p', { class: 'admin-hint' }, i18n.t('planner.problems.legend')), notes];
   return parts.filter((n): n is HTMLElement => !!n);
 }

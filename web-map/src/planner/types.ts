@@ -17,6 +17,8 @@ export interface Plan {
   archivedAt?: string | null;
   /** Bumped by every change of the plan; an edit names the version it was made on (`baseVersion`). */
   version: number;
+  /** How many grids the plan has, all levels. */
+  grids?: number;
 }
 
 export interface NewPlanRequest {
@@ -27,7 +29,7 @@ export interface NewPlanRequest {
 
 export type GeoCrs = 'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09';
 export const GEO_CRS: readonly GeoCrs[] = ['wgs84', 'cgcs2000', 'gcj02', 'bd09'];
-export const GRID_LEVELS: readonly GridLevel[] = ['street', 'community', 'large', 'unit'];
+export const GRID_LEVELS: readonly GridLevel[] = ['county', 'street', 'community', 'large', 'unit'];
 
 export interface ImportParams {
   level: GridLevel;
@@ -46,8 +48,8 @@ export interface ImportResult {
   version: number;
 }
 
-export type EditOp = 'reshape' | 'split' | 'merge' | 'assign' | 'rename' | 'recode' | 'clean';
-export const EDIT_OPS: readonly EditOp[] = ['reshape', 'split', 'merge', 'assign', 'rename', 'recode', 'clean'];
+export type EditOp = 'reshape' | 'split' | 'merge' | 'assign' | 'rename' | 'recode' | 'setTeam' | 'clean';
+export const EDIT_OPS: readonly EditOp[] = ['reshape', 'split', 'merge', 'assign', 'rename', 'recode', 'setTeam', 'clean'];
 
 /** The body of `POST /api/plans/{id}/edits`, one shape per op. */
 export type EditBody =
@@ -91,8 +93,8 @@ export interface HistoryEntry extends EditSummary {
   undone: boolean;
 }
 
-export type ProblemKind = 'gap' | 'overlap' | 'edgeMismatch' | 'invalidGeometry' | 'notNested' | 'codeRule' | 'empty';
-export const PROBLEM_KINDS: readonly ProblemKind[] = ['gap', 'overlap', 'edgeMismatch', 'invalidGeometry', 'notNested', 'codeRule', 'empty'];
+export type ProblemKind = 'gap' | 'overlap' | 'edgeMismatch' | 'invalidGeometry' | 'notNested' | 'codeRule' | 'empty' | 'keyPost' | 'noTeam';
+export const PROBLEM_KINDS: readonly ProblemKind[] = ['gap', 'overlap', 'edgeMismatch', 'invalidGeometry', 'notNested', 'codeRule', 'empty', 'keyPost', 'noTeam'];
 
 export interface Problem {
   kind: ProblemKind | string;
@@ -105,6 +107,8 @@ export interface Problem {
 export interface ValidationResult {
   valid: boolean;
   problems: Problem[];
+  /** Notes that do not block publishing (e.g. a large grid with no team). */
+  warnings?: Problem[];
 }
 
 export interface BalanceRow {
@@ -131,12 +135,16 @@ export interface CompareGrid {
 export interface ReshapedGrid {
   code: string;
   level: GridLevel | string;
-  areaMovedM2: number;
+  name?: string | null;
+  areaMovedM2?: number | null;
+  areaGainedM2?: number | null;
+  areaLostM2?: number | null;
   geometry?: Geometry | null;
 }
 
 export interface MovingIncident {
   incidentId: number;
+  status?: string;
   fromTeamId?: number | string | null;
   toTeamId?: number | string | null;
   fromUnitGrid?: string | null;
@@ -147,6 +155,8 @@ export interface CompareResult {
   added: CompareGrid[];
   removed: CompareGrid[];
   reshaped: ReshapedGrid[];
+  /** Same outline, new name. */
+  renamed?: CompareGrid[];
   openIncidentsMoving: MovingIncident[];
   buildingsChangingTeam: number;
 }
@@ -154,6 +164,8 @@ export interface CompareResult {
 export interface PublishResult {
   plan: Plan;
   rerouted: number;
+  /** Open cases whose team changed (a subset of those re-routed). */
+  teamChanged?: number;
   archivedPlanId?: number | null;
 }
 
