@@ -6,8 +6,9 @@ namespace GridGov.E2E;
 internal static class Grids
 {
     /// <summary>
-    /// A unit grid on the border of its large grid (<see cref="From"/>) with a neighbour in <see cref="To"/>, and the
-    /// index of one of its corners inside the county (shared by three or more grids).
+    /// A unit grid on the border of its large grid (<see cref="From"/>) with a neighbour in <see cref="To"/>, a large
+    /// grid of the same community (so the moved grid still nests and keeps its code), and the index of one of its
+    /// corners inside the county (shared by three or more grids).
     /// </summary>
     public sealed record Pick(string Code, string Name, string From, string To, IReadOnlyList<(double X, double Y)> Ring, int Corner)
     {
@@ -23,13 +24,23 @@ internal static class Grids
 
     private static (long, long) Key(double x, double y) => ((long)Math.Round(x * 1e7), (long)Math.Round(y * 1e7));
 
-    private static List<(double X, double Y)> Outer(JsonNode geometry) =>
-        geometry["coordinates"]![0]!.AsArray().Select(p => ((double)p![0]!, (double)p[1]!)).ToList();
-
-    public static Pick PickBorderGrid(JsonObject collection)
+    /// <summary>The outer ring of a Polygon, or of a MultiPolygon of one part (as plans store every grid); null otherwise.</summary>
+    private static JsonArray? OuterRing(JsonNode geometry) => (string?)geometry["type"] switch
     {
+        "Polygon" => geometry["coordinates"]![0]!.AsArray(),
+        "MultiPolygon" when geometry["coordinates"]!.AsArray().Count == 1 => geometry["coordinates"]![0]![0]!.AsArray(),
+        _ => null,
+    };
+
+    private static List<(double X, double Y)> Outer(JsonNode geometry) =>
+        OuterRing(geometry)!.Select(p => ((double)p![0]!, (double)p[1]!)).ToList();
+
+    public static Pick PickBorderGrid(JsonObject collection, JsonObject largeGrids)
+    {
+        var communityOf = largeGrids["features"]!.AsArray().ToDictionary(
+            f => (string)f!["properties"]!["code"]!, f => (string?)f!["properties"]!["parentCode"] ?? "", StringComparer.Ordinal);
         var grids = collection["features"]!.AsArray()
-            .Where(f => (string?)f!["geometry"]?["type"] == "Polygon")
+            .Where(f => f!["geometry"] is { } g && OuterRing(g) is not null)
             .Select(f => (Code: (string)f!["properties"]!["code"]!, Name: (string?)f["properties"]!["name"] ?? "", Parent: (string?)f["properties"]!["parentCode"] ?? "", Ring: Outer(f["geometry"]!)))
             .OrderBy(g => g.Code, StringComparer.Ordinal)
             .ToList();
@@ -44,14 +55,15 @@ internal static class Grids
         {
             // Neighbours in another large grid: those sharing two corners or more (an edge) with it.
             var shared = g.Ring.Take(g.Ring.Count - 1).SelectMany(p => at[Key(p.X, p.Y)]).Where(c => c != g.Code)
-                .GroupBy(c => c).Where(c => c.Count() >= 2 && parentOf[c.Key] != g.Parent && parentOf[c.Key] != "").ToList();
+                .GroupBy(c => c).Where(c => c.Count() >= 2 && parentOf[c.Key] != g.Parent && parentOf[c.Key] != ""
+                    && communityOf.GetValueOrDefault(parentOf[c.Key]) is { Length: > 0 } community && community == communityOf.GetValueOrDefault(g.Parent)).ToList();
             if (shared.Count == 0) continue;
             var to = shared.GroupBy(c => parentOf[c.Key]).OrderByDescending(p => p.Count()).ThenBy(p => p.Key, StringComparer.Ordinal).First().Key;
             var corner = Enumerable.Range(0, g.Ring.Count - 1).FirstOrDefault(i => at[Key(g.Ring[i].X, g.Ring[i].Y)].Count >= 3, -1);
             if (corner < 0) continue;
             return new Pick(g.Code, g.Name, g.Parent, to, g.Ring, corner);
         }
-        throw new InvalidOperationException("no unit grid on a large grid's border with an inner corner");
+        throw new InvalidOperationException("no unit grid on the border of two large grids of one community with an inner corner");
     }
 
     /// <summary>The collection with the pick's corner moved <paramref name="metres"/> towards the grid's middle.</summary>
@@ -59,7 +71,7 @@ internal static class Grids
     {
         var collection = JsonNode.Parse(collectionJson)!.AsObject();
         var feature = collection["features"]!.AsArray().Single(f => (string?)f!["properties"]!["code"] == pick.Code)!;
-        var ring = feature["geometry"]!["coordinates"]![0]!.AsArray();
+        var ring = OuterRing(feature["geometry"]!)!;
         var corners = pick.Ring.Take(pick.Ring.Count - 1).ToList();
         var (cx, cy) = (corners.Average(p => p.X), corners.Average(p => p.Y));
         var (x, y) = pick.Ring[pick.Corner];

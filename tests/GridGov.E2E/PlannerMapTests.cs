@@ -74,8 +74,9 @@ public class PlannerMapTests(LiveServer server) : IClassFixture<LiveServer>
     private async Task PlanAndPublish(HttpClient http, int publishedId)
     {
         var unitText = await (await http.GetAsync($"/api/plans/{publishedId}/grids?level=unit")).Content.ReadAsStringAsync();
-        var largeGrids = await Json(await http.GetAsync($"/api/plans/{publishedId}/grids?level=large"));
-        var pick = Grids.PickBorderGrid(JsonNode.Parse(unitText)!.AsObject());
+        var largeText = await (await http.GetAsync($"/api/plans/{publishedId}/grids?level=large")).Content.ReadAsStringAsync();
+        var largeGrids = JsonDocument.Parse(largeText).RootElement;
+        var pick = Grids.PickBorderGrid(JsonNode.Parse(unitText)!.AsObject(), JsonNode.Parse(largeText)!.AsObject());
         var teamOf = largeGrids.GetProperty("features").EnumerateArray().ToDictionary(
             f => f.GetProperty("properties").GetProperty("code").GetString()!,
             f => f.GetProperty("properties").TryGetProperty("teamId", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt32() : (int?)null);
@@ -254,6 +255,6 @@ public class PlannerMapTests(LiveServer server) : IClassFixture<LiveServer>
         await Idle(page);
         var xy = await page.EvaluateAsync<double[]>("([lon, lat]) => { const p = window.gridgov.map.project([lon, lat]); return [p.x, p.y]; }", new[] { lon, lat });
         var box = (await page.Locator("#map canvas").BoundingBoxAsync())!;
-        await page.Mouse.ClickAsync(box.X + xy[0], box.Y + xy[1]);
+        await page.Mouse.ClickAsync((float)(box.X + xy[0]), (float)(box.Y + xy[1]));
     }
 }
