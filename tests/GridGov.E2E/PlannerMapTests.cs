@@ -251,7 +251,8 @@ public class PlannerMapTests(LiveServer server) : IClassFixture<LiveServer>
     /// <summary>Centres the map on [lon, lat] at street zoom and clicks there, as a planner would.</summary>
     private static async Task ClickAt(IPage page, double lon, double lat)
     {
-        await page.EvaluateAsync("([lon, lat]) => window.gridgov.map.jumpTo({ center: [lon, lat], zoom: 16 })", new[] { lon, lat });
+        // The block returns nothing: jumpTo returns the map itself, far too deep an object to send back.
+        await page.EvaluateAsync("([lon, lat]) => { window.gridgov.map.jumpTo({ center: [lon, lat], zoom: 16 }); }", new[] { lon, lat });
         await Idle(page);
         var xy = await page.EvaluateAsync<double[]>("([lon, lat]) => { const p = window.gridgov.map.project([lon, lat]); return [p.x, p.y]; }", new[] { lon, lat });
         var box = (await page.Locator("#map canvas").BoundingBoxAsync())!;

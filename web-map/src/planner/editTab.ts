@@ -121,7 +121,7 @@ function lastEdit(ctx: ViewContext): HTMLElement {
       'tr',
       { 'data-kind': ch.kind },
       el('td', { class: 'nowrap' }, known(i18n, `planner.change.${ch.kind}`, ch.kind)),
-      el('td', { class: 'wrap-any' }, (ch.codes ?? []).join('、')),
+      el('td', { class: 'planner-codes-cell' }, ...(ch.codes ?? []).map((code) => el('span', { class: 'planner-code' }, code))),
       el('td', { class: 'nowrap planner-num' }, typeof ch.areaM2 === 'number' ? formatArea(ch.areaM2) : '—'),
       el('td', {}, ch.detail ?? ''),
     ),
