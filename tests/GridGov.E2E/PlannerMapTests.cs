@@ -177,7 +177,7 @@ public class PlannerMapTests(LiveServer server) : IClassFixture<LiveServer>
         await ClickAt(page, lon, lat);
         await Expect(panel.Locator(".planner-picks")).ToHaveAttributeAsync("data-count", "1");
         await panel.Locator("button[data-action=apply-assign]").ClickAsync();
-        await Expect(panel.Locator(".planner-notice[data-ok=false]")).ToHaveTextAsync("另一位规划员已修改此方案，已刷新");
+        await Expect(panel.Locator(".planner-notice[data-ok=false] [role=alert]")).ToHaveTextAsync("另一位规划员已修改此方案，已刷新");
         await Expect(panel.Locator(".planner-current")).ToHaveAttributeAsync("data-version", (await Json(await http.GetAsync($"/api/plans/{draftId}"))).GetProperty("version").ToString());
         await panel.Locator("button.planner-tab[data-tab=edit]").ClickAsync();
         await panel.Locator(".planner-tool-panel select[name=target]").SelectOptionAsync(pick.To);
