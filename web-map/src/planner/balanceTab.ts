@@ -22,7 +22,13 @@ export function balanceTab(ctx: ViewContext): Node[] {
     el(
       'tr',
       { 'data-code': l.code, 'data-change': l.change, class: l.change === 'removed' ? 'inactive' : false },
-      el('td', { class: 'wrap-any' }, el('strong', {}, l.name), el('div', { class: 'admin-hint' }, l.team ? `${l.code} · ${l.team}` : l.code)),
+      el(
+        'td',
+        { class: 'planner-balance-grid', title: l.team ? `${l.code} ${l.name} · ${l.team}` : `${l.code} ${l.name}` },
+        el('strong', {}, l.name),
+        el('div', { class: 'admin-hint' }, l.code),
+        l.team ? el('div', { class: 'admin-hint planner-team' }, l.team) : null,
+      ),
       ...BALANCE_COLUMNS.map((col) => cell(l.cells[col], col)),
       el(
         'td',
