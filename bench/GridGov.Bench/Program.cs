@@ -8,6 +8,7 @@ internal static class BenchMain
         ["locate"] = LocateBench.RunAsync,
         ["ingest"] = IngestBench.RunAsync,
         ["live"] = LiveBench.RunAsync,
+        ["plans"] = PlansBench.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

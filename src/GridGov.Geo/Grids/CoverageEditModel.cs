@@ -29,7 +29,8 @@ public sealed class CoverageEditException(string message) : Exception(message);
 public static class CoverageChangeKinds
 {
     /// <summary>Vertices of <c>Codes[0]</c> moved (or neighbours' vertices added to its edges) within the snap distance
-    /// onto the grids that follow; AreaM2 is the area that changed hands by it.</summary>
+    /// onto the grids that follow; AreaM2 is the area the moves swept (each move measured with its neighbours where
+    /// they then were: exact for a single move, an estimate for runs of them).</summary>
     public const string Snapped = "snapped";
 
     /// <summary>A gap (a hole enclosed by grids, narrower than the maximum gap width) given to <c>Codes[0]</c>,

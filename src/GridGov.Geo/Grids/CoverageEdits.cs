@@ -1,5 +1,7 @@
 using GridGov.Geo.Coordinates;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
+using NetTopologySuite.Operation.Distance;
 using NetTopologySuite.Operation.Valid;
 
 namespace GridGov.Geo.Grids;
@@ -51,11 +53,15 @@ public static class CoverageEdits
         reachEnv.ExpandToInclude(target.EnvelopeInternal);
         reachEnv = CoverageGeometry.Grow(reachEnv, snapM);
         var snapDeg = 1.5 * CoverageGeometry.Degrees(snapM, reachEnv.Centre.Y);
+        var touchesTarget = PreparedGeometryFactory.Prepare(target);
+        var touchesShape = PreparedGeometryFactory.Prepare(shape);
+        var nearShape = new IndexedFacetDistance(shape);
         var affected = new List<int> { t };
         for (var i = 0; i < grids.Count; i++)
         {
-            if (i == t || grids[i].Geometry.IsEmpty || !grids[i].Geometry.EnvelopeInternal.Intersects(reachEnv)) continue;
-            if (grids[i].Geometry.Intersects(target) || grids[i].Geometry.IsWithinDistance(shape, snapDeg)) affected.Add(i);
+            var g = grids[i].Geometry;
+            if (i == t || g.IsEmpty || !g.EnvelopeInternal.Intersects(reachEnv)) continue;
+            if (touchesTarget.Intersects(g) || touchesShape.Intersects(g) || nearShape.IsWithinDistance(g, snapDeg)) affected.Add(i);
         }
         var rings = affected.Select(i => CoverageGeometry.Rings(grids[i].Geometry)).ToList();
 
@@ -63,7 +69,9 @@ public static class CoverageEdits
         var shapeRings = CoverageGeometry.Rings(shape);
         if (snapM > 0)
         {
-            var anchors = Anchors(rings, snapM);
+            var extent = new Envelope(reachEnv);
+            foreach (var i in affected) extent.ExpandToInclude(grids[i].Geometry.EnvelopeInternal);
+            var anchors = Anchors(rings, extent, snapM);
             shapeRings = [.. shapeRings.Select(r => RingSnapper.Snap(r, anchors, snapM, _ => false, (_, _) => false, stats)).Where(r => r.Length >= 4)];
         }
 
@@ -108,7 +116,8 @@ public static class CoverageEdits
         var changes = new List<CoverageChange>();
         if (stats.Any) changes.Add(SnapChange(code, stats, affected.Select(i => grids[i].Code).ToList()));
         changes.AddRange(ReshapeChanges(faces, owner, outlineSource, affected.Select(i => grids[i].Code).ToList(), gk));
-        return new(Changed(grids, affected, regions), [], changes);
+        var changedGrids = Changed(grids, affected, regions);
+        return new(changedGrids, [], changes);
     }
 
     /// <summary>
@@ -133,9 +142,10 @@ public static class CoverageEdits
             if (inside.GetGeometryN(i) is LineString { IsEmpty: false } part) cuts.Add(part.Coordinates);
         if (cuts.Count == 0) throw new CoverageEditException($"The line does not cross grid {code}: draw it from one edge of the grid to another.");
 
+        var touchesTarget = PreparedGeometryFactory.Prepare(target);
         var affected = new List<int> { t };
         for (var i = 0; i < grids.Count; i++)
-            if (i != t && !grids[i].Geometry.IsEmpty && grids[i].Geometry.EnvelopeInternal.Intersects(target.EnvelopeInternal) && grids[i].Geometry.Intersects(target))
+            if (i != t && !grids[i].Geometry.IsEmpty && grids[i].Geometry.EnvelopeInternal.Intersects(target.EnvelopeInternal) && touchesTarget.Intersects(grids[i].Geometry))
                 affected.Add(i);
         var input = new List<(int, Coordinate[])>();
         for (var i = 0; i < affected.Count; i++)
@@ -221,18 +231,17 @@ public static class CoverageEdits
         return polygons.Length == 1 ? polygons[0] : CoverageGeometry.Factory.CreateMultiPolygon(polygons);
     }
 
-    private static SnapAnchors Anchors(List<List<Coordinate[]>> rings, double snapM)
+    private static SnapAnchors Anchors(List<List<Coordinate[]>> rings, Envelope reach, double snapM)
     {
-        double length = 0, latitude = 0;
+        double length = 0;
         var count = 0;
         foreach (var ring in rings.SelectMany(r => r))
             for (var i = 0; i + 1 < ring.Length; i++)
             {
                 length += LocalMetric.Distance(ring[i], ring[i + 1]);
-                latitude += ring[i].Y;
                 count++;
             }
-        var anchors = new SnapAnchors(Math.Max(4 * snapM, count > 0 ? length / count : 4 * snapM), count > 0 ? latitude / count : 0);
+        var anchors = new SnapAnchors(reach, Math.Max(4 * snapM, count > 0 ? length / count : 4 * snapM));
         for (var i = 0; i < rings.Count; i++)
             foreach (var ring in rings[i]) anchors.AddRing(ring, i);
         return anchors;
@@ -255,8 +264,8 @@ public static class CoverageEdits
         if (stats.Moved > 0) what.Add($"{stats.Moved} vertices moved up to {stats.MaxMoveM:0.0} m");
         if (stats.Inserted > 0) what.Add($"{stats.Inserted} neighbour vertices added to its edges");
         var to = onto.Count > 0 ? $"onto {CoverageGeometry.List(onto)}" : "onto its old outline";
-        return new(CoverageChangeKinds.Snapped, [code, .. onto], 0, CoverageGeometry.Factory.CreateMultiPointFromCoords([.. stats.Points]),
-            $"The new outline of grid {code} was snapped {to}: {string.Join(", ", what)}.");
+        return new(CoverageChangeKinds.Snapped, [code, .. onto], stats.AreaM2, CoverageGeometry.Factory.CreateMultiPointFromCoords([.. stats.Points]),
+            $"The new outline of grid {code} was snapped {to}: {string.Join(", ", what)} (about {stats.AreaM2:0.0} m² swept).");
     }
 
     /// <summary>What the reshape moved between grids, one change per neighbour and kind.</summary>

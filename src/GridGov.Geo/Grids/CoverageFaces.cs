@@ -1,8 +1,6 @@
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
-using NetTopologySuite.Noding;
-using NetTopologySuite.Noding.Snap;
 
 namespace GridGov.Geo.Grids;
 
@@ -13,9 +11,9 @@ namespace GridGov.Geo.Grids;
 /// length of each border in metres. Callers give each face an owner; <see cref="BuildRegions"/> then traces every
 /// owner's outline from the same half-edges, so neighbours share their edges vertex for vertex, and an outline whose
 /// faces did not change comes back with exactly the vertices it had.
-/// <para>Noding is NetTopologySuite's <see cref="SnappingNoder"/> with a 1e-9° (about 0.1 mm) tolerance: crossings
-/// are computed once and shared by both lines, and a vertex that lies on another line within the tolerance becomes a
-/// node of it. Coordinates stay lon/lat. One instance per operation; not thread-safe.</para>
+/// <para>Noding is <see cref="SegmentNoder"/> (SnappingNoder's rules) with a 1e-9° (about 0.1 mm) tolerance:
+/// crossings are computed once and shared by both lines, and a vertex that lies on another line within the tolerance
+/// becomes a node of it. Coordinates stay lon/lat. One instance per operation; not thread-safe.</para>
 /// </summary>
 internal sealed class CoverageFaces
 {
@@ -51,14 +49,6 @@ internal sealed class CoverageFaces
     /// <summary>The sources covering face <paramref name="face"/>, ascending.</summary>
     public IReadOnlyList<int> Parents(int face) => _parents[face];
 
-    /// <summary>Face area in square degrees (for comparisons; report areas from the polygon).</summary>
-    public double AreaDeg(int face)
-    {
-        var a = _cycleArea[_faceCycle[face]];
-        foreach (var h in _faceHoles[face]) a += _cycleArea[h];
-        return a;
-    }
-
     /// <summary>
     /// Nodes the rings and cuts and builds the faces.
     /// </summary>
@@ -68,7 +58,6 @@ internal sealed class CoverageFaces
     {
         var faces = new CoverageFaces(factory);
         faces.Node(rings, cuts);
-        ProfileTmp.Mark("  edges");
         faces.BuildFaces();
         return faces;
     }
@@ -76,17 +65,18 @@ internal sealed class CoverageFaces
     private void Node(IReadOnlyList<(int Source, Coordinate[] Ring)> rings, IReadOnlyList<Coordinate[]> cuts)
     {
         // Unique input segments, each with the sources whose rings use it (a source twice cancels out later).
-        var segIds = new Dictionary<SegmentKey, int>();
-        var segStrings = new List<ISegmentString>();
+        var total = rings.Sum(r => r.Ring.Length) + cuts.Sum(c => c.Length);
+        var segIds = new Dictionary<SegmentKey, int>(total);
+        var segments = new List<(Coordinate A, Coordinate B)>(total);
         var segSources = new List<List<int>>();
         var segCut = new List<bool>();
         int Segment(Coordinate a, Coordinate b)
         {
             var key = SegmentKey.Of(a, b);
             if (segIds.TryGetValue(key, out var id)) return id;
-            id = segStrings.Count;
+            id = segments.Count;
             segIds.Add(key, id);
-            segStrings.Add(new NodedSegmentString([a.Copy(), b.Copy()], id));
+            segments.Add((a, b));
             segSources.Add([]);
             segCut.Add(false);
             return id;
@@ -100,44 +90,31 @@ internal sealed class CoverageFaces
                 if (!cut[i].Equals2D(cut[i + 1]))
                     segCut[Segment(cut[i], cut[i + 1])] = true;
 
-        ProfileTmp.Mark("  segments " + segStrings.Count);
-        var noder = new SnappingNoder(NodingToleranceDeg);
-        noder.ComputeNodes(segStrings);
+        var noder = new SegmentNoder(NodingToleranceDeg);
+        var pieces = noder.Node(segments);
 
-        ProfileTmp.Mark("  noder");
         // Noded edges: unique again (two input segments may now share a piece), sources merged by parity.
-        var vertexIds = new Dictionary<(double, double), int>();
-        var vertices = new List<Coordinate>();
-        int VertexId(Coordinate c)
-        {
-            if (vertexIds.TryGetValue((c.X, c.Y), out var id)) return id;
-            vertexIds.Add((c.X, c.Y), id = vertices.Count);
-            vertices.Add(new Coordinate(c.X, c.Y));
-            return id;
-        }
-        var edgeIds = new Dictionary<SegmentKey, int>();
+        var edgeIds = new Dictionary<(int, int), int>(pieces.Count);
         var from = new List<int>();
         var to = new List<int>();
-        var edgeSegs = new List<List<int>>();
-        foreach (var ss in noder.GetNodedSubstrings())
+        var edgeSeg = new List<int>();
+        var extraSegs = new Dictionary<int, List<int>>();
+        foreach (var (a, b, seg) in pieces)
         {
-            var seg = (int)ss.Context;
-            var pts = ss.Coordinates;
-            for (var i = 0; i + 1 < pts.Length; i++)
+            var key = a < b ? (a, b) : (b, a);
+            if (!edgeIds.TryGetValue(key, out var e))
             {
-                if (pts[i].Equals2D(pts[i + 1])) continue;
-                var key = SegmentKey.Of(pts[i], pts[i + 1]);
-                if (!edgeIds.TryGetValue(key, out var e))
-                {
-                    edgeIds.Add(key, e = from.Count);
-                    from.Add(VertexId(pts[i]));
-                    to.Add(VertexId(pts[i + 1]));
-                    edgeSegs.Add([]);
-                }
-                if (!edgeSegs[e].Contains(seg)) edgeSegs[e].Add(seg);
+                edgeIds.Add(key, from.Count);
+                from.Add(a);
+                to.Add(b);
+                edgeSeg.Add(seg);
+                continue;
             }
+            if (edgeSeg[e] == seg) continue;
+            if (!extraSegs.TryGetValue(e, out var more)) extraSegs.Add(e, more = []);
+            if (!more.Contains(seg)) more.Add(seg);
         }
-
+        var vertices = noder.Vertices;
         _vertices = [.. vertices];
         _edgeFrom = [.. from];
         _edgeTo = [.. to];
@@ -150,22 +127,32 @@ internal sealed class CoverageFaces
         for (var e = 0; e < count; e++)
         {
             all.Clear();
-            foreach (var seg in edgeSegs[e])
+            all.AddRange(segSources[edgeSeg[e]]);
+            _edgeCut[e] = segCut[edgeSeg[e]];
+            if (extraSegs.TryGetValue(e, out var more))
+                foreach (var seg in more)
+                {
+                    all.AddRange(segSources[seg]);
+                    _edgeCut[e] |= segCut[seg];
+                }
+            int[] odd;
+            if (all.Count == 1) odd = [all[0]];
+            else if (all.Count == 2 && all[0] != all[1]) odd = all[0] < all[1] ? [all[0], all[1]] : [all[1], all[0]];
+            else
             {
-                all.AddRange(segSources[seg]);
-                _edgeCut[e] |= segCut[seg];
+                all.Sort();
+                var list = new List<int>();
+                for (var i = 0; i < all.Count;)
+                {
+                    var j = i;
+                    while (j < all.Count && all[j] == all[i]) j++;
+                    if (((j - i) & 1) == 1) list.Add(all[i]);
+                    i = j;
+                }
+                odd = [.. list];
             }
-            all.Sort();
-            var odd = new List<int>();
-            for (var i = 0; i < all.Count;)
-            {
-                var j = i;
-                while (j < all.Count && all[j] == all[i]) j++;
-                if (((j - i) & 1) == 1) odd.Add(all[i]);
-                i = j;
-            }
-            _edgeSources[e] = [.. odd];
-            _alive[e] = odd.Count > 0 || _edgeCut[e];
+            _edgeSources[e] = odd;
+            _alive[e] = odd.Length > 0 || _edgeCut[e];
             _edgeLengthM[e] = LocalMetric.Distance(_vertices[_edgeFrom[e]], _vertices[_edgeTo[e]]);
         }
     }
@@ -442,7 +429,8 @@ internal sealed class CoverageFaces
         return borders;
     }
 
-    /// <summary>True when a cut edge (not a source's border) separates two faces anywhere.</summary>
+    /// <summary>Every edge as the two faces it separates (Outside included), and whether it is only a cut line
+    /// (no source's border runs along it).</summary>
     public IEnumerable<(int A, int B, bool Cut)> Adjacencies()
     {
         for (var e = 0; e < _alive.Length; e++)

@@ -30,11 +30,44 @@ internal static class CoverageGeometry
         }
     }
 
-    /// <summary>The same grid: identical rings up to start vertex, orientation and order.</summary>
-    public static bool Same(Geometry a, Geometry b) =>
-        a.NumGeometries == b.NumGeometries && Polygonal(a).Normalized().EqualsExact(Polygonal(b).Normalized());
+    /// <summary>The same grid: identical rings (vertex for vertex) up to start vertex, orientation and order.</summary>
+    public static bool Same(Geometry a, Geometry b)
+    {
+        if (a.NumGeometries != b.NumGeometries) return false;
+        if (Polygonal(a) is Polygon pa && Polygonal(b) is Polygon pb)
+        {
+            if (pa.NumInteriorRings != pb.NumInteriorRings || !SameRing(pa.Shell.Coordinates, pb.Shell.Coordinates)) return false;
+            var holes = pb.Holes.Select(h => h.Coordinates).ToList();
+            foreach (var hole in pa.Holes)
+            {
+                var match = holes.FindIndex(h => SameRing(hole.Coordinates, h));
+                if (match < 0) return false;
+                holes.RemoveAt(match);
+            }
+            return true;
+        }
+        return Polygonal(a).Normalized().EqualsExact(Polygonal(b).Normalized());
+    }
 
     private static Geometry Polygonal(Geometry g) => g is MultiPolygon { NumGeometries: 1 } m ? m.GetGeometryN(0) : g;
+
+    /// <summary>Closed rings with the same vertices in the same cyclic order, either way round.</summary>
+    private static bool SameRing(Coordinate[] a, Coordinate[] b)
+    {
+        var n = a.Length - 1;
+        if (b.Length - 1 != n || n <= 0) return false;
+        for (var k = 0; k < n; k++)
+        {
+            if (!b[k].Equals2D(a[0])) continue;
+            var forward = true;
+            for (var i = 1; i < n && forward; i++) forward = a[i].Equals2D(b[(k + i) % n]);
+            if (forward) return true;
+            var backward = true;
+            for (var i = 1; i < n && backward; i++) backward = a[i].Equals2D(b[(k - i + n) % n]);
+            if (backward) return true;
+        }
+        return false;
+    }
 
     /// <summary>Area in m² in the Gauss-Krüger zone of the coverage.</summary>
     public static double AreaM2(Geometry geometry, GaussKruger gk) => geometry.IsEmpty ? 0 : gk.Project(geometry).Area;

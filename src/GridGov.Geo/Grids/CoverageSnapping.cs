@@ -24,9 +24,29 @@ internal static class LocalMetric
     public static double Distance(Coordinate p, Coordinate q)
     {
         var (kx, ky) = At((p.Y + q.Y) / 2);
+        return Distance(p, q, kx, ky);
+    }
+
+    /// <summary>Distance in metres with the factors of a nearby latitude.</summary>
+    public static double Distance(Coordinate p, Coordinate q, double kx, double ky)
+    {
         var dx = (q.X - p.X) * kx;
         var dy = (q.Y - p.Y) * ky;
         return Math.Sqrt(dx * dx + dy * dy);
+    }
+
+    /// <summary>Signed area in m² of the polygon through the points (closing back to the first).</summary>
+    public static double Shoelace(IReadOnlyList<Coordinate> pts)
+    {
+        var o = pts[0];
+        var (kx, ky) = At(o.Y);
+        var sum = 0.0;
+        for (var i = 0; i < pts.Count; i++)
+        {
+            Coordinate p = pts[i], q = pts[(i + 1) % pts.Count];
+            sum += (p.X - o.X) * (q.Y - o.Y) - (q.X - o.X) * (p.Y - o.Y);
+        }
+        return sum / 2 * kx * ky;
     }
 
     /// <summary>The closest point to <paramref name="p"/> on segment a-b (in lon/lat, the parameter found in metres)
@@ -34,6 +54,11 @@ internal static class LocalMetric
     public static (double T, double DistM) ToSegment(Coordinate p, Coordinate a, Coordinate b)
     {
         var (kx, ky) = At(p.Y);
+        return ToSegment(p, a, b, kx, ky);
+    }
+
+    public static (double T, double DistM) ToSegment(Coordinate p, Coordinate a, Coordinate b, double kx, double ky)
+    {
         double ax = (a.X - p.X) * kx, ay = (a.Y - p.Y) * ky, bx = (b.X - p.X) * kx, by = (b.Y - p.Y) * ky;
         double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
         var t = len2 > 0 ? Math.Clamp(-(ax * dx + ay * dy) / len2, 0, 1) : 0;
@@ -57,6 +82,8 @@ internal sealed class SnapStats
 {
     public int Moved;
     public int Inserted;
+    /// <summary>Area swept by the moves and insertions, m² (each move measured against the ring as it then was).</summary>
+    public double AreaM2;
     public double MaxMoveM;
     public readonly List<Coordinate> Points = [];
     public readonly HashSet<int> Owners = [];
@@ -64,61 +91,56 @@ internal sealed class SnapStats
 }
 
 /// <summary>
-/// The vertices and segments rings are snapped onto (the "anchors"), in a spatial hash of cells a few snap distances
-/// wide. Anchors can be added as rings are snapped, so that in a whole-level clean every grid snaps onto the grids
-/// already settled and neighbours meet on one version of their border. Not thread-safe; one per operation.
+/// The vertices and segments rings are snapped onto (the "anchors"), in a grid of cells a few snap distances wide.
+/// Anchors can be added as rings are snapped, so that in a whole-level clean every grid snaps onto the grids already
+/// settled and neighbours meet on one version of their border. Not thread-safe; one per operation.
 /// </summary>
 internal sealed class SnapAnchors
 {
-    private readonly double _cellLon;
-    private readonly double _cellLat;
+    private readonly CellGrid _vertexCells;
+    private readonly CellGrid _segmentCells;
     private readonly List<Coordinate> _vertices = [];
     private readonly List<int> _vertexOwner = [];
-    private readonly Dictionary<(double, double), int> _vertexIds = [];
     private readonly List<(Coordinate A, Coordinate B)> _segments = [];
     private readonly List<int> _segmentOwner = [];
     private readonly HashSet<SegmentKey> _segmentKeys = [];
-    private readonly Dictionary<long, List<int>> _vertexCells = [];
-    private readonly Dictionary<long, List<int>> _segmentCells = [];
+    private readonly List<int> _hits = [];
+    private readonly List<int> _segmentStamp = [];
+    private int _stamp;
 
+    /// <param name="extent">Where the anchors lie (lon/lat).</param>
     /// <param name="cellM">Cell size in metres; about the typical segment length, and at least the snap distance.</param>
-    /// <param name="latitude">A latitude of the data, for the cell size in degrees.</param>
-    public SnapAnchors(double cellM, double latitude)
+    public SnapAnchors(Envelope extent, double cellM)
     {
-        var (kx, ky) = LocalMetric.At(latitude);
-        _cellLon = cellM / kx;
-        _cellLat = cellM / ky;
+        var (kx, ky) = LocalMetric.At(extent.Centre.Y);
+        _vertexCells = new CellGrid(extent, cellM / kx, cellM / ky);
+        _segmentCells = new CellGrid(extent, cellM / kx, cellM / ky);
     }
 
     public Coordinate Vertex(int id) => _vertices[id];
     public int VertexOwner(int id) => _vertexOwner[id];
 
-    public bool HasVertex(Coordinate c) => _vertexIds.ContainsKey((c.X, c.Y));
     public bool HasSegment(Coordinate a, Coordinate b) => _segmentKeys.Contains(SegmentKey.Of(a, b));
 
+    /// <summary>Adds a ring's vertices (a vertex shared by several rings is simply there several times) and its
+    /// segments (each once).</summary>
     public void AddRing(Coordinate[] ring, int owner)
     {
         for (var i = 0; i + 1 < ring.Length; i++)
         {
             var p = ring[i];
-            if (_vertexIds.ContainsKey((p.X, p.Y))) continue;
-            var id = _vertices.Count;
-            _vertexIds.Add((p.X, p.Y), id);
+            _vertexCells.Add(_vertexCells.Column(p.X), _vertexCells.Row(p.Y), _vertices.Count);
             _vertices.Add(p);
             _vertexOwner.Add(owner);
-            Cell(_vertexCells, CellKey(Ix(p.X), Iy(p.Y))).Add(id);
         }
         for (var i = 0; i + 1 < ring.Length; i++)
         {
             Coordinate a = ring[i], b = ring[i + 1];
             if (a.Equals2D(b) || !_segmentKeys.Add(SegmentKey.Of(a, b))) continue;
-            var id = _segments.Count;
+            _segmentCells.Add(Math.Min(a.X, b.X), Math.Min(a.Y, b.Y), Math.Max(a.X, b.X), Math.Max(a.Y, b.Y), _segments.Count);
             _segments.Add((a, b));
             _segmentOwner.Add(owner);
-            int x0 = Ix(Math.Min(a.X, b.X)), x1 = Ix(Math.Max(a.X, b.X)), y0 = Iy(Math.Min(a.Y, b.Y)), y1 = Iy(Math.Max(a.Y, b.Y));
-            for (var x = x0; x <= x1; x++)
-                for (var y = y0; y <= y1; y++)
-                    Cell(_segmentCells, CellKey(x, y)).Add(id);
+            _segmentStamp.Add(0);
         }
     }
 
@@ -126,9 +148,10 @@ internal sealed class SnapAnchors
     public (int Id, double DistM) NearestVertex(Coordinate p, double radiusM)
     {
         var (best, bestD) = (-1, double.MaxValue);
-        foreach (var id in Query(_vertexCells, p, p, radiusM))
+        var (kx, ky) = LocalMetric.At(p.Y);
+        foreach (var id in Query(_vertexCells, p, p, radiusM, kx, ky, dedupe: false))
         {
-            var d = LocalMetric.Distance(p, _vertices[id]);
+            var d = LocalMetric.Distance(p, _vertices[id], kx, ky);
             if (d <= radiusM && (d < bestD || (d == bestD && id < best))) (best, bestD) = (id, d);
         }
         return (best, bestD);
@@ -138,10 +161,11 @@ internal sealed class SnapAnchors
     public (Coordinate? Point, int Owner, double DistM) NearestOnSegment(Coordinate p, double radiusM)
     {
         var (best, bestT, bestD) = (-1, 0.0, double.MaxValue);
-        foreach (var id in Query(_segmentCells, p, p, radiusM))
+        var (kx, ky) = LocalMetric.At(p.Y);
+        foreach (var id in Query(_segmentCells, p, p, radiusM, kx, ky, dedupe: true))
         {
             var (a, b) = _segments[id];
-            var (t, d) = LocalMetric.ToSegment(p, a, b);
+            var (t, d) = LocalMetric.ToSegment(p, a, b, kx, ky);
             if (d <= radiusM && (d < bestD || (d == bestD && id < best))) (best, bestT, bestD) = (id, t, d);
         }
         if (best < 0) return (null, -1, double.MaxValue);
@@ -154,54 +178,40 @@ internal sealed class SnapAnchors
     public void VerticesAlong(Coordinate a, Coordinate b, double radiusM, List<(double T, int Id)> into)
     {
         into.Clear();
-        foreach (var id in Query(_vertexCells, a, b, radiusM))
+        var (kx, ky) = LocalMetric.At((a.Y + b.Y) / 2);
+        foreach (var id in Query(_vertexCells, a, b, radiusM, kx, ky, dedupe: false))
         {
             var w = _vertices[id];
             if (w.Equals2D(a) || w.Equals2D(b)) continue;
-            var (t, d) = LocalMetric.ToSegment(w, a, b);
+            var (t, d) = LocalMetric.ToSegment(w, a, b, kx, ky);
             if (d > radiusM || t <= 0 || t >= 1) continue;
-            if (LocalMetric.Distance(w, a) < 1e-3 || LocalMetric.Distance(w, b) < 1e-3) continue;
+            if (LocalMetric.Distance(w, a, kx, ky) < 1e-3 || LocalMetric.Distance(w, b, kx, ky) < 1e-3) continue;
             into.Add((t, id));
         }
-        into.Sort((x, y) => x.T != y.T ? x.T.CompareTo(y.T) : x.Id.CompareTo(y.Id));
+        if (into.Count > 1) into.Sort((x, y) => x.T != y.T ? x.T.CompareTo(y.T) : x.Id.CompareTo(y.Id));
     }
 
-    private readonly List<int> _hits = [];
-    private readonly List<int> _vertexStamp = [];
-    private readonly List<int> _segmentStamp = [];
-    private int _stamp;
-
-    /// <summary>The ids in the cells within <paramref name="radiusM"/> of the box a-b, each once (a reused list).</summary>
-    private List<int> Query(Dictionary<long, List<int>> cells, Coordinate a, Coordinate b, double radiusM)
+    /// <summary>The ids in the cells within <paramref name="radiusM"/> of the box a-b (a reused list); segments,
+    /// which lie in several cells, once each.</summary>
+    private List<int> Query(CellGrid cells, Coordinate a, Coordinate b, double radiusM, double kx, double ky, bool dedupe)
     {
-        var (kx, ky) = LocalMetric.At((a.Y + b.Y) / 2);
         double rx = radiusM / kx * 1.01, ry = radiusM / ky * 1.01;
-        int x0 = Ix(Math.Min(a.X, b.X) - rx), x1 = Ix(Math.Max(a.X, b.X) + rx), y0 = Iy(Math.Min(a.Y, b.Y) - ry), y1 = Iy(Math.Max(a.Y, b.Y) + ry);
-        var stamps = ReferenceEquals(cells, _vertexCells) ? _vertexStamp : _segmentStamp;
-        var count = ReferenceEquals(cells, _vertexCells) ? _vertices.Count : _segments.Count;
-        while (stamps.Count < count) stamps.Add(0);
+        int c0 = cells.Column(Math.Min(a.X, b.X) - rx), c1 = cells.Column(Math.Max(a.X, b.X) + rx);
+        int r0 = cells.Row(Math.Min(a.Y, b.Y) - ry), r1 = cells.Row(Math.Max(a.Y, b.Y) + ry);
         _stamp++;
         _hits.Clear();
-        for (var x = x0; x <= x1; x++)
-            for (var y = y0; y <= y1; y++)
-                if (cells.TryGetValue(CellKey(x, y), out var list))
-                    foreach (var id in list)
-                        if (stamps[id] != _stamp)
-                        {
-                            stamps[id] = _stamp;
-                            _hits.Add(id);
-                        }
+        for (var c = c0; c <= c1; c++)
+            for (var r = r0; r <= r1; r++)
+                foreach (var id in cells.Items(c, r))
+                {
+                    if (dedupe)
+                    {
+                        if (_segmentStamp[id] == _stamp) continue;
+                        _segmentStamp[id] = _stamp;
+                    }
+                    _hits.Add(id);
+                }
         return _hits;
-    }
-
-    private int Ix(double lon) => (int)Math.Floor(lon / _cellLon);
-    private int Iy(double lat) => (int)Math.Floor(lat / _cellLat);
-    private static long CellKey(int x, int y) => ((long)x << 32) | (uint)y;
-
-    private static List<int> Cell(Dictionary<long, List<int>> cells, long key)
-    {
-        if (!cells.TryGetValue(key, out var list)) cells.Add(key, list = []);
-        return list;
     }
 }
 
@@ -222,20 +232,15 @@ internal static class RingSnapper
         {
             var p = ring[i];
             moved[i] = p;
-            if (isFixed(p) || anchors.HasVertex(p)) continue;
+            if (isFixed(p)) continue;
             var (v, dv) = anchors.NearestVertex(p, snapM);
-            if (v >= 0)
-            {
-                moved[i] = anchors.Vertex(v);
-                Record(stats, moved[i], dv, anchors.VertexOwner(v));
-                continue;
-            }
-            var (q, owner, dq) = anchors.NearestOnSegment(p, snapM);
-            if (q is not null && dq > 0)
-            {
-                moved[i] = q;
-                Record(stats, q, dq, owner);
-            }
+            var (q, owner, dq) = v >= 0 ? (anchors.Vertex(v), anchors.VertexOwner(v), dv) : anchors.NearestOnSegment(p, snapM);
+            if (q is null || dq <= 0) continue;
+            moved[i] = q;
+            Record(stats, q, dq, owner);
+            // Moving p to q with its neighbours fixed sweeps the triangles (previous, p, q) and (p, q, next).
+            var previous = i > 0 ? moved[i - 1] : ring[n - 1];
+            stats.AreaM2 += Math.Abs(LocalMetric.Shoelace([previous, p, q])) + Math.Abs(LocalMetric.Shoelace([p, q, ring[i + 1]]));
         }
 
         var result = new List<Coordinate>(n + 8);
@@ -246,6 +251,7 @@ internal static class RingSnapper
             Add(result, a);
             if (a.Equals2D(b) || isMatched(a, b) || anchors.HasSegment(a, b)) continue;
             anchors.VerticesAlong(a, b, snapM, along);
+            if (along.Count > 0) stats.AreaM2 += Math.Abs(LocalMetric.Shoelace([a, .. along.Select(x => anchors.Vertex(x.Id)), b]));
             foreach (var (_, id) in along)
             {
                 var w = anchors.Vertex(id);

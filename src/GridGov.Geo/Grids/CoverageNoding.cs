@@ -1,0 +1,197 @@
+using NetTopologySuite.Algorithm;
+using NetTopologySuite.Geometries;
+
+namespace GridGov.Geo.Grids;
+
+/// <summary>
+/// Nodes a set of segments with a snap tolerance, the rules of NetTopologySuite's SnappingNoder: end points within the
+/// tolerance of an earlier point become that point; where two segments cross, the crossing (snapped to a point within
+/// the tolerance, if any) becomes a node of both; an end point within the tolerance of another segment's interior
+/// becomes a node of that segment (so collinear overlaps are noded too). Candidate pairs come from a spatial hash
+/// with cells about a segment long, which on a coverage (most segments shared exactly, few crossings) is several
+/// times faster than the monotone-chain tree. Not thread-safe; one per operation.
+/// </summary>
+internal sealed class SegmentNoder
+{
+    private readonly double _tolerance;
+    private readonly List<Coordinate> _vertices = [];
+    private readonly Dictionary<(double, double), int> _exact = [];
+    private readonly Dictionary<(long, long), List<int>> _near = [];
+    private readonly LineIntersector _intersector = new RobustLineIntersector();
+
+    public SegmentNoder(double tolerance) => _tolerance = tolerance;
+
+    public IReadOnlyList<Coordinate> Vertices => _vertices;
+
+    /// <summary>
+    /// Nodes the segments; returns the noded pieces as vertex pairs, each with the index of the input segment it is
+    /// part of (pieces of different segments may coincide: callers merge them).
+    /// </summary>
+    public List<(int From, int To, int Segment)> Node(IReadOnlyList<(Coordinate A, Coordinate B)> segments)
+    {
+        var count = segments.Count;
+        var from = new int[count];
+        var to = new int[count];
+        for (var s = 0; s < count; s++)
+        {
+            from[s] = Snap(segments[s].A);
+            to[s] = Snap(segments[s].B);
+        }
+
+        // Spatial hash of the segments, cells about the mean segment extent, each segment in the cells it passes.
+        double extent = 0;
+        var live = 0;
+        for (var s = 0; s < count; s++)
+        {
+            if (from[s] == to[s]) continue;
+            Coordinate a = _vertices[from[s]], b = _vertices[to[s]];
+            extent += Math.Max(Math.Abs(a.X - b.X), Math.Abs(a.Y - b.Y));
+            live++;
+        }
+        var nodes = new Dictionary<int, List<int>>();
+        var pieces = new List<(int, int, int)>(count + count / 8);
+        if (live == 0) return pieces;
+        var bounds = new Envelope();
+        foreach (var v in _vertices) bounds.ExpandToInclude(v);
+        bounds.ExpandBy(2 * _tolerance);
+        var cell = Math.Max(extent / live, 1000 * _tolerance);
+        var cells = new CellGrid(bounds, cell, cell);
+        var keys = new List<(int, int)>();
+        for (var s = 0; s < count; s++)
+        {
+            if (from[s] == to[s]) continue;
+            CellsAlong(_vertices[from[s]], _vertices[to[s]], cells, keys);
+            foreach (var (c, r) in keys) cells.Add(c, r, s);
+        }
+
+        var stamp = new int[count];
+        Array.Fill(stamp, -1);
+        for (var s = 0; s < count; s++)
+        {
+            if (from[s] == to[s]) continue;
+            CellsAlong(_vertices[from[s]], _vertices[to[s]], cells, keys);
+            foreach (var (c, r) in keys)
+                foreach (var t in cells.Items(c, r))
+                {
+                    if (t <= s || stamp[t] == s) continue;
+                    stamp[t] = s;
+                    Intersect(s, t, from, to, nodes);
+                }
+        }
+
+        var order = new List<(double T, int V)>();
+        for (var s = 0; s < count; s++)
+        {
+            if (from[s] == to[s]) continue;
+            if (!nodes.TryGetValue(s, out var inner))
+            {
+                pieces.Add((from[s], to[s], s));
+                continue;
+            }
+            Coordinate a = _vertices[from[s]], b = _vertices[to[s]];
+            double dx = b.X - a.X, dy = b.Y - a.Y, len2 = dx * dx + dy * dy;
+            order.Clear();
+            foreach (var v in inner.Distinct())
+                if (v != from[s] && v != to[s])
+                    order.Add((((_vertices[v].X - a.X) * dx + (_vertices[v].Y - a.Y) * dy) / len2, v));
+            order.Sort();
+            var previous = from[s];
+            foreach (var (_, v) in order)
+            {
+                pieces.Add((previous, v, s));
+                previous = v;
+            }
+            pieces.Add((previous, to[s], s));
+        }
+        return pieces;
+    }
+
+    private void Intersect(int s, int t, int[] from, int[] to, Dictionary<int, List<int>> nodes)
+    {
+        int s0 = from[s], s1 = to[s], t0 = from[t], t1 = to[t];
+        Coordinate p0 = _vertices[s0], p1 = _vertices[s1], q0 = _vertices[t0], q1 = _vertices[t1];
+        var tol = _tolerance;
+        if (Math.Min(p0.X, p1.X) > Math.Max(q0.X, q1.X) + tol || Math.Max(p0.X, p1.X) < Math.Min(q0.X, q1.X) - tol ||
+            Math.Min(p0.Y, p1.Y) > Math.Max(q0.Y, q1.Y) + tol || Math.Max(p0.Y, p1.Y) < Math.Min(q0.Y, q1.Y) - tol) return;
+        var shared = s0 == t0 || s0 == t1 || s1 == t0 || s1 == t1;
+        if ((s0 == t0 && s1 == t1) || (s0 == t1 && s1 == t0)) return;
+        if (!shared)
+        {
+            _intersector.ComputeIntersection(p0, p1, q0, q1);
+            if (_intersector.HasIntersection && _intersector.IntersectionNum == 1)
+            {
+                var v = Snap(_intersector.GetIntersection(0));
+                if (v != s0 && v != s1) Add(nodes, s, v);
+                if (v != t0 && v != t1) Add(nodes, t, v);
+            }
+        }
+        NearVertex(s0, t, t0, t1, nodes);
+        NearVertex(s1, t, t0, t1, nodes);
+        NearVertex(t0, s, s0, s1, nodes);
+        NearVertex(t1, s, s0, s1, nodes);
+    }
+
+    private void NearVertex(int v, int segment, int a, int b, Dictionary<int, List<int>> nodes)
+    {
+        if (v == a || v == b) return;
+        Coordinate p = _vertices[v], pa = _vertices[a], pb = _vertices[b];
+        if (p.Distance(pa) < _tolerance || p.Distance(pb) < _tolerance) return;
+        if (DistanceComputer.PointToSegment(p, pa, pb) < _tolerance) Add(nodes, segment, v);
+    }
+
+    private static void Add(Dictionary<int, List<int>> nodes, int segment, int vertex)
+    {
+        if (!nodes.TryGetValue(segment, out var list)) nodes.Add(segment, list = []);
+        list.Add(vertex);
+    }
+
+    /// <summary>The vertex for a point: itself if new, else the first vertex within the tolerance.</summary>
+    private int Snap(Coordinate p)
+    {
+        if (_exact.TryGetValue((p.X, p.Y), out var id)) return id;
+        var size = NearCell * _tolerance;
+        long x0 = (long)Math.Floor((p.X - _tolerance) / size), x1 = (long)Math.Floor((p.X + _tolerance) / size);
+        long y0 = (long)Math.Floor((p.Y - _tolerance) / size), y1 = (long)Math.Floor((p.Y + _tolerance) / size);
+        for (var x = x0; x <= x1; x++)
+            for (var y = y0; y <= y1; y++)
+                if (_near.TryGetValue((x, y), out var list))
+                    foreach (var v in list)
+                        if (_vertices[v].Distance(p) < _tolerance)
+                        {
+                            _exact[(p.X, p.Y)] = v;
+                            return v;
+                        }
+        id = _vertices.Count;
+        _vertices.Add(new Coordinate(p.X, p.Y));
+        _exact.Add((p.X, p.Y), id);
+        var key = ((long)Math.Floor(p.X / size), (long)Math.Floor(p.Y / size));
+        if (!_near.TryGetValue(key, out var cell)) _near.Add(key, cell = []);
+        cell.Add(id);
+        return id;
+    }
+
+    /// <summary>Cells of the near-point index, in tolerances: a point is mostly far from a cell border, one probe.</summary>
+    private const double NearCell = 64;
+
+    /// <summary>The cells a segment (grown by the tolerance) passes through: column by column, the rows its span in
+    /// that column covers.</summary>
+    private void CellsAlong(Coordinate a, Coordinate b, CellGrid cells, List<(int, int)> into)
+    {
+        into.Clear();
+        var tol = _tolerance;
+        if (a.X > b.X) (a, b) = (b, a);
+        int c0 = cells.Column(a.X - tol), c1 = cells.Column(b.X + tol);
+        if (c0 == c1)
+        {
+            for (int r = cells.Row(Math.Min(a.Y, b.Y) - tol), r1 = cells.Row(Math.Max(a.Y, b.Y) + tol); r <= r1; r++) into.Add((c0, r));
+            return;
+        }
+        var slope = (b.Y - a.Y) / (b.X - a.X);
+        for (var c = c0; c <= c1; c++)
+        {
+            double left = Math.Max(a.X, cells.Left(c) - tol), right = Math.Min(b.X, cells.Left(c + 1) + tol);
+            double ya = a.Y + slope * (left - a.X), yb = a.Y + slope * (right - a.X);
+            for (int r = cells.Row(Math.Min(ya, yb) - tol), r1 = cells.Row(Math.Max(ya, yb) + tol); r <= r1; r++) into.Add((c, r));
+        }
+    }
+}
