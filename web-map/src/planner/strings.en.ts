@@ -141,6 +141,8 @@ export const plannerEn: Record<PlannerStringKey, string> = {
   'planner.change.given': 'Area given',
   'planner.change.released': 'Left the level',
   'planner.change.extended': 'Extended into empty land',
+  'planner.change.split': 'Split',
+  'planner.change.merged': 'Merged',
   'planner.change.col.kind': 'Kind',
   'planner.change.col.codes': 'Grids',
   'planner.change.col.area': 'Area',

@@ -139,6 +139,8 @@ export const plannerZh = {
   'planner.change.given': '让出面积',
   'planner.change.released': '移出范围',
   'planner.change.extended': '扩展到空白处',
+  'planner.change.split': '拆分',
+  'planner.change.merged': '合并',
   'planner.change.col.kind': '类型',
   'planner.change.col.codes': '网格',
   'planner.change.col.area': '面积',
