@@ -55,12 +55,15 @@ public class PlannerMapTests(LiveServer server) : IClassFixture<LiveServer>
         using var http = await Client("planner");
         var original = await Published(http);
         var originalId = original.GetProperty("id").GetInt32();
+        // Copying, checking and publishing 665 grids takes seconds on a loaded 2-core machine; this class runs alone.
+        Assertions.SetDefaultExpectTimeout(30_000);
         try
         {
             await PlanAndPublish(http, originalId);
         }
         finally
         {
+            Assertions.SetDefaultExpectTimeout(5_000);
             // The other suites expect the demo county's grids: a copy of the original plan is published again.
             var now = await Published(http);
             if (now.GetProperty("id").GetInt32() != originalId)

@@ -140,6 +140,31 @@ describe('planner controller', () => {
     expect(c.state.plan?.status).toBe('published');
   });
 
+  it('names a newly chosen plan at once and shows none of the previous plan\'s figures while it loads', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    let slow = false;
+    const { c } = setupPlanner({
+      balance: async (id) => {
+        if (slow && id === 2) await gate;
+        return [{ code: 'L01', areaKm2: 1, unitGrids: 1, buildings: 1, incidents12m: 1, deviation: 0 }];
+      },
+    });
+    await c.open();
+    expect(c.state.balance).not.toBeNull();
+    slow = true;
+    const loading = c.selectPlan(2);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(c.state.plan?.id).toBe(2);
+    expect(c.state.loading).toBe(true);
+    expect(c.state.balance).toBeNull();
+    expect(c.state.problems).toEqual([]);
+    release();
+    await loading;
+    expect(c.state.loading).toBe(false);
+    expect(c.state.balance).not.toBeNull();
+  });
+
   it('selecting a problem highlights it on the map', async () => {
     const { c, sink } = setupPlanner();
     await c.open();

@@ -113,8 +113,20 @@ export function createPlannerController(options: PlannerControllerOptions) {
     if (changedPlan) {
       state.lastEdit = null;
       forgetCompare(false);
+      // The new plan is named at once; the previous plan's figures are not shown under its name meanwhile.
+      state.grids = null;
+      state.validation = null;
+      state.problems = [];
+      state.selectedProblem = null;
+      state.balance = null;
+      state.baseline = null;
+      state.history = [];
+      sink.grids(null);
+      sink.problems([]);
+      sink.highlight(null);
       setTool(initialTool('view', state.tool));
       if (!isDraft(plan) && state.tab === 'edit') state.tab = 'plans';
+      redraw();
     }
     await loadPlanData(plan);
   }
