@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace GridGov.E2E;
 
-/// <summary>Every demo role signs in and gets a working first screen: no console error, no failed request, no hub it may not open.</summary>
+/// <summary>Every demo role signs in and gets a working first screen (a planner's is the planner's map): no console error, no failed request, no hub it may not open.</summary>
 public class RoleScreensTests(LiveServer server) : IClassFixture<LiveServer>
 {
     [Theory]
@@ -53,6 +53,14 @@ public class RoleScreensTests(LiveServer server) : IClassFixture<LiveServer>
             await Assertions.Expect(page.Locator("#legend .legend-group[data-group=crews]")).ToBeHiddenAsync();
         }
         await Assertions.Expect(page.Locator("#status-user .status-role")).ToHaveTextAsync(roleName);
+        // A planner's first screen is the planner's map, on the published plan; an admin has its button; nobody else.
+        if (role == "planner")
+        {
+            await Assertions.Expect(page.Locator("#planner-panel .planner-current[data-status=published]")).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => document.body.dataset.plannerBusy === 'false'", null, new PageWaitForFunctionOptions { Timeout = 30000 });
+        }
+        else await Assertions.Expect(page.Locator("#planner-panel")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#planner-button")).ToBeVisibleAsync(new() { Visible = role is "planner" or "admin" });
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(LiveServer.Artifacts, $"first-screen-{role}.png") });

@@ -20,14 +20,17 @@ export class ApiError extends Error {
   readonly detail: string;
   /** A validation problem's messages by field (`errors` of a 400), empty otherwise. */
   readonly errors: Readonly<Record<string, readonly string[]>>;
+  /** The whole problem body, for extensions beyond `detail` and `errors` (e.g. a refused publish's `problems`). */
+  readonly problem: Readonly<ProblemDetails>;
 
-  constructor(status: number, title: string, detail: string, errors: Record<string, readonly string[]> = {}) {
+  constructor(status: number, title: string, detail: string, errors: Record<string, readonly string[]> = {}, problem: ProblemDetails = {}) {
     super(detail || title || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.errors = errors;
+    this.problem = problem;
   }
 
   /** True for a failure to reach the server at all (no HTTP status). */
@@ -91,7 +94,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
   // `detail` stays empty when the server gave none, so callers can fall back to their own wording.
   const detail = typeof problem.detail === 'string' ? problem.detail.trim() : '';
   const status = typeof problem.status === 'number' && problem.status > 0 ? problem.status : response.status;
-  return new ApiError(status, title, detail, problemErrors(problem.errors));
+  return new ApiError(status, title, detail, problemErrors(problem.errors), problem);
 }
 
 /** `errors` of a validation problem: field → messages; anything not a string (list) is dropped. */

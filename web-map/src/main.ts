@@ -2,6 +2,8 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { createAdminApi } from './admin/adminApi';
 import { createAdminPanel } from './admin/panel';
 import { createApi, createHttp, type ApiError } from './api';
+import { createPlannerApi } from './planner/plannerApi';
+import { createPlannerView } from './planner/plannerView';
 import { msUntilExpiry, sessionFromToken, SessionStore, type Session } from './auth';
 import { debounce } from './debounce';
 import { canDispatch } from './dispatch';
@@ -84,7 +86,12 @@ window.gridgov = {
 
 const status = createStatusBar(i18n, () => logout());
 const legendEl = byId('legend');
-const legend = createLegend(legendEl, i18n, () => applyVisibility(map, legend.visibility));
+const legend = createLegend(legendEl, i18n, () => applyLayers());
+/** Every layer group as the legend says, except the published grids while the planner draws a plan instead. */
+function applyLayers(): void {
+  applyVisibility(map, legend.visibility);
+  planner.hideBaseGrids();
+}
 const notices = createNotices(byId('notices'), i18n);
 const login = createLogin(
   i18n,
@@ -103,7 +110,7 @@ const closePopup = attachLocatePopup({
   enabled: () => loggedIn,
   describe: (error) => describeError(error, i18n),
   // A click on an incident opens the incident, not the grid lookup.
-  skip: (event) => incidentAt(map, event.point) !== null,
+  skip: (event) => planner.isOpen || incidentAt(map, event.point) !== null,
 });
 const incidentPanel = createIncidentPanel({
   container: byId('incident-detail'),
@@ -123,7 +130,25 @@ const admin = createAdminPanel({
   api: createAdminApi(createHttp(apiOptions)),
   i18n,
   largeGrids: () => largeGrids,
-  onOpen: () => incidentPanel.close(),
+  onOpen: () => {
+    incidentPanel.close();
+    planner.close();
+  },
+});
+
+const planner = createPlannerView({
+  container: byId('planner-panel'),
+  toggle: byId<HTMLButtonElement>('planner-button'),
+  map,
+  api: createPlannerApi(createHttp(apiOptions)),
+  i18n,
+  describe: (error) => describeError(error, i18n),
+  onOpen: () => {
+    closePopup();
+    incidentPanel.close();
+    admin.close();
+  },
+  restoreBaseLayers: () => applyVisibility(map, legend.visibility),
 });
 
 const liveView = createLiveView({
@@ -146,6 +171,7 @@ function openIncident(id: number): Promise<void> {
   if (!loggedIn) return Promise.reject(new Error('not signed in'));
   closePopup();
   admin.close();
+  planner.close();
   return incidentPanel.open(id);
 }
 
@@ -163,12 +189,12 @@ function refreshIncidents(): Promise<void> {
 }
 
 map.on('click', (event) => {
-  if (!loggedIn) return;
+  if (!loggedIn || planner.isOpen) return;
   const id = incidentAt(map, event.point);
   if (id !== null) void openIncident(id).catch(() => undefined); // the failure is shown in the panel
 });
 map.on('mousemove', (event) => {
-  if (!loggedIn) return;
+  if (!loggedIn || planner.isOpen) return;
   map.getCanvas().style.cursor = incidentAt(map, event.point) !== null ? 'pointer' : '';
 });
 const countIncidentsSoon = debounce(() => loggedIn && legend.setIncidentCounts(loadedIncidentCounts(map)), 250);
@@ -221,6 +247,7 @@ async function start(session: Session): Promise<void> {
   status.setMessage({ key: 'status.loading' });
   roles = session.roles;
   admin.setEnabled(roles.includes('admin'));
+  planner.setRoles(roles);
   scheduleExpiry(session);
 
   // Who am I, for the status bar; failures other than 401 (handled by the API client) are not fatal.
@@ -229,6 +256,7 @@ async function start(session: Session): Promise<void> {
       if (gen !== generation) return;
       roles = me.roles;
       admin.setEnabled(roles.includes('admin'));
+      planner.setRoles(roles);
       status.setUser({ username: me.username, roles: me.roles });
     },
     () => undefined,
@@ -238,6 +266,7 @@ async function start(session: Session): Promise<void> {
     await whenStyleLoaded(map);
     if (gen !== generation) return;
     addBasemap(map, legend.visibility);
+    planner.hideBaseGrids();
     addIncidents(map, window.location.origin, legend.visibility.incidents);
     window.clearInterval(incidentTimer);
     incidentTimer = window.setInterval(() => {
@@ -276,6 +305,7 @@ function logout(message?: LoginMessage): void {
   countIncidentsSoon.cancel();
   liveView.stop();
   admin.setEnabled(false); // closes the panel: nothing shown once stays on screen
+  planner.setRoles([]); // closes the planner view and forgets its plan
   largeGrids = [];
   roles = [];
   if (wasLoggedIn) {

@@ -1,5 +1,7 @@
 import { adminEn } from './admin/strings.en';
 import { adminZh } from './admin/strings.zh';
+import { plannerEn } from './planner/strings.en';
+import { plannerZh } from './planner/strings.zh';
 
 /** UI strings. `zh` is the reference: `en` must have exactly the same keys (checked by the compiler and a test). */
 export const zh = {
@@ -209,6 +211,7 @@ export const zh = {
   'error.http': '请求失败（HTTP {status}）',
 
   ...adminZh,
+  ...plannerZh,
 } as const;
 
 export type StringKey = keyof typeof zh;
@@ -420,4 +423,5 @@ export const en: Record<StringKey, string> = {
   'error.http': 'Request failed (HTTP {status})',
 
   ...adminEn,
+  ...plannerEn,
 };

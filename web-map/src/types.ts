@@ -16,7 +16,7 @@ export interface Me {
   crewId?: number | string | null;
 }
 
-export type GridLevel = 'large' | 'unit' | 'community' | 'street';
+export type GridLevel = 'large' | 'unit' | 'community' | 'street' | 'county';
 
 export interface GridProperties {
   code: string;
