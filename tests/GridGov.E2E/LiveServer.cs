@@ -8,9 +8,16 @@ using Microsoft.Playwright;
 namespace GridGov.E2E;
 
 /// <summary>The real service on a Kestrel port, plus Debian's headless Chromium driven by Playwright.</summary>
-public sealed class LiveServer : IAsyncLifetime
+public class LiveServer : IAsyncLifetime
 {
-    private readonly Factory _factory = new();
+    private readonly Factory _factory;
+
+    public LiveServer() : this("GRIDGOV_TEST_DB")
+    {
+    }
+
+    /// <param name="databaseVariable">The environment variable naming the database (./gridgov test sets each).</param>
+    protected LiveServer(string databaseVariable) => _factory = new Factory(databaseVariable);
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -83,13 +90,13 @@ public sealed class LiveServer : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class Factory : WebApplicationFactory<Program>
+    private sealed class Factory(string databaseVariable) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            var db = Environment.GetEnvironmentVariable("GRIDGOV_TEST_DB") is { Length: > 0 } cs
+            var db = Environment.GetEnvironmentVariable(databaseVariable) is { Length: > 0 } cs
                 ? cs
-                : throw new InvalidOperationException("GRIDGOV_TEST_DB is not set: run the tests with ./gridgov test.");
+                : throw new InvalidOperationException($"{databaseVariable} is not set: run the tests with ./gridgov test.");
             builder.UseSetting("ConnectionStrings:GridGov", db);
             builder.UseSetting("Jwt:SigningKey", Environment.GetEnvironmentVariable("Jwt__SigningKey") is { Length: > 0 } key
                 ? key : Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)));
@@ -98,3 +105,9 @@ public sealed class LiveServer : IAsyncLifetime
         }
     }
 }
+
+/// <summary>
+/// The service on the planner suite's own demo county (GRIDGOV_TEST_PLANS_E2E_DB): a publish there moves nobody else's
+/// routing, since the other suites run at the same time on GRIDGOV_TEST_DB.
+/// </summary>
+public sealed class PlansLiveServer() : LiveServer("GRIDGOV_TEST_PLANS_E2E_DB");

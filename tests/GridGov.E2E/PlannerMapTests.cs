@@ -10,8 +10,8 @@ using static Microsoft.Playwright.Assertions;
 namespace GridGov.E2E;
 
 /// <summary>
-/// The planner publishes a new map and moves the published grids for everyone: this class runs alone, after the
-/// others (which expect the demo county's grids), and publishes a copy of the original plan back in any case.
+/// The planner publishes a new map: this class works on a demo county of its own (<see cref="PlansLiveServer"/>), runs
+/// alone in its assembly, and publishes a copy of the original plan back in any case.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class PlannerMapCollection
@@ -24,7 +24,7 @@ public sealed class PlannerMapCollection
 /// grid, the balance and the cases that move, publishing, and a new report routed to the new team.
 /// </summary>
 [Collection(PlannerMapCollection.Name)]
-public class PlannerMapTests(LiveServer server) : IClassFixture<LiveServer>
+public class PlannerMapTests(PlansLiveServer server) : IClassFixture<PlansLiveServer>
 {
     private static string Shot(string name) => Path.Combine(LiveServer.Artifacts, $"planner-{name}.png");
 

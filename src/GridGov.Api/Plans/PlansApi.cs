@@ -45,8 +45,10 @@ public static class PlansApi
         write.MapPost("/{id:long}/import", Import).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBytes))
             .WithSummary("Replaces a level of a draft with a boundary file (multipart 'file': GeoJSON, zipped Shapefile with .prj, GeoPackage).");
         write.MapPost("/{id:long}/edits", Edit).WithSummary("An edit of a draft: reshape, split, merge, assign, rename, recode, setTeam, clean; names its baseVersion.");
-        write.MapPost("/{id:long}/undo", (long id, StepRequest? body, ClaimsPrincipal user, GridGovDb db, CancellationToken ct) => Step(id, body, undo: true, user, db, ct));
-        write.MapPost("/{id:long}/redo", (long id, StepRequest? body, ClaimsPrincipal user, GridGovDb db, CancellationToken ct) => Step(id, body, undo: false, user, db, ct));
+        write.MapPost("/{id:long}/undo", (long id, StepRequest? body, ClaimsPrincipal user, GridGovDb db, CancellationToken ct) => Step(id, body, undo: true, user, db, ct))
+            .WithSummary("Takes back the draft's last edit (409 when there is none).");
+        write.MapPost("/{id:long}/redo", (long id, StepRequest? body, ClaimsPrincipal user, GridGovDb db, CancellationToken ct) => Step(id, body, undo: false, user, db, ct))
+            .WithSummary("Makes the first undone edit again (409 when there is none; a new edit ends the redo line).");
         read.MapGet("/{id:long}/history", History).WithSummary("The plan's edits, newest first: who, when, what, and whether undone.");
         read.MapGet("/{id:long}/validation", Validate).WithSummary("Gaps, overlaps, unmatched edges, invalid or empty outlines, grids outside their parent, codes breaking the rule.");
         read.MapGet("/{id:long}/balance", Balance).WithSummary("Per large grid: area, unit grids, buildings, households, cases in the last 12 months and their deviation from the mean.");
