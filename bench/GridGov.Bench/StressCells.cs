@@ -32,14 +32,25 @@ internal static class StressCells
         return cells;
     }
 
+    /// <summary>A seed from an edge's end points (rounded to mm), the same in every process: HashCode.Combine is
+    /// randomized per process, which made every bench run wiggle the edges differently.</summary>
+    public static int StableSeed(Coordinate p, Coordinate q)
+    {
+        unchecked
+        {
+            var h = 17L;
+            foreach (var v in new[] { p.X, p.Y, q.X, q.Y }) h = h * 1_000_003 + (long)Math.Round(v * 1000);
+            return (int)(h ^ (h >>> 32));
+        }
+    }
+
     /// <summary>Start point plus intermediate points of a gently wiggled edge; the same for both sides of the edge.</summary>
     private static IEnumerable<Coordinate> Wiggle(Coordinate a, Coordinate b, int n)
     {
         yield return a.Copy();
         var forward = a.X < b.X || (a.X == b.X && a.Y < b.Y);
         var (p, q) = forward ? (a, b) : (b, a);
-        var seed = HashCode.Combine(Math.Round(p.X, 3), Math.Round(p.Y, 3), Math.Round(q.X, 3), Math.Round(q.Y, 3));
-        var rnd = new Random(seed);
+        var rnd = new Random(StableSeed(p, q));
         var (dx, dy) = (q.X - p.X, q.Y - p.Y);
         var len = Math.Sqrt(dx * dx + dy * dy);
         var offsets = Enumerable.Range(1, n).Select(k => (T: (double)k / (n + 1), O: (rnd.NextDouble() - 0.5) * Math.Min(len * 0.06, 4))).ToList();

@@ -29,37 +29,91 @@ internal sealed class SegmentNoder
     /// </summary>
     public List<(int From, int To, int Segment)> Node(IReadOnlyList<(Coordinate A, Coordinate B)> segments)
     {
+        var current = new List<(int From, int To, int Segment)>(segments.Count);
+        for (var s = 0; s < segments.Count; s++)
+        {
+            int a = Snap(segments[s].A), b = Snap(segments[s].B);
+            if (a != b) current.Add((a, b, s));
+        }
+        // One pass is not always enough: a crossing or a near vertex becomes a node a little off the straight line
+        // (rounding, or the tolerance), and the bent pieces can then cross a segment nearby that the straight one
+        // missed. Pieces of split segments are checked again (against everything) until nothing is split.
+        var dirty = new bool[current.Count];
+        Array.Fill(dirty, true);
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var nodes = FindNodes(current, dirty);
+            if (nodes.Count == 0) break;
+            var next = new List<(int From, int To, int Segment)>(current.Count + nodes.Count * 2);
+            var nextDirty = new List<bool>(next.Capacity);
+            var order = new List<(double T, int V)>();
+            for (var i = 0; i < current.Count; i++)
+            {
+                var (from, to, seg) = current[i];
+                if (!nodes.TryGetValue(i, out var inner))
+                {
+                    next.Add(current[i]);
+                    nextDirty.Add(false);
+                    continue;
+                }
+                Coordinate a = _vertices[from], b = _vertices[to];
+                double dx = b.X - a.X, dy = b.Y - a.Y, len2 = dx * dx + dy * dy;
+                order.Clear();
+                foreach (var v in inner.Distinct())
+                    if (v != from && v != to)
+                        order.Add((((_vertices[v].X - a.X) * dx + (_vertices[v].Y - a.Y) * dy) / len2, v));
+                order.Sort();
+                var previous = from;
+                foreach (var (_, v) in order)
+                {
+                    if (v == previous) continue;
+                    next.Add((previous, v, seg));
+                    nextDirty.Add(true);
+                    previous = v;
+                }
+                if (previous != to)
+                {
+                    next.Add((previous, to, seg));
+                    nextDirty.Add(true);
+                }
+            }
+            current = next;
+            dirty = [.. nextDirty];
+            Rounds = round + 1;
+        }
+        return current;
+    }
+
+    /// <summary>Noding rounds after the first that split something (for tests).</summary>
+    public int Rounds { get; private set; }
+
+    private const int MaxRounds = 16;
+
+    /// <summary>The nodes to add to each segment (by position in <paramref name="segments"/>), from every pair of
+    /// segments of which at least one is dirty.</summary>
+    private Dictionary<int, List<int>> FindNodes(List<(int From, int To, int Segment)> segments, bool[] dirty)
+    {
+        var nodes = new Dictionary<int, List<int>>();
         var count = segments.Count;
+        // Spatial hash of the segments, cells about the mean segment extent, each segment in the cells it passes.
+        double extent = 0;
+        var bounds = new Envelope();
+        foreach (var (f, t, _) in segments)
+        {
+            Coordinate a = _vertices[f], b = _vertices[t];
+            extent += Math.Max(Math.Abs(a.X - b.X), Math.Abs(a.Y - b.Y));
+            bounds.ExpandToInclude(a);
+            bounds.ExpandToInclude(b);
+        }
+        bounds.ExpandBy(2 * _tolerance);
+        var cell = Math.Max(extent / count, 1000 * _tolerance);
+        var cells = new CellGrid(bounds, cell, cell);
+        var keys = new List<(int, int)>();
         var from = new int[count];
         var to = new int[count];
         for (var s = 0; s < count; s++)
         {
-            from[s] = Snap(segments[s].A);
-            to[s] = Snap(segments[s].B);
-        }
-
-        // Spatial hash of the segments, cells about the mean segment extent, each segment in the cells it passes.
-        double extent = 0;
-        var live = 0;
-        for (var s = 0; s < count; s++)
-        {
-            if (from[s] == to[s]) continue;
-            Coordinate a = _vertices[from[s]], b = _vertices[to[s]];
-            extent += Math.Max(Math.Abs(a.X - b.X), Math.Abs(a.Y - b.Y));
-            live++;
-        }
-        var nodes = new Dictionary<int, List<int>>();
-        var pieces = new List<(int, int, int)>(count + count / 8);
-        if (live == 0) return pieces;
-        var bounds = new Envelope();
-        foreach (var v in _vertices) bounds.ExpandToInclude(v);
-        bounds.ExpandBy(2 * _tolerance);
-        var cell = Math.Max(extent / live, 1000 * _tolerance);
-        var cells = new CellGrid(bounds, cell, cell);
-        var keys = new List<(int, int)>();
-        for (var s = 0; s < count; s++)
-        {
-            if (from[s] == to[s]) continue;
+            (from[s], to[s], _) = segments[s];
             CellsAlong(_vertices[from[s]], _vertices[to[s]], cells, keys);
             foreach (var (c, r) in keys) cells.Add(c, r, s);
         }
@@ -68,42 +122,17 @@ internal sealed class SegmentNoder
         Array.Fill(stamp, -1);
         for (var s = 0; s < count; s++)
         {
-            if (from[s] == to[s]) continue;
+            if (!dirty[s]) continue;
             CellsAlong(_vertices[from[s]], _vertices[to[s]], cells, keys);
             foreach (var (c, r) in keys)
                 foreach (var t in cells.Items(c, r))
                 {
-                    if (t <= s || stamp[t] == s) continue;
+                    if (t == s || (dirty[t] && t < s) || stamp[t] == s) continue;
                     stamp[t] = s;
                     Intersect(s, t, from, to, nodes);
                 }
         }
-
-        var order = new List<(double T, int V)>();
-        for (var s = 0; s < count; s++)
-        {
-            if (from[s] == to[s]) continue;
-            if (!nodes.TryGetValue(s, out var inner))
-            {
-                pieces.Add((from[s], to[s], s));
-                continue;
-            }
-            Coordinate a = _vertices[from[s]], b = _vertices[to[s]];
-            double dx = b.X - a.X, dy = b.Y - a.Y, len2 = dx * dx + dy * dy;
-            order.Clear();
-            foreach (var v in inner.Distinct())
-                if (v != from[s] && v != to[s])
-                    order.Add((((_vertices[v].X - a.X) * dx + (_vertices[v].Y - a.Y) * dy) / len2, v));
-            order.Sort();
-            var previous = from[s];
-            foreach (var (_, v) in order)
-            {
-                pieces.Add((previous, v, s));
-                previous = v;
-            }
-            pieces.Add((previous, to[s], s));
-        }
-        return pieces;
+        return nodes;
     }
 
     private void Intersect(int s, int t, int[] from, int[] to, Dictionary<int, List<int>> nodes)
