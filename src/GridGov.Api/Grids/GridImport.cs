@@ -8,6 +8,16 @@ public sealed record GridImportResult(string Level, int Created, int Updated, in
 public static class GridImporter
 {
     public static string Name(GridLevel level) => JsonNames.Of(level);
+
+    /// <summary>The level as planners say it (for history entries and names written in Chinese).</summary>
+    public static string Chinese(GridLevel level) => level switch
+    {
+        GridLevel.County => "区县",
+        GridLevel.Street => "街道",
+        GridLevel.Community => "社区",
+        GridLevel.Large => "大网格",
+        _ => "单元网格",
+    };
 }
 
 /// <summary>

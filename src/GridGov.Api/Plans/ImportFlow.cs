@@ -25,7 +25,7 @@ public sealed class ImportFlow(GridGovDb db, PlanPublisher publisher, TimeProvid
         {
             draft = planName is null ? null : await db.Plans.FirstOrDefaultAsync(p => p.Name == planName && p.Status == PlanStatus.Draft, ct);
             fresh = draft is null;
-            draft ??= await PlanStore.CreateDraftAsync(db, planName ?? $"导入{GridGov.Api.Grids.GridImporter.Name(options.Level)}网格 {now:yyyy-MM-dd HH:mm}",
+            draft ??= await PlanStore.CreateDraftAsync(db, planName ?? $"导入{GridGov.Api.Grids.GridImporter.Chinese(options.Level)} {now:yyyy-MM-dd HH:mm}",
                 await PlanStore.PublishedAsync(db, ct), actor.Name, now, ct);
             var (plan, refusal) = await PlanStore.TakeDraftAsync(db, draft.Id, null, ct);
             if (plan is null) return new ImportFlowResult(null, null, null, null, refusal);

@@ -321,9 +321,19 @@ public sealed class PlanEditor(GridGovDb db, long planId, Validation v)
         var parents = ApplyGeometry(result, level);
         await ReunionParentsAsync(parents, ct);
         if (!v.IsValid) return null;
-        var counts = result.Changes.GroupBy(c => c.Kind).Select(k => $"{k.Key} {k.Count()}");
-        return new EditOutcome($"清理{GridImporter.Name(level)}网格（吸附 {snap:0.#} m，缝隙 {gap:0.#} m）：{string.Join("，", counts)}", Changes(), result.Changes);
+        var counts = result.Changes.GroupBy(c => c.Kind).Select(k => $"{KindName(k.Key)} {k.Count()} 处");
+        return new EditOutcome($"清理{GridImporter.Chinese(level)}（吸附 {snap:0.#} m，缝隙 {gap:0.#} m）：{string.Join("，", counts)}", Changes(), result.Changes);
     }
+
+    private static string KindName(string kind) => kind switch
+    {
+        "snapped" => "吸附顶点",
+        "gapFilled" => "填补缝隙",
+        "overlapResolved" => "消除重叠",
+        "gapKept" => "保留宽缺口",
+        "vanished" => "移除空网格",
+        _ => kind,
+    };
 
     /// <summary>The grids of a level whose outlines meet an envelope (grown by 50 m): the neighbours an edit may touch.</summary>
     private async Task<List<CoverageItem>> SiblingsAsync(GridLevel level, Envelope reach, CancellationToken ct)

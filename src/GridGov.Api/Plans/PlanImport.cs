@@ -135,7 +135,7 @@ public static class PlanImport
         }
         var updated = incoming.Keys.Count(existing.ContainsKey);
         await PlanStore.RecordAsync(db, plan, "import",
-            $"导入{levelName}网格 {incoming.Count} 个（{read.Format}，{read.CrsUsed}）：新增 {incoming.Count - updated}，更新 {updated}，移除 {removed.Count}", actor, now, changes, ct);
+            $"导入{GridImporter.Chinese(level)} {incoming.Count} 个（{read.Format}，{read.CrsUsed}）：新增 {incoming.Count - updated}，更新 {updated}，移除 {removed.Count}", actor, now, changes, ct);
         progress?.Invoke($"wrote {incoming.Count - updated:N0} new, {updated:N0} updated, {removed.Count:N0} removed");
         return new PlanImportResult(levelName, read.Format.ToString().ToLowerInvariant(), read.CrsUsed, incoming.Count - updated, updated, removed.Count, numbered, plan.Version);
     }
