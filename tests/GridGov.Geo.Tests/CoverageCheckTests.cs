@@ -48,6 +48,25 @@ public class CoverageCheckTests
     }
 
     [Fact]
+    public void A_narrow_notch_between_neighbours_at_the_outer_edge_is_a_notch_and_an_enclosed_one_a_gap()
+    {
+        // A and B meet along x = 100 m, but at the south edge both stop 2 m short of it: a 4 m wide, 20 m deep notch.
+        var a = CoverageTestKit.Poly((0, 0), (98, 0), (100, 20), (100, 100), (0, 100));
+        var b = CoverageTestKit.Poly((102, 0), (200, 0), (200, 100), (100, 100), (100, 20));
+        var open = CoverageCheck.Check([("a", a), ("b", b)], gapWidthM: 10);
+        var notch = Assert.Single(open);
+        Assert.Equal(CoverageKinds.Notch, notch.Kind);
+        Assert.Equal(["a", "b"], notch.Codes);
+        Assert.Contains("open to the outside", notch.Detail);
+
+        // With C south of both, sharing their south edges vertex for vertex, the notch is an enclosed hole: a gap.
+        var c = CoverageTestKit.Poly((0, -100), (200, -100), (200, 0), (102, 0), (98, 0), (0, 0));
+        var closed = CoverageCheck.Check([("a", a), ("b", b), ("c", c)], gapWidthM: 10);
+        Assert.Contains(closed, p => p.Kind == CoverageKinds.Gap && p.Codes.SequenceEqual(["a", "b", "c"]));
+        Assert.DoesNotContain(closed, p => p.Kind == CoverageKinds.Notch);
+    }
+
+    [Fact]
     public void A_neighbour_with_an_extra_vertex_on_the_shared_edge_is_an_edge_mismatch()
     {
         var b = Grid("b", "POLYGON ((115.401 25.950, 115.402 25.950, 115.402 25.951, 115.401 25.951, 115.401 25.9505, 115.401 25.950))");

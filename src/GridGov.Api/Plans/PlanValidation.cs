@@ -7,7 +7,7 @@ using NetTopologySuite.Geometries;
 namespace GridGov.Api.Plans;
 
 /// <summary>One thing wrong with a plan: its kind, level, the grids involved, a sentence, and where (GeoJSON on the wire).</summary>
-/// <param name="Kind">gap, overlap, edgeMismatch, invalidGeometry, empty, notNested, codeRule, keyPost; warnings: noTeam.</param>
+/// <param name="Kind">gap, notch, overlap, edgeMismatch, invalidGeometry, empty, notNested, codeRule, keyPost; warnings: noTeam.</param>
 public sealed record PlanProblem(string Kind, string Level, IReadOnlyList<string> Codes, string Detail, Geometry Geometry);
 
 public sealed record PlanValidationResult(bool Valid, IReadOnlyList<PlanProblem> Problems, IReadOnlyList<PlanProblem> Warnings);

@@ -6,7 +6,7 @@ using NetTopologySuite.Operation.Valid;
 namespace GridGov.Geo.Grids;
 
 /// <summary>One thing wrong with a grid coverage: its kind, the grids involved, where (lon/lat), and a sentence.</summary>
-/// <param name="Kind">invalidGeometry, empty, overlap, edgeMismatch, gap, notNested.</param>
+/// <param name="Kind">invalidGeometry, empty, overlap, edgeMismatch, gap, notch, notNested.</param>
 public sealed record CoverageProblem(string Kind, IReadOnlyList<string> Codes, Geometry Location, string Detail);
 
 /// <summary>
@@ -52,18 +52,20 @@ public static class CoverageCheck
         var segments = gapDeg > 0 ? CoverageValidator.Validate(coverage, gapDeg) : CoverageValidator.Validate(coverage);
         var index = new NetTopologySuite.Index.Strtree.STRtree<int>();
         for (var i = 0; i < coverage.Length; i++) index.Insert(coverage[i].EnvelopeInternal, i);
+        var outer = new Lazy<NetTopologySuite.Operation.Distance.IndexedFacetDistance?>(() => OuterBoundary(coverage));
         for (var i = 0; i < coverage.Length; i++)
         {
             if (segments[i] is not { IsEmpty: false } bad) continue;
-            var (kind, others) = Classify(i, coverage, index, bad, gapDeg);
+            var (kind, others) = Classify(i, coverage, index, bad, gapDeg, outer);
             var codes = new[] { usable[i].Code }.Concat(others.Select(o => usable[o].Code)).ToList();
             // An overlap or a narrow gap between two grids is reported once, by the grid with the lower code.
-            if (kind != CoverageKinds.EdgeMismatch && others.Count > 0 && others.All(o => string.CompareOrdinal(usable[o].Code, usable[i].Code) < 0)) continue;
+            if (kind is CoverageKinds.Overlap or CoverageKinds.Gap or CoverageKinds.Notch && others.Count > 0 && others.All(o => string.CompareOrdinal(usable[o].Code, usable[i].Code) < 0)) continue;
             var with = string.Join(", ", others.Select(o => usable[o].Code));
             problems.Add(new(kind, codes, bad, kind switch
             {
                 CoverageKinds.Overlap => $"Grid {usable[i].Code} overlaps {with}.",
                 CoverageKinds.Gap => $"A gap narrower than {gapWidthM:0.#} m lies between grid {usable[i].Code} and {with}.",
+                CoverageKinds.Notch => $"A notch narrower than {gapWidthM:0.#} m, open to the outside of the level, lies between grid {usable[i].Code} and {with} at the level's outer edge.",
                 _ => $"Grid {usable[i].Code}'s edge does not match its neighbour's vertex for vertex{(others.Count > 0 ? $" ({with})" : "")}: a sliver or a crack.",
             }));
         }
@@ -103,9 +105,13 @@ public static class CoverageCheck
 
     /// <summary>
     /// An overlap when the grid shares interior with a neighbour; a gap when the neighbours near the flagged edge do not
-    /// touch the grid; else the edges touch but do not match vertex for vertex.
+    /// touch the grid; a notch when the grid and its neighbours touch and every flagged segment lies on the outer edge
+    /// of the level (the unfilled strip between them is open to the outside, so it is no hole of the coverage) and
+    /// none of them crosses, overlaps or touches a neighbour's edge; else the edges touch but do not match vertex for
+    /// vertex (a sliver, a crack, or the rim of an enclosed hole, which the gap finder reports as well).
     /// </summary>
-    private static (string Kind, List<int> Others) Classify(int i, Geometry[] coverage, NetTopologySuite.Index.Strtree.STRtree<int> index, Geometry bad, double gapDeg)
+    private static (string Kind, List<int> Others) Classify(int i, Geometry[] coverage, NetTopologySuite.Index.Strtree.STRtree<int> index, Geometry bad, double gapDeg,
+        Lazy<NetTopologySuite.Operation.Distance.IndexedFacetDistance?> outer)
     {
         var reach = new Envelope(bad.EnvelopeInternal);
         reach.ExpandBy(gapDeg);
@@ -113,7 +119,56 @@ public static class CoverageCheck
         var overlapping = near.Where(j => coverage[i].Intersection(coverage[j]).Area > 0).ToList();
         if (overlapping.Count > 0) return (CoverageKinds.Overlap, overlapping);
         var apart = near.Where(j => coverage[i].Distance(coverage[j]) > 0).ToList();
-        return apart.Count > 0 && apart.Count == near.Count ? (CoverageKinds.Gap, apart) : (CoverageKinds.EdgeMismatch, near);
+        if (apart.Count > 0 && apart.Count == near.Count) return (CoverageKinds.Gap, apart);
+        if (near.Count > 0 && gapDeg > 0 && OnOuterBoundary(bad, outer.Value))
+        {
+            // Flagged only for the gap width: without it the validator finds nothing wrong with these edges.
+            var local = new[] { coverage[i] }.Concat(near.Select(j => coverage[j])).ToArray();
+            if (CoverageValidator.Validate(local)[0] is not { IsEmpty: false }) return (CoverageKinds.Notch, near);
+        }
+        return (CoverageKinds.EdgeMismatch, near);
+    }
+
+    /// <summary>The outer edge of the level: the shells of the coverage's union, for distance queries; null when the
+    /// union fails (a coverage too broken to dissolve), so nothing is taken for a notch.</summary>
+    private static NetTopologySuite.Operation.Distance.IndexedFacetDistance? OuterBoundary(Geometry[] coverage)
+    {
+        try
+        {
+            var union = NetTopologySuite.Coverage.CoverageUnion.Union(coverage);
+            if (union is null || union.IsEmpty) return null;
+            var shells = new List<LineString>();
+            for (var k = 0; k < union.NumGeometries; k++)
+                if (union.GetGeometryN(k) is Polygon { IsEmpty: false } p) shells.Add(p.ExteriorRing);
+            return shells.Count == 0 ? null : new(union.Factory.CreateMultiLineString([.. shells]));
+        }
+        catch (Exception e) when (e is TopologyException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every flagged segment (its ends and middle) lies on the outer edge, within a millionth of a metre's
+    /// worth of degrees.</summary>
+    private static bool OnOuterBoundary(Geometry bad, NetTopologySuite.Operation.Distance.IndexedFacetDistance? outer)
+    {
+        if (outer is null) return false;
+        const double tolerance = 1e-11;
+        var factory = bad.Factory;
+        for (var k = 0; k < bad.NumGeometries; k++)
+        {
+            var coords = bad.GetGeometryN(k).Coordinates;
+            for (var c = 0; c < coords.Length; c++)
+            {
+                if (outer.Distance(factory.CreatePoint(coords[c])) > tolerance) return false;
+                if (c + 1 < coords.Length)
+                {
+                    var mid = new Coordinate((coords[c].X + coords[c + 1].X) / 2, (coords[c].Y + coords[c + 1].Y) / 2);
+                    if (outer.Distance(factory.CreatePoint(mid)) > tolerance) return false;
+                }
+            }
+        }
+        return true;
     }
 }
 
@@ -124,6 +179,9 @@ public static class CoverageKinds
     public const string Overlap = "overlap";
     public const string EdgeMismatch = "edgeMismatch";
     public const string Gap = "gap";
+    /// <summary>A strip narrower than the gap width between touching neighbours at the level's outer edge, open to
+    /// the outside (no hole of the coverage): left by <see cref="CoverageCleaner"/>, which fills enclosed gaps only.</summary>
+    public const string Notch = "notch";
     public const string NotNested = "notNested";
     public const string CodeRule = "codeRule";
 }

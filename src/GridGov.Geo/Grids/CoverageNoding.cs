@@ -40,13 +40,22 @@ internal sealed class SegmentNoder
         // missed. Pieces of split segments are checked again (against everything) until nothing is split.
         var dirty = new bool[current.Count];
         Array.Fill(dirty, true);
+        var seen = new HashSet<(int, int)>(current.Count * 2);
         for (var round = 0; round < MaxRounds; round++)
         {
-            var nodes = FindNodes(current, dirty);
+            var nodes = FindNodes(current, dirty, round == 0);
             if (nodes.Count == 0) break;
+            // A piece that was a segment before (another segment's piece, or one of an earlier round) was noded
+            // against everything then: it is not checked again. Without that, vertices within the tolerance of each
+            // other's segments (a triangle a few tolerances across) split each other for ever.
+            if (round == 0)
+                foreach (var (f, t, _) in current) seen.Add(f < t ? (f, t) : (t, f));
             var next = new List<(int From, int To, int Segment)>(current.Count + nodes.Count * 2);
             var nextDirty = new List<bool>(next.Capacity);
             var order = new List<(double T, int V)>();
+            // Copies of one piece (two grids' rings along one edge) are dirty alike, so they are split alike.
+            var fresh = new HashSet<(int, int)>();
+            bool Dirty((int, int) key) => seen.Add(key) ? fresh.Add(key) : fresh.Contains(key);
             for (var i = 0; i < current.Count; i++)
             {
                 var (from, to, seg) = current[i];
@@ -68,13 +77,13 @@ internal sealed class SegmentNoder
                 {
                     if (v == previous) continue;
                     next.Add((previous, v, seg));
-                    nextDirty.Add(true);
+                    nextDirty.Add(Dirty(previous < v ? (previous, v) : (v, previous)));
                     previous = v;
                 }
                 if (previous != to)
                 {
                     next.Add((previous, to, seg));
-                    nextDirty.Add(true);
+                    nextDirty.Add(Dirty(previous < to ? (previous, to) : (to, previous)));
                 }
             }
             current = next;
@@ -84,15 +93,16 @@ internal sealed class SegmentNoder
         return current;
     }
 
-    /// <summary>Noding rounds after the first that split something (for tests).</summary>
+    /// <summary>Rounds that split something.</summary>
     public int Rounds { get; private set; }
 
     private const int MaxRounds = 16;
 
     /// <summary>The nodes to add to each segment (by position in <paramref name="segments"/>), from every pair of
     /// segments of which at least one is dirty.</summary>
-    private Dictionary<int, List<int>> FindNodes(List<(int From, int To, int Segment)> segments, bool[] dirty)
+    private Dictionary<int, List<int>> FindNodes(List<(int From, int To, int Segment)> segments, bool[] dirty, bool allDirty)
     {
+        if (!allDirty) return FindNodesOfDirty(segments, dirty);
         var nodes = new Dictionary<int, List<int>>();
         var count = segments.Count;
         // Spatial hash of the segments, cells about the mean segment extent, each segment in the cells it passes.
@@ -133,6 +143,42 @@ internal sealed class SegmentNoder
                 }
         }
         return nodes;
+    }
+
+    /// <summary>After the first round: the dirty pieces (few, but in a tangle of noisy rings thousands of centimetre
+    /// pieces may share one cell of a uniform grid) in an R-tree, queried with every segment.</summary>
+    private Dictionary<int, List<int>> FindNodesOfDirty(List<(int From, int To, int Segment)> segments, bool[] dirty)
+    {
+        var nodes = new Dictionary<int, List<int>>();
+        var count = segments.Count;
+        var from = new int[count];
+        var to = new int[count];
+        var tree = new NetTopologySuite.Index.Strtree.STRtree<int>();
+        for (var s = 0; s < count; s++)
+        {
+            (from[s], to[s], _) = segments[s];
+            if (!dirty[s]) continue;
+            var env = new Envelope(_vertices[from[s]], _vertices[to[s]]);
+            env.ExpandBy(_tolerance);
+            tree.Insert(env, s);
+        }
+        if (tree.Count == 0) return nodes;
+        tree.Build();
+        var hits = new List<int>();
+        var visitor = new ListVisitor(hits);
+        for (var t = 0; t < count; t++)
+        {
+            hits.Clear();
+            tree.Query(new Envelope(_vertices[from[t]], _vertices[to[t]]), visitor);
+            foreach (var s in hits)
+                if (s != t && (!dirty[t] || s < t)) Intersect(s, t, from, to, nodes);
+        }
+        return nodes;
+    }
+
+    private sealed class ListVisitor(List<int> into) : NetTopologySuite.Index.IItemVisitor<int>
+    {
+        public void VisitItem(int item) => into.Add(item);
     }
 
     private void Intersect(int s, int t, int[] from, int[] to, Dictionary<int, List<int>> nodes)
