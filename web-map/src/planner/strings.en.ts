@@ -181,6 +181,7 @@ export const plannerEn: Record<PlannerStringKey, string> = {
   'planner.problem.gap': 'Gap',
   'planner.problem.overlap': 'Overlap',
   'planner.problem.edgeMismatch': 'Edges do not match',
+  'planner.problem.notch': 'Notch in the outer edge',
   'planner.problem.invalidGeometry': 'Invalid geometry',
   'planner.problem.notNested': 'Outside its parent',
   'planner.problem.codeRule': 'Code rule',

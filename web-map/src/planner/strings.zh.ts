@@ -179,6 +179,7 @@ export const plannerZh = {
   'planner.problem.gap': '缝隙',
   'planner.problem.overlap': '重叠',
   'planner.problem.edgeMismatch': '边界不吻合',
+  'planner.problem.notch': '外缘缺口',
   'planner.problem.invalidGeometry': '几何无效',
   'planner.problem.notNested': '超出上级',
   'planner.problem.codeRule': '编码不合规',

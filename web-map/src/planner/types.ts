@@ -93,8 +93,8 @@ export interface HistoryEntry extends EditSummary {
   undone: boolean;
 }
 
-export type ProblemKind = 'gap' | 'overlap' | 'edgeMismatch' | 'invalidGeometry' | 'notNested' | 'codeRule' | 'empty' | 'keyPost' | 'noTeam';
-export const PROBLEM_KINDS: readonly ProblemKind[] = ['gap', 'overlap', 'edgeMismatch', 'invalidGeometry', 'notNested', 'codeRule', 'empty', 'keyPost', 'noTeam'];
+export type ProblemKind = 'gap' | 'notch' | 'overlap' | 'edgeMismatch' | 'invalidGeometry' | 'notNested' | 'codeRule' | 'empty' | 'keyPost' | 'noTeam';
+export const PROBLEM_KINDS: readonly ProblemKind[] = ['gap', 'notch', 'overlap', 'edgeMismatch', 'invalidGeometry', 'notNested', 'codeRule', 'empty', 'keyPost', 'noTeam'];
 
 export interface Problem {
   kind: ProblemKind | string;
