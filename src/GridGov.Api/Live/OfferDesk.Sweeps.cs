@@ -56,7 +56,9 @@ public sealed partial class OfferDesk
             try
             {
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
-                var incident = await db.Incidents.FirstAsync(i => i.Id == id, ct);
+                // Every node sweeps: the row lock makes a second node wait, and then it sees the first node's offer.
+                var incident = await db.Incidents.FromSqlInterpolated($"SELECT * FROM incidents WHERE id = {id} FOR UPDATE").FirstAsync(ct);
+                if (await db.IncidentOffers.AnyAsync(o => o.IncidentId == id && o.Status == OfferStatus.Pending, ct)) continue;
                 var next = await PassOnAsync(db, incident, now, ct);
                 incident.UpdatedAt = now;
                 await db.SaveChangesAsync(ct);
