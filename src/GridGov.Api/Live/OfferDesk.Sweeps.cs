@@ -57,7 +57,8 @@ public sealed partial class OfferDesk
             {
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 // Every node sweeps: the row lock makes a second node wait, and then it sees the first node's offer.
-                var incident = await db.Incidents.FromSqlInterpolated($"SELECT * FROM incidents WHERE id = {id} FOR UPDATE").FirstAsync(ct);
+                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM incidents WHERE id = {id} FOR UPDATE", ct);
+                var incident = await db.Incidents.FirstAsync(i => i.Id == id, ct);
                 if (await db.IncidentOffers.AnyAsync(o => o.IncidentId == id && o.Status == OfferStatus.Pending, ct)) continue;
                 var next = await PassOnAsync(db, incident, now, ct);
                 incident.UpdatedAt = now;
