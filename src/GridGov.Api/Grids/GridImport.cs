@@ -71,9 +71,7 @@ public static class GridImportApi
             if (result.Refusal is { } refusal) return refusal.Problem();
             if (result.Import is null) return v.Problem($"{v.Errors.Count} problems; nothing was imported. {string.Join(" ", v.Errors.Take(3).SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")))}");
             if (result.Refused is { } refused)
-                return TypedResults.Problem(statusCode: refused.Refusal.Status, title: refused.Refusal.Title,
-                    detail: $"Nothing was imported: with this file the grids would have problems. {refused.Refusal.Detail}",
-                    extensions: refused.Validation is { } val ? new Dictionary<string, object?> { ["problems"] = val.Problems } : null);
+                return Plans.PlansApi.Problem(refused, "Nothing was imported: with this file the grids would have problems. ");
             var i = result.Import;
             return TypedResults.Ok(new GridImportResult(i.Level, i.Created, i.Updated, i.Removed, result.Plan!.Id, result.Published!.Rerouted));
         }

@@ -45,13 +45,7 @@ public static class ImportCommand
         if (!PlansApi.TryImportCrs(crs, out var inputCrs)) return CommandHost.Fail("import grids", $"--crs is wgs84, cgcs2000, gcj02 or bd09, not '{crs}' (the system is named, never guessed; a Shapefile's .prj is read)", 2);
         if (!PlansApi.TryFormat(format, out var declared)) return CommandHost.Fail("import grids", $"--format is geojson, shapefile or geopackage, not '{format}'", 2);
         if (!File.Exists(file)) return CommandHost.Fail("import grids", $"there is no file '{file}'");
-        declared ??= Path.GetExtension(file).ToLowerInvariant() switch
-        {
-            ".geojson" or ".json" => Geo.Files.BoundaryFormat.GeoJson,
-            ".zip" => Geo.Files.BoundaryFormat.Shapefile,
-            ".gpkg" => Geo.Files.BoundaryFormat.GeoPackage,
-            _ => null,
-        };
+        declared ??= PlansApi.FormatOfFileName(file);
 
         using var host = await CommandHost.StartAsync("import grids", withCases: true);
         if (host is null) return 1;

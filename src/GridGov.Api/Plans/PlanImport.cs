@@ -22,7 +22,8 @@ public sealed record PlanImportResult(string Level, string Format, string Crs, i
 /// </summary>
 public static class PlanImport
 {
-    public static readonly Dictionary<GridLevel, GridLevel> ParentLevel = new()
+    /// <summary>The level each level lies in.</summary>
+    public static readonly IReadOnlyDictionary<GridLevel, GridLevel> ParentLevel = new Dictionary<GridLevel, GridLevel>
     {
         [GridLevel.Street] = GridLevel.County, [GridLevel.Community] = GridLevel.Street, [GridLevel.Large] = GridLevel.Community, [GridLevel.Unit] = GridLevel.Large,
     };

@@ -75,20 +75,14 @@ public sealed partial class PlanPublisher(GridGovDb db, CaseTransitions transiti
 
         // Things with a place: their unit grid by the new map, where it changed.
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            WITH changed AS (
+            CREATE TEMP TABLE publish_changed_units ON COMMIT DROP AS
               SELECT n.code, n.geometry FROM plan_grids n LEFT JOIN grids o ON o.code = n.code
-              WHERE n.plan_id = {planId} AND n.level = 'Unit' AND (o.code IS NULL OR NOT ST_OrderingEquals(o.geometry, n.geometry)))
-            UPDATE buildings b SET unit_grid_code = c.code FROM changed c
+              WHERE n.plan_id = {planId} AND n.level = 'Unit' AND (o.code IS NULL OR NOT ST_OrderingEquals(o.geometry, n.geometry));
+            UPDATE buildings b SET unit_grid_code = c.code FROM publish_changed_units c
             WHERE ST_Covers(c.geometry, ST_PointOnSurface(b.geometry)) AND b.unit_grid_code IS DISTINCT FROM c.code;
-            WITH changed AS (
-              SELECT n.code, n.geometry FROM plan_grids n LEFT JOIN grids o ON o.code = n.code
-              WHERE n.plan_id = {planId} AND n.level = 'Unit' AND (o.code IS NULL OR NOT ST_OrderingEquals(o.geometry, n.geometry)))
-            UPDATE facilities f SET unit_grid_code = c.code FROM changed c
+            UPDATE facilities f SET unit_grid_code = c.code FROM publish_changed_units c
             WHERE ST_Covers(c.geometry, f.location) AND f.unit_grid_code IS DISTINCT FROM c.code;
-            WITH changed AS (
-              SELECT n.code, n.geometry FROM plan_grids n LEFT JOIN grids o ON o.code = n.code
-              WHERE n.plan_id = {planId} AND n.level = 'Unit' AND (o.code IS NULL OR NOT ST_OrderingEquals(o.geometry, n.geometry)))
-            UPDATE streetlights s SET unit_grid_code = c.code FROM changed c
+            UPDATE streetlights s SET unit_grid_code = c.code FROM publish_changed_units c
             WHERE ST_Covers(c.geometry, s.location) AND s.unit_grid_code IS DISTINCT FROM c.code;
             """, ct);
 

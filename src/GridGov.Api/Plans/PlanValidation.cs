@@ -22,11 +22,6 @@ public static class PlanValidation
     /// <summary>Gaps narrower than this (m) between grids are problems; wider holes are taken as meant (a lake, a park).</summary>
     public const double GapWidthM = 10;
 
-    private static readonly Dictionary<GridLevel, GridLevel> ParentLevel = new()
-    {
-        [GridLevel.Street] = GridLevel.County, [GridLevel.Community] = GridLevel.Street, [GridLevel.Large] = GridLevel.Community, [GridLevel.Unit] = GridLevel.Large,
-    };
-
     public static async Task<PlanValidationResult> CheckAsync(GridGovDb db, long planId, double gapWidthM, CancellationToken ct)
     {
         var grids = await PlanStore.GridsAsync(db, planId, null, ct);
@@ -52,7 +47,7 @@ public static class PlanValidation
                     problems.Add(new(CoverageKinds.CodeRule, name, [g.Code], rule, g.Geometry.InteriorPoint));
                 if (level == GridLevel.Large && g.TeamId is null)
                     warnings.Add(new("noTeam", name, [g.Code], $"Large grid {g.Code} ({g.Name}) has no team: its cases would wait for the dispatch center.", g.Geometry.InteriorPoint));
-                if (!ParentLevel.TryGetValue(level, out var above) || !levels.Contains(above)) continue;
+                if (!PlanImport.ParentLevel.TryGetValue(level, out var above) || !levels.Contains(above)) continue;
                 if (g.ParentCode is null)
                     problems.Add(new(CoverageKinds.NotNested, name, [g.Code], $"Grid {g.Code} names no {GridImporter.Name(above)} grid it lies in.", g.Geometry.InteriorPoint));
                 else if (!byCode.TryGetValue(g.ParentCode, out var parent) || parent.Level != above)

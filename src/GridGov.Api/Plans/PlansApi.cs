@@ -146,6 +146,20 @@ public static class PlansApi
         return format is null || Enum.IsDefined(format.Value);
     }
 
+    /// <summary>The format a file's name suggests (.geojson/.json, .zip, .gpkg), or null.</summary>
+    internal static BoundaryFormat? FormatOfFileName(string name) => Path.GetExtension(name).ToLowerInvariant() switch
+    {
+        ".geojson" or ".json" => BoundaryFormat.GeoJson,
+        ".zip" => BoundaryFormat.Shapefile,
+        ".gpkg" => BoundaryFormat.GeoPackage,
+        _ => null,
+    };
+
+    /// <summary>A refused publish as a problem: its status and sentence, and the plan's problems when it was invalid.</summary>
+    internal static IResult Problem(PlanPublisher.Refused refused, string? detailPrefix = null) =>
+        TypedResults.Problem(statusCode: refused.Refusal.Status, title: refused.Refusal.Title, detail: detailPrefix + refused.Refusal.Detail,
+            extensions: refused.Validation is { } val ? new Dictionary<string, object?> { ["problems"] = val.Problems } : null);
+
     internal static bool TryImportCrs(string? raw, out InputCrs? crs)
     {
         crs = null;
@@ -168,13 +182,7 @@ public static class PlansApi
         if (!request.HasFormContentType) return Validation.Problem("file", "Send the file as the multipart part 'file'.");
         var form = await request.ReadFormAsync(ct);
         if (form.Files.GetFile("file") is not { } file) return Validation.Problem("file", "Send the file as the multipart part 'file'.");
-        declared ??= Path.GetExtension(file.FileName).ToLowerInvariant() switch
-        {
-            ".geojson" or ".json" => BoundaryFormat.GeoJson,
-            ".zip" => BoundaryFormat.Shapefile,
-            ".gpkg" => BoundaryFormat.GeoPackage,
-            _ => null,
-        };
+        declared ??= FormatOfFileName(file.FileName);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var (plan, refusal) = await PlanStore.TakeDraftAsync(db, id, baseVersion, ct);
         if (plan is null) return refusal!.Problem();
@@ -265,9 +273,7 @@ public static class PlansApi
     private static async Task<IResult> Publish(long id, StepRequest? body, ClaimsPrincipal user, PlanPublisher publisher, GridGovDb db, TimeProvider clock, CancellationToken ct)
     {
         var (result, refused) = await publisher.PublishAsync(id, body?.BaseVersion, IncidentsApi.ActorOf(user), clock.GetUtcNow(), ct);
-        if (refused is not null)
-            return TypedResults.Problem(statusCode: refused.Refusal.Status, title: refused.Refusal.Title, detail: refused.Refusal.Detail,
-                extensions: refused.Validation is { } val ? new Dictionary<string, object?> { ["problems"] = val.Problems } : null);
+        if (refused is not null) return Problem(refused);
         return TypedResults.Ok(new PublishResponse((await ViewAsync(db, id, ct))!, result!.Rerouted, result.TeamChanged, result.ArchivedPlanId));
     }
 
