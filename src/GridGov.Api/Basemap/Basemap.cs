@@ -12,6 +12,12 @@ public sealed class Road
     public int Source { get; set; }
     public int Target { get; set; }
     public double LengthM { get; set; }
+    /// <summary>Part of the walking network (footways, paths, steps, streets; never motorways).</summary>
+    public bool Walk { get; set; } = true;
+    /// <summary>A street crews ride (not a footway, path or steps).</summary>
+    public bool Drive { get; set; } = true;
+    /// <summary>The OpenStreetMap way this segment came from, when imported.</summary>
+    public long? OsmId { get; set; }
 }
 
 public sealed class Building
@@ -21,7 +27,9 @@ public sealed class Building
     public required Polygon Geometry { get; set; }
     public int Floors { get; set; }
     public int Households { get; set; }
-    public required string UnitGridCode { get; set; }
+    /// <summary>The unit grid the building lies in; null when it lies outside every unit grid (an imported town).</summary>
+    public string? UnitGridCode { get; set; }
+    public long? OsmId { get; set; }
 }
 
 /// <summary>A community facility of the 15-minute life circle (GB 50180-2018).</summary>
@@ -32,7 +40,9 @@ public sealed class Facility
     public required string Name { get; set; }
     public int LevelMinutes { get; set; }
     public required Point Location { get; set; }
-    public required string UnitGridCode { get; set; }
+    public string? UnitGridCode { get; set; }
+    /// <summary>The OpenStreetMap object (n/w/r + id) it came from, when imported; null for demo and hand-placed ones.</summary>
+    public string? OsmRef { get; set; }
 }
 
 /// <summary>A streetlight-system component (GB/T 47678.5): 01037 streetlight or 01060 power cabinet.</summary>

@@ -95,7 +95,9 @@ internal sealed class RoadConfiguration : IEntityTypeConfiguration<Road>
     {
         b.ToTable("roads");
         b.Property(r => r.Id).ValueGeneratedNever();
-        b.Property(r => r.Class).HasMaxLength(12);
+        b.Property(r => r.Class).HasMaxLength(20);
+        b.Property(r => r.Walk).HasDefaultValue(true);
+        b.Property(r => r.Drive).HasDefaultValue(true);
         b.Property(r => r.Name).HasMaxLength(50);
         b.Property(r => r.Geometry).HasColumnType("geometry(LineString,4490)");
         b.HasIndex(r => r.Geometry).HasMethod("gist");
@@ -125,6 +127,7 @@ internal sealed class FacilityConfiguration : IEntityTypeConfiguration<Facility>
         b.Property(x => x.Id).ValueGeneratedNever();
         b.Property(x => x.Kind).HasMaxLength(40);
         b.Property(x => x.Name).HasMaxLength(100);
+        b.Property(x => x.OsmRef).HasMaxLength(24);
         b.Property(x => x.Location).HasColumnType("geometry(Point,4490)");
         b.Property(x => x.UnitGridCode).HasMaxLength(20).UseCollation("C");
         b.HasIndex(x => x.Location).HasMethod("gist");

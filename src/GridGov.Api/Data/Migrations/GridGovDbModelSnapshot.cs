@@ -112,8 +112,11 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("kind");
 
+                    b.Property<long?>("OsmId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("osm_id");
+
                     b.Property<string>("UnitGridCode")
-                        .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("unit_grid_code")
@@ -157,8 +160,12 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.Property<string>("OsmRef")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("osm_ref");
+
                     b.Property<string>("UnitGridCode")
-                        .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("unit_grid_code")
@@ -186,9 +193,15 @@ namespace GridGov.Api.Data.Migrations
 
                     b.Property<string>("Class")
                         .IsRequired()
-                        .HasMaxLength(12)
-                        .HasColumnType("character varying(12)")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
                         .HasColumnName("class");
+
+                    b.Property<bool>("Drive")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("drive");
 
                     b.Property<LineString>("Geometry")
                         .IsRequired()
@@ -204,6 +217,10 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("name");
 
+                    b.Property<long?>("OsmId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("osm_id");
+
                     b.Property<int>("Source")
                         .HasColumnType("integer")
                         .HasColumnName("source");
@@ -211,6 +228,12 @@ namespace GridGov.Api.Data.Migrations
                     b.Property<int>("Target")
                         .HasColumnType("integer")
                         .HasColumnName("target");
+
+                    b.Property<bool>("Walk")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("walk");
 
                     b.HasKey("Id")
                         .HasName("pk_roads");
