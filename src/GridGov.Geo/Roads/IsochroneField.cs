@@ -4,8 +4,8 @@ namespace GridGov.Geo.Roads;
 
 /// <summary>
 /// The walking-cost field of one isochrone search on a square grid (in the road index's local metric plane): each grid
-/// vertex holds the least of (road cost at a sampled spot + straight distance from that spot), for spots within the
-/// reach; vertices farther than the reach from every reached spot hold <see cref="_high"/>. Each band is then one
+/// vertex holds the least, over reached segments within the reach, of (road cost at the segment's nearest spot + the
+/// straight distance to it); vertices farther than the reach from every reached spot hold <see cref="_high"/>. Each band is then one
 /// contour of the field (marching squares with the saddle decided by the cell centre), so bands nest: a vertex inside a
 /// band is inside every larger one, and a crossing of a larger band lies farther out along the same grid edge.
 /// </summary>
@@ -33,7 +33,17 @@ internal sealed class IsochroneField
     /// <summary>Grids larger than this many vertices take a coarser cell (a long band on a very fine cell).</summary>
     private const int MaxVertices = 4_000_000;
 
-    public static IsochroneField Stamp(RoadGraph graph, List<int> edges, Func<int, double, double> costAt, double max, IsochroneOptions o)
+    /// <summary>
+    /// Stamps the reached network: for every grid vertex within the reach of a touched segment, the cost of the nearest
+    /// spot on that segment (the cost along the edge, from whichever end is cheaper) plus the straight walk to it —
+    /// the same model as a building's access (its walk onto the nearest road, then along the road). Spots beyond the
+    /// band's bound are not stamped, so a partial edge at the frontier ends where the walk runs out.
+    /// </summary>
+    /// <param name="edgeCost">Per touched edge: the costs at its source and target junctions and its length.</param>
+    /// <param name="origin">The origin's edge, how far along it, and its walk onto the road (the origin's own edge is
+    /// also walked straight along from there).</param>
+    public static IsochroneField Stamp(RoadGraph graph, List<int> edges, Func<int, (double Source, double Target, double Length)> edgeCost,
+        RoadSnap origin, double max, IsochroneOptions o)
     {
         var plane = graph.Segments;
         var reach = Math.Max(0, o.ReachM);
@@ -61,38 +71,47 @@ internal sealed class IsochroneField
         var high = max + reach + cell;
         var value = new double[w * h];
         Array.Fill(value, high);
+        var reach2 = reach * reach;
 
-        var step = cell / 2;
-        var r = (int)Math.Ceiling(reach / cell);
         foreach (var e in edges)
         {
+            var (cs, ct, len) = edgeCost(e);
+            var onOrigin = e == origin.Edge;
             var (first, end) = plane.SegmentsOf(e);
             for (var s = first; s < end; s++)
             {
                 var (ax, ay, bx, by, alongStart, scale) = plane.Segment(s);
-                var length = Math.Sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay));
-                var n = Math.Max(1, (int)Math.Ceiling(length / step));
-                for (var k = 0; k <= n; k++)
+                ax -= x0; bx -= x0; ay -= y0; by -= y0;
+                double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
+                var segAlong = Math.Sqrt(len2) * scale;
+                // The cheapest spot of the segment: skip it whole when even that is beyond the bound.
+                double costA = Cost(alongStart), costB = Cost(alongStart + segAlong);
+                if (Math.Min(costA, costB) > max && !onOrigin) continue;
+                int i0 = Math.Max(0, (int)Math.Floor((Math.Min(ax, bx) - reach) / cell)), i1 = Math.Min(w - 1, (int)Math.Ceiling((Math.Max(ax, bx) + reach) / cell));
+                int j0 = Math.Max(0, (int)Math.Floor((Math.Min(ay, by) - reach) / cell)), j1 = Math.Min(h - 1, (int)Math.Ceiling((Math.Max(ay, by) + reach) / cell));
+                for (var j = j0; j <= j1; j++)
                 {
-                    var t = (double)k / n;
-                    var cost = costAt(e, alongStart + t * length * scale);
-                    if (!(cost <= max)) continue;
-                    double px = ax + t * (bx - ax) - x0, py = ay + t * (by - ay) - y0;
-                    int ci = (int)Math.Round(px / cell), cj = (int)Math.Round(py / cell);
-                    for (var j = Math.Max(0, cj - r - 1); j <= Math.Min(h - 1, cj + r + 1); j++)
+                    var py = j * cell;
+                    var row = j * w;
+                    for (var i = i0; i <= i1; i++)
                     {
-                        var dy = j * cell - py;
-                        var row = j * w;
-                        for (var i = Math.Max(0, ci - r - 1); i <= Math.Min(w - 1, ci + r + 1); i++)
-                        {
-                            var dx = i * cell - px;
-                            var d = Math.Sqrt(dx * dx + dy * dy);
-                            if (d > reach) continue;
-                            var v = cost + d;
-                            if (v < value[row + i]) value[row + i] = v;
-                        }
+                        var px = i * cell;
+                        var t = len2 > 0 ? Math.Clamp(((px - ax) * dx + (py - ay) * dy) / len2, 0, 1) : 0;
+                        double qx = ax + t * dx - px, qy = ay + t * dy - py;
+                        var d2 = qx * qx + qy * qy;
+                        if (d2 > reach2) continue;
+                        var c = Cost(alongStart + t * segAlong);
+                        if (c > max) continue;
+                        var v = c + Math.Sqrt(d2);
+                        if (v < value[row + i]) value[row + i] = v;
                     }
                 }
+            }
+
+            double Cost(double along)
+            {
+                var c = Math.Min(cs + along, ct + (len - along));
+                return onOrigin ? Math.Min(c, origin.OffsetM + Math.Abs(along - origin.AlongM)) : c;
             }
         }
         return new IsochroneField(plane, value, w, h, x0, y0, cell, high, o);
