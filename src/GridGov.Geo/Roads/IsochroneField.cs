@@ -60,6 +60,14 @@ internal sealed class IsochroneField
                 maxY = Math.Max(maxY, Math.Max(ay, by));
             }
         }
+        // Nothing within the bound lies farther than the bound from the origin in a straight line: a long touched edge
+        // (a ring road) must not stretch the grid across the county.
+        var (ox, oy) = OriginInPlane(plane, origin);
+        var radius = Math.Max(0, max - origin.OffsetM);
+        minX = Math.Max(minX, ox - radius);
+        maxX = Math.Min(maxX, ox + radius);
+        minY = Math.Max(minY, oy - radius);
+        maxY = Math.Min(maxY, oy + radius);
         var cell = o.CellM > 0 ? o.CellM : 20;
         var pad = reach + 2 * cell;
         while ((long)((maxX - minX + 2 * pad) / cell + 2) * (long)((maxY - minY + 2 * pad) / cell + 2) > MaxVertices) cell *= 1.5;
@@ -69,6 +77,7 @@ internal sealed class IsochroneField
         var w = (int)Math.Ceiling((maxX - minX + 2 * pad) / cell) + 1;
         var h = (int)Math.Ceiling((maxY - minY + 2 * pad) / cell) + 1;
         var high = max + reach + cell;
+        int si0 = w, si1 = -1, sj0 = h, sj1 = -1; // the stamped vertices' extent
         var value = new double[w * h];
         Array.Fill(value, high);
         var reach2 = reach * reach;
@@ -87,8 +96,10 @@ internal sealed class IsochroneField
                 // The cheapest spot of the segment: skip it whole when even that is beyond the bound.
                 double costA = Cost(alongStart), costB = Cost(alongStart + segAlong);
                 if (Math.Min(costA, costB) > max && !onOrigin) continue;
-                int i0 = Math.Max(0, (int)Math.Floor((Math.Min(ax, bx) - reach) / cell)), i1 = Math.Min(w - 1, (int)Math.Ceiling((Math.Max(ax, bx) + reach) / cell));
-                int j0 = Math.Max(0, (int)Math.Floor((Math.Min(ay, by) - reach) / cell)), j1 = Math.Min(h - 1, (int)Math.Ceiling((Math.Max(ay, by) + reach) / cell));
+                // Within the grid's frame, keeping a border of unstamped vertices so every contour closes.
+                int i0 = Math.Max(1, (int)Math.Floor((Math.Min(ax, bx) - reach) / cell)), i1 = Math.Min(w - 2, (int)Math.Ceiling((Math.Max(ax, bx) + reach) / cell));
+                int j0 = Math.Max(1, (int)Math.Floor((Math.Min(ay, by) - reach) / cell)), j1 = Math.Min(h - 2, (int)Math.Ceiling((Math.Max(ay, by) + reach) / cell));
+                if (i0 > i1 || j0 > j1) continue;
                 for (var j = j0; j <= j1; j++)
                 {
                     var py = j * cell;
@@ -103,7 +114,14 @@ internal sealed class IsochroneField
                         var c = Cost(alongStart + t * segAlong);
                         if (c > max) continue;
                         var v = c + Math.Sqrt(d2);
-                        if (v < value[row + i]) value[row + i] = v;
+                        if (v < value[row + i])
+                        {
+                            value[row + i] = v;
+                            if (i < si0) si0 = i;
+                            if (i > si1) si1 = i;
+                            if (j < sj0) sj0 = j;
+                            if (j > sj1) sj1 = j;
+                        }
                     }
                 }
             }
@@ -114,7 +132,26 @@ internal sealed class IsochroneField
                 return onOrigin ? Math.Min(c, origin.OffsetM + Math.Abs(along - origin.AlongM)) : c;
             }
         }
-        return new IsochroneField(plane, value, w, h, x0, y0, cell, high, o);
+        return new IsochroneField(plane, value, w, h, x0, y0, cell, high, o) { _i0 = Math.Max(0, si0 - 1), _i1 = Math.Min(w - 1, si1 + 1), _j0 = Math.Max(0, sj0 - 1), _j1 = Math.Min(h - 1, sj1 + 1) };
+    }
+
+    // The vertices to contour: the stamped ones and one ring of unstamped around them.
+    private int _i0, _i1 = -1, _j0, _j1 = -1;
+
+    private static (double X, double Y) OriginInPlane(SegmentBuckets plane, RoadSnap origin)
+    {
+        var (first, end) = plane.SegmentsOf(origin.Edge);
+        for (var s = first; s < end; s++)
+        {
+            var (ax, ay, bx, by, alongStart, scale) = plane.Segment(s);
+            var segAlong = Math.Sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay)) * scale;
+            if (origin.AlongM <= alongStart + segAlong || s == end - 1)
+            {
+                var t = segAlong > 0 ? Math.Clamp((origin.AlongM - alongStart) / segAlong, 0, 1) : 0;
+                return (ax + t * (bx - ax), ay + t * (by - ay));
+            }
+        }
+        return (0, 0);
     }
 
     public IReadOnlyList<Geometry> Contours(IReadOnlyList<double> bands, GeometryFactory factory)
@@ -140,9 +177,9 @@ internal sealed class IsochroneField
         var starts = new List<int>();
         Span<bool> inside = stackalloc bool[4];
         Span<int> edge = stackalloc int[4];
-        for (var j = 0; j < _h - 1; j++)
+        for (var j = _j0; j < _j1; j++)
         {
-            for (var i = 0; i < _w - 1; i++)
+            for (var i = _i0; i < _i1; i++)
             {
                 double v0 = _value[j * _w + i], v1 = _value[j * _w + i + 1], v2 = _value[(j + 1) * _w + i + 1], v3 = _value[(j + 1) * _w + i];
                 inside[0] = v0 <= t;
@@ -279,37 +316,33 @@ internal sealed class IsochroneField
         var n = ring.Count;
         var far = 0;
         var farD = -1.0;
+        var (x0, y0) = ring[0];
         for (var k = 1; k < n; k++)
         {
-            var d = Math.Pow(ring[k].X - ring[0].X, 2) + Math.Pow(ring[k].Y - ring[0].Y, 2);
+            double ex = ring[k].X - x0, ey = ring[k].Y - y0, d = ex * ex + ey * ey;
             if (d > farD) { farD = d; far = k; }
         }
         if (far == 0) return ring;
         var keep = new bool[n + 1];
         keep[0] = keep[far] = keep[n] = true;
+        var tolerance2 = tolerance * tolerance;
         var stack = new Stack<(int A, int B)>();
         stack.Push((0, far));
         stack.Push((far, n));
-        (double X, double Y) At(int k) => ring[k == n ? 0 : k];
         while (stack.Count > 0)
         {
             var (a, b) = stack.Pop();
             if (b - a < 2) continue;
-            var (ax, ay) = At(a);
-            var (bx, by) = At(b);
+            var (ax, ay) = ring[a];
+            var (bx, by) = ring[b == n ? 0 : b];
             double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
             var worst = -1;
-            var worstD = tolerance;
+            var worstD = tolerance2;
             for (var k = a + 1; k < b; k++)
             {
-                var (px, py) = At(k);
-                double d;
-                if (len2 == 0) d = Math.Sqrt(Math.Pow(px - ax, 2) + Math.Pow(py - ay, 2));
-                else
-                {
-                    var u = Math.Clamp(((px - ax) * dx + (py - ay) * dy) / len2, 0, 1);
-                    d = Math.Sqrt(Math.Pow(ax + u * dx - px, 2) + Math.Pow(ay + u * dy - py, 2));
-                }
+                var (px, py) = ring[k];
+                var u = len2 > 0 ? Math.Clamp(((px - ax) * dx + (py - ay) * dy) / len2, 0, 1) : 0;
+                double qx = ax + u * dx - px, qy = ay + u * dy - py, d = qx * qx + qy * qy;
                 if (d > worstD) { worstD = d; worst = k; }
             }
             if (worst < 0) continue;
