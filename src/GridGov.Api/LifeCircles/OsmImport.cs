@@ -126,7 +126,9 @@ public static class OsmImport
     {
         var watch = Stopwatch.StartNew();
         var info = await OsmTools.RunAsync("osmium", ["fileinfo", "--extended", "--json", "--no-progress", file], work, null, ct);
-        if (info.ExitCode != 0) throw new OsmImportException($"{name} is not an OpenStreetMap file: {info.Message}");
+        if (info.ExitCode != 0)
+            throw new OsmImportException($"{name} is not an OpenStreetMap file: {info.Message.TrimEnd('.')}"
+                + (info.Message.Contains("detect file format", StringComparison.Ordinal) ? " (an extract's name ends in .osm.pbf, .osm or .osm.bz2)." : "."));
         long nodes, ways, relations;
         bool ordered, history;
         string format;
@@ -148,7 +150,7 @@ public static class OsmImport
         if (history)
             throw new OsmImportException($"{name} is a history file (several versions of each object); import a current extract, such as a .osm.pbf from download.geofabrik.de.");
         if (ways == 0)
-            throw new OsmImportException($"{name}: the extract has no ways ({nodes:N0} nodes, {relations:N0} relations), so it has no roads or buildings; export the town's area with its ways.");
+            throw new OsmImportException($"{name}: the extract has no ways (only {Count(nodes, "node")} and {Count(relations, "relation")}), so it has no roads or buildings; export the town's area with its ways.");
         report($"check: {name} is OSM {format} with {nodes:N0} nodes, {ways:N0} ways, {relations:N0} relations ({watch.ElapsedMilliseconds} ms)");
         if (ordered) return file;
 
@@ -158,6 +160,8 @@ public static class OsmImport
         report($"check: {name} was not ordered by type and id; sorted ({watch.ElapsedMilliseconds} ms)");
         return sorted;
     }
+
+    private static string Count(long n, string what) => $"{n:N0} {what}{(n == 1 ? "" : "s")}";
 
     /// <summary>Buildings (areas with building=*) and whatever the class table maps, through osmium tags-filter and export.</summary>
     private static async Task<(List<OsmBuilding>, List<OsmFacility>)> ReadFeaturesAsync(string source, string name, string work,
