@@ -64,8 +64,11 @@ public static class OsmImport
             report($"roads: walkable highways filtered to OSM XML ({new FileInfo(roadsXml).Length / 1024.0 / 1024.0:0.0} MB) ({watch.ElapsedMilliseconds} ms)");
 
             watch.Restart();
-            var (buildings, facilities) = await ReadFeaturesAsync(source, name, work.FullName, classes, ct);
-            report($"buildings and facilities: {buildings.Count:N0} buildings, {facilities.Count:N0} facilities read ({watch.ElapsedMilliseconds} ms)");
+            var geojson = await ExportFeaturesAsync(source, name, work.FullName, classes, ct);
+            report($"buildings and facilities: osmium exported {new FileInfo(geojson).Length / 1024.0 / 1024.0:0.0} MB of GeoJSON ({watch.ElapsedMilliseconds} ms)");
+            watch.Restart();
+            var (buildings, facilities) = ReadFeatures(geojson, name, classes);
+            report($"buildings and facilities: {buildings.Count:N0} buildings, {facilities.Count:N0} facilities classified ({watch.ElapsedMilliseconds} ms)");
 
             try
             {
@@ -164,8 +167,7 @@ public static class OsmImport
     private static string Count(long n, string what) => $"{n:N0} {what}{(n == 1 ? "" : "s")}";
 
     /// <summary>Buildings (areas with building=*) and whatever the class table maps, through osmium tags-filter and export.</summary>
-    private static async Task<(List<OsmBuilding>, List<OsmFacility>)> ReadFeaturesAsync(string source, string name, string work,
-        FacilityClasses classes, CancellationToken ct)
+    private static async Task<string> ExportFeaturesAsync(string source, string name, string work, FacilityClasses classes, CancellationToken ct)
     {
         var filtered = Path.Combine(work, "features.osm.pbf");
         await OsmTools.OsmiumAsync(work, $"osmium could not take the buildings and facilities out of {name}", ct,
@@ -177,6 +179,11 @@ public static class OsmImport
         await OsmTools.OsmiumAsync(work, $"osmium could not export the buildings and facilities of {name}", ct,
             "export", filtered, "-c", config, "-f", "geojsonseq", "-x", "print_record_separator=false",
             "--geometry-types=point,polygon", "--no-progress", "-O", "-o", geojson);
+        return geojson;
+    }
+
+    private static (List<OsmBuilding>, List<OsmFacility>) ReadFeatures(string geojson, string name, FacilityClasses classes)
+    {
         using var reader = File.OpenText(geojson);
         try
         {

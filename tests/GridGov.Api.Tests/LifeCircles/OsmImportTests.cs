@@ -175,6 +175,31 @@ public sealed class OsmImportTests(GridGovFactory demo, OsmTown town) : IClassFi
         var missing = await Assert.ThrowsAsync<OsmImportException>(() => OsmImport.RunAsync(OsmTown.ConnectionString, Path.Combine(_work.FullName, "nowhere.osm.pbf")));
         Assert.Contains("There is no file", missing.Message);
 
+        // A good extract that the database refuses halfway through the write (the facilities, after the roads, the
+        // lamps and the buildings): the one transaction rolls back whole.
+        var good = await OsmTown.Pbf(_work.FullName, "good", w =>
+        {
+            w.WriteNode(1, 115.40, 25.95);
+            w.WriteNode(2, 115.401, 25.95);
+            w.WriteNode(3, 115.4002, 25.9502); w.WriteNode(4, 115.4004, 25.9502); w.WriteNode(5, 115.4004, 25.9504);
+            w.WriteNode(6, 115.4003, 25.9501, OsmTown.Tags(("amenity", "toilets")));
+            w.WriteWay(1, [1, 2], OsmTown.Tags(("highway", "residential")));
+            w.WriteWay(2, [3, 4, 5, 3], OsmTown.Tags(("building", "house")));
+        });
+        await Execute(town.DataSource, """
+            CREATE FUNCTION osm_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'facilities are closed for the test'; END $$;
+            CREATE TRIGGER osm_test_refuse BEFORE INSERT ON facilities FOR EACH ROW EXECUTE FUNCTION osm_test_refuse();
+            """);
+        try
+        {
+            var refused = await Assert.ThrowsAsync<OsmImportException>(() => OsmImport.RunAsync(OsmTown.ConnectionString, good));
+            Assert.Contains("The database refused the import: facilities are closed for the test", refused.Message);
+        }
+        finally
+        {
+            await Execute(town.DataSource, "DROP TRIGGER osm_test_refuse ON facilities; DROP FUNCTION osm_test_refuse()");
+        }
+
         Assert.Equal(before, await CountyFacts.FingerprintAsync(town.DataSource));
     }
 
@@ -206,6 +231,12 @@ public sealed class OsmImportTests(GridGovFactory demo, OsmTown town) : IClassFi
     {
         await using var cmd = db.CreateCommand(sql);
         return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static async Task Execute(NpgsqlDataSource db, string sql)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     private static async Task<List<string>> Rows(NpgsqlDataSource db, string sql, Func<NpgsqlDataReader, string> row)
