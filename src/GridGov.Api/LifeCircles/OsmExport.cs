@@ -99,12 +99,18 @@ public static class OsmExport
         try
         {
             var xml = Path.Combine(work.FullName, "county.osm");
-            await using (var stream = File.Create(xml))
-            using (var writer = new OsmXmlWriter(stream))
+            try
             {
+                await using var stream = File.Create(xml);
+                using var writer = new OsmXmlWriter(stream);
                 for (var i = 0; i < nodes.Count; i++) writer.WriteNode(i + 1, nodes[i].Lon, nodes[i].Lat, nodes[i].Tags);
                 for (var i = 0; i < ways.Count; i++) writer.WriteWay(i + 1, ways[i].Nodes, ways[i].Tags);
                 for (var i = 0; i < relations.Count; i++) writer.WriteRelation(i + 1, relations[i].Members, relations[i].Tags);
+            }
+            catch (ArgumentException ex)
+            {
+                // A name with a character XML cannot hold, or a coordinate off the globe.
+                throw new OsmImportException($"The county cannot be written as OpenStreetMap: {ex.Message}", ex);
             }
             await OsmTools.OsmiumAsync(work.FullName, $"osmium could not write {pbfPath}", ct,
                 "cat", xml, "--no-progress", "-O", "-o", Path.GetFullPath(pbfPath));

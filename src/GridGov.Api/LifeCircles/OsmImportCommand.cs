@@ -64,6 +64,10 @@ public static class OsmImportCommand
         {
             return CommandHost.Fail("import osm", $"{ex.Message.TrimEnd().TrimEnd('.')}. Nothing was changed.");
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return CommandHost.Fail("import osm", $"a file could not be read or written ({ex.Message}); check the free space and rights in {Path.GetTempPath()}. Nothing was changed.");
+        }
     }
 
     public static async Task<int> ExportAsync(string[] args)
@@ -81,6 +85,10 @@ public static class OsmImportCommand
         catch (OsmImportException ex)
         {
             return CommandHost.Fail("export osm", ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return CommandHost.Fail("export osm", $"{file} could not be written: {ex.Message}");
         }
     }
 }
