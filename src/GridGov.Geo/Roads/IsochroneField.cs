@@ -245,7 +245,13 @@ internal sealed class IsochroneField
         var holesOf = shells.Select(_ => new List<LinearRing>()).ToArray();
         foreach (var hole in holes)
         {
-            var best = -1;
+            // With one shell every hole is its own (a hole always lies in a shell of the same contour).
+            var best = shells.Count == 1 ? 0 : -1;
+            if (best == 0)
+            {
+                holesOf[0].Add(ToRing(hole.Ring, factory));
+                continue;
+            }
             var (hx, hy) = hole.Ring[0];
             for (var s = 0; s < shells.Count; s++)
             {
