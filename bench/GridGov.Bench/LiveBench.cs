@@ -216,7 +216,7 @@ internal static class LiveBench
 
         // The parts, and the same queries answered by a Dijkstra each (what a network above
         // Live:DistanceTableMaxJunctions does).
-        var segments = await RoadNetwork.ReadAsync(db);
+        var segments = await RoadNetwork.ReadAsync(db, "drive");
         var building = Stopwatch.StartNew();
         var tabled = RoadGraph.Build(segments);
         var buildMs = building.Elapsed.TotalMilliseconds;

@@ -34,6 +34,14 @@ public static class TilesApi
               SELECT id, kind, floors, ST_AsMVTGeom(ST_Transform(geometry, 3857), b.m, 4096, 16, true) AS geom
               FROM buildings, b WHERE geometry && b.g) t
             """),
+        // Residential buildings with their walking metres to the nearest facility of the class asked (?class=).
+        ["lifecircle"] = new(12, $"""
+            {Bounds}
+            SELECT ST_AsMVT(t, 'lifecircle', 4096, 'geom') FROM (
+              SELECT bu.id, w.metres, ST_AsMVTGeom(ST_Transform(bu.geometry, 3857), b.m, 4096, 16, true) AS geom
+              FROM buildings bu CROSS JOIN b LEFT JOIN building_walk w ON w.class = @class AND w.building_id = bu.id
+              WHERE bu.geometry && b.g AND bu.kind = 'residential') t
+            """),
         ["streetlights"] = new(14, $"""
             {Bounds}
             SELECT ST_AsMVT(t, 'streetlights', 4096, 'geom') FROM (
@@ -63,11 +71,12 @@ public static class TilesApi
         app.MapGet("/tiles/{layer}/{z:int}/{x:int}/{y:int}.pbf", GetTile)
             .RequireAuthorization(Policies.Staff)
             .WithTags("Tiles")
-            .WithSummary("A Mapbox Vector Tile of one layer (grids, roads, buildings, streetlights, incidents); 204 when empty.");
+            .WithSummary("A Mapbox Vector Tile of one layer (grids, roads, buildings, lifecircle?class=, streetlights, incidents); 204 when empty.");
         return app;
     }
 
-    private static async Task<IResult> GetTile(string layer, int z, int x, int y, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> GetTile(string layer, int z, int x, int y, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "class")] string? facilityClass,
+        NpgsqlDataSource db, HttpContext http, IServiceProvider services, CancellationToken ct)
     {
         if (!Layers.TryGetValue(layer, out var spec))
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown layer",
@@ -75,7 +84,16 @@ public static class TilesApi
         if (z is < 0 or > 22 || x < 0 || y < 0 || x >= 1 << z || y >= 1 << z)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["z/x/y"] = [$"Tile {z}/{x}/{y} does not exist: z must be 0-22 and x, y within 0..2^z-1."] },
                 detail: $"Tile {z}/{x}/{y} does not exist: z must be 0-22 and x, y within 0..2^z-1.");
-        http.Response.Headers.CacheControl = layer == "incidents" ? "private, no-cache" : "private, max-age=60";
+        if (layer == "lifecircle")
+        {
+            var classes = services.GetRequiredService<LifeCircles.FacilityClasses>();
+            if (facilityClass is null || classes.Find(facilityClass) is null)
+                return Platform.Validation.Problem("class", $"The lifecircle layer needs ?class= one of: {string.Join(", ", classes.All.Select(c => c.Class))}.");
+            if (!http.User.IsInRole(Roles.Admin) && !http.User.IsInRole(Roles.Planner) && !http.User.IsInRole(Roles.Leader))
+                return TypedResults.Forbid();
+            await services.GetRequiredService<LifeCircles.WalkNetwork>().WhenLoadedAsync(ct);
+        }
+        http.Response.Headers.CacheControl = layer is "incidents" or "lifecircle" ? "private, no-cache" : "private, max-age=60";
         if (z < spec.MinZoom) return TypedResults.NoContent();
         await using var cmd = db.CreateCommand(spec.Sql);
         cmd.Parameters.AddWithValue("z", z);
@@ -84,6 +102,7 @@ public static class TilesApi
         if (layer == "incidents")
             cmd.Parameters.Add(new NpgsqlParameter("team", NpgsqlTypes.NpgsqlDbType.Integer)
                 { Value = (object?)Incidents.IncidentsApi.ActorOf(http.User).ConfinedToTeam ?? DBNull.Value });
+        if (layer == "lifecircle") cmd.Parameters.AddWithValue("class", facilityClass!);
         var bytes = await cmd.ExecuteScalarAsync(ct) as byte[];
         return bytes is null || bytes.Length == 0
             ? TypedResults.NoContent()

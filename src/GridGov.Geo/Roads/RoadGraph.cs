@@ -19,13 +19,15 @@ public readonly record struct RoadSnap(int Edge, double OffsetM, double AlongM);
 /// table reads; a larger one answers each query with a Dijkstra that stops once every target is settled.
 /// Immutable once built; every method is safe from any number of threads (each thread keeps its own scratch).
 /// </summary>
-public sealed class RoadGraph
+public sealed partial class RoadGraph
 {
     private readonly long[] _nodeIds;
     private readonly Dictionary<long, int> _nodeIndex;
     private readonly int[] _offsets;
     private readonly int[] _neighbours;
     private readonly double[] _weights;
+    // The dense edge index of each adjacency slot (parallel to _neighbours).
+    private readonly int[] _adjEdge;
     private readonly int[] _edgeSource;
     private readonly int[] _edgeTarget;
     private readonly double[] _edgeLength;
@@ -39,7 +41,7 @@ public sealed class RoadGraph
 
     [ThreadStatic] private static Scratch? t_scratch;
 
-    private RoadGraph(long[] nodeIds, Dictionary<long, int> nodeIndex, int[] offsets, int[] neighbours, double[] weights,
+    private RoadGraph(long[] nodeIds, Dictionary<long, int> nodeIndex, int[] offsets, int[] neighbours, double[] weights, int[] adjEdge,
         int[] edgeSource, int[] edgeTarget, double[] edgeLength, long[] edgeIds, SegmentBuckets segments)
     {
         _nodeIds = nodeIds;
@@ -47,6 +49,7 @@ public sealed class RoadGraph
         _offsets = offsets;
         _neighbours = neighbours;
         _weights = weights;
+        _adjEdge = adjEdge;
         _edgeSource = edgeSource;
         _edgeTarget = edgeTarget;
         _edgeLength = edgeLength;
@@ -104,17 +107,20 @@ public sealed class RoadGraph
         var fill = offsets[..^1].ToArray();
         var neighbours = new int[offsets[^1]];
         var weights = new double[offsets[^1]];
+        var adjEdge = new int[offsets[^1]];
         for (var e = 0; e < list.Count; e++)
         {
             int s = edgeSource[e], t = edgeTarget[e];
             neighbours[fill[s]] = t;
+            adjEdge[fill[s]] = e;
             weights[fill[s]++] = edgeLength[e];
             neighbours[fill[t]] = s;
+            adjEdge[fill[t]] = e;
             weights[fill[t]++] = edgeLength[e];
         }
 
         var segments = SegmentBuckets.Build(list.Select(r => r.LonLat).ToList(), edgeLength, bucketSizeM);
-        var graph = new RoadGraph(nodeIds.ToArray(), nodeIndex, offsets, neighbours, weights, edgeSource, edgeTarget, edgeLength, edgeIds, segments);
+        var graph = new RoadGraph(nodeIds.ToArray(), nodeIndex, offsets, neighbours, weights, adjEdge, edgeSource, edgeTarget, edgeLength, edgeIds, segments);
         if (graph.NodeCount > 0 && graph.NodeCount <= maxTableJunctions) graph._table = graph.BuildTable();
         return graph;
     }
@@ -247,6 +253,8 @@ public sealed class RoadGraph
         private readonly int[] _target = new int[capacity];
         private readonly int[] _heap = new int[capacity];
         private readonly int[] _slot = new int[capacity];
+        private readonly int[] _order = new int[capacity];
+        private int _settledCount;
         private int _count;
         private int _generation;
 
@@ -256,7 +264,13 @@ public sealed class RoadGraph
         {
             _generation++;
             _count = 0;
+            _settledCount = 0;
         }
+
+        /// <summary>Junctions recorded as settled, in the order they were (only the bounded search records them).</summary>
+        public int SettledCount => _settledCount;
+        public int SettledAt(int i) => _order[i];
+        public void RecordSettled(int node) => _order[_settledCount++] = node;
 
         public double Cost(int node) => _seen[node] == _generation ? _cost[node] : double.PositiveInfinity;
 

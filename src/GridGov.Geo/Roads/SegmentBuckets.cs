@@ -23,9 +23,11 @@ internal sealed class SegmentBuckets
     private readonly double[] _ax, _ay, _bx, _by;
     private readonly double[] _alongStart;
     private readonly double[] _scale;
+    // Segments of edge e are [_edgeSegStart[e], _edgeSegStart[e + 1]) (they are added edge by edge).
+    private readonly int[] _edgeSegStart;
 
     private SegmentBuckets(double metresPerDegreeLon, double originLon, double originLat, double size, int columns, int rows,
-        int[] bucketStart, int[] bucketSegments, int[] segEdge, double[] ax, double[] ay, double[] bx, double[] by, double[] alongStart, double[] scale)
+        int edgeCount, int[] bucketStart, int[] bucketSegments, int[] segEdge, double[] ax, double[] ay, double[] bx, double[] by, double[] alongStart, double[] scale)
     {
         _metresPerDegreeLon = metresPerDegreeLon;
         _originLon = originLon;
@@ -42,7 +44,30 @@ internal sealed class SegmentBuckets
         _by = by;
         _alongStart = alongStart;
         _scale = scale;
+        _edgeSegStart = new int[edgeCount + 1];
+        for (var i = 0; i < segEdge.Length; i++) _edgeSegStart[segEdge[i] + 1]++;
+        for (var e = 0; e < edgeCount; e++) _edgeSegStart[e + 1] += _edgeSegStart[e];
     }
+
+    /// <summary>The local plane's metres per degree of longitude and latitude, and its origin.</summary>
+    public double MetresPerDegreeLon => _metresPerDegreeLon;
+    public static double MetresPerDegreeLatitude => MetresPerDegreeLat;
+    public double OriginLon => _originLon;
+    public double OriginLat => _originLat;
+
+    public (double X, double Y) ToPlane(double lon, double lat) => ((lon - _originLon) * _metresPerDegreeLon, (lat - _originLat) * MetresPerDegreeLat);
+
+    public (double Lon, double Lat) ToLonLat(double x, double y) => (x / _metresPerDegreeLon + _originLon, y / MetresPerDegreeLat + _originLat);
+
+    /// <summary>The first segment of an edge and one past its last.</summary>
+    public (int First, int End) SegmentsOf(int edge) => (_edgeSegStart[edge], _edgeSegStart[edge + 1]);
+
+    /// <summary>A segment's end points in the plane, the edge length before it, and its plane length in edge metres (scale).</summary>
+    public (double Ax, double Ay, double Bx, double By, double AlongStart, double Scale) Segment(int s) =>
+        (_ax[s], _ay[s], _bx[s], _by[s], _alongStart[s], _scale[s]);
+
+    /// <summary>Bytes held by the index (for the benchmark's memory figure).</summary>
+    public long Bytes => (long)_bucketStart.Length * 4 + _bucketSegments.Length * 4L + _segEdge.Length * (4L + 6 * 8) + _edgeSegStart.Length * 4L;
 
     public static SegmentBuckets Build(IReadOnlyList<Coordinate[]> edges, double[] edgeLengthM, double size)
     {
@@ -94,7 +119,7 @@ internal sealed class SegmentBuckets
         for (var b = 0; b < buckets.Length; b++) start[b + 1] = start[b] + (buckets[b]?.Count ?? 0);
         var flat = new int[start[^1]];
         for (var b = 0; b < buckets.Length; b++) buckets[b]?.CopyTo(flat, start[b]);
-        return new SegmentBuckets(perLon, minLon, minLat, size, columns, rows, start, flat,
+        return new SegmentBuckets(perLon, minLon, minLat, size, columns, rows, edges.Count, start, flat,
             segEdge.ToArray(), ax.ToArray(), ay.ToArray(), bx.ToArray(), by.ToArray(), alongStart.ToArray(), scale.ToArray());
     }
 
