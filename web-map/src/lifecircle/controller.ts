@@ -26,15 +26,7 @@ export interface LcControllerOptions {
   i18n: I18n;
   sink: LcMapSink;
   redraw(): void;
-  /** Waits before the later looks after a facility change (tests pass an immediate one). */
-  sleep?(ms: number): Promise<void>;
 }
-
-/**
- * After a facility change the coverage is read at once and, should the server still be recomputing the walking
- * distances (they are rewritten after a change notice), again after these delays until it has moved.
- */
-export const SETTLE_MS: readonly number[] = [1500, 4000];
 
 export type LifeCircleController = ReturnType<typeof createLifeCircleController>;
 
@@ -58,8 +50,6 @@ export function createLifeCircleController(options: LcControllerOptions) {
   function outline(code: string): Polygon | MultiPolygon | null {
     return grids?.features.find((f) => f.properties?.code === code)?.geometry ?? null;
   }
-
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   /** `before`: the coverage to show what moved against (the one from before a facility change), or null. */
   async function loadCoverage(code: string, before: Coverage | null): Promise<void> {
@@ -87,41 +77,23 @@ export function createLifeCircleController(options: LcControllerOptions) {
     }
   }
 
-  const covered = (cv: Coverage | null | undefined): string => JSON.stringify(cv?.classes.map((x) => [x.class, x.buildingsCovered]) ?? null);
-
-  /** Building colours, ranking and the open coverage, read again; true once the coverage differs from `before`. */
-  async function reread(gen: number, before: Coverage | null): Promise<boolean> {
-    state.tilesVersion++;
-    sink.buildings(state.buildingClass, state.tilesVersion);
-    const communities = await api.communities().catch(() => null);
-    if (gen !== generation) return true;
-    if (communities) state.communities = communities;
-    const code = state.community?.code;
-    // Nothing to compare with: the later looks still refresh the building colours.
-    if (!code || !before || before.code !== code) return false;
-    await loadCoverage(code, before);
-    return gen !== generation || covered(state.community?.coverage) !== covered(before);
-  }
-
-  /** After a facility was placed or deleted: its layer at once, then what it changes (again later until it moved). */
+  /**
+   * After a facility was placed or deleted (the server recomputes coverage before it answers): the facilities, the
+   * building colours, the ranking and the open coverage, shown beside the coverage from before.
+   */
   async function refreshAfterChange(): Promise<void> {
     const gen = generation;
     const before = state.community?.coverage ?? null;
-    const facilities = await api.facilities().catch(() => null);
+    state.tilesVersion++;
+    sink.buildings(state.buildingClass, state.tilesVersion);
+    const [facilities, communities] = await Promise.allSettled([api.facilities(), api.communities()]);
     if (gen !== generation) return;
-    if (facilities) {
-      state.facilities = facilities;
+    if (facilities.status === 'fulfilled') {
+      state.facilities = facilities.value;
       sink.facilities(state.facilities, state.classes);
     }
-    if (await reread(gen, before)) return;
-    // Later looks run on their own: the notice is shown and the panel usable meanwhile.
-    void (async () => {
-      for (const ms of SETTLE_MS) {
-        await sleep(ms);
-        if (gen !== generation || state.community?.code !== before?.code) return;
-        if (await reread(gen, before)) return;
-      }
-    })();
+    if (communities.status === 'fulfilled') state.communities = communities.value;
+    if (state.community && before?.code === state.community.code) await loadCoverage(state.community.code, before);
   }
 
   const c = {

@@ -25,6 +25,7 @@ export interface FacilityProperties {
   class: string;
   level: number;
   name: string;
+  unitGridCode?: string | null;
 }
 export type FacilityCollection = FeatureCollection<Point, FacilityProperties>;
 
@@ -65,11 +66,15 @@ export type GapCollection = FeatureCollection<Polygon | MultiPolygon, GapPropert
 export interface Coverage {
   code: string;
   name: string;
+  /** 'community' or 'large'. */
+  level?: string;
   buildings: number;
   households: number;
   classes: ClassCoverage[];
   worst: string[];
   gaps: GapCollection;
+  /** When the walking distances behind it were computed. */
+  computedAt?: string;
 }
 
 export type CoverageTarget = { community: string } | { largeGrid: string };

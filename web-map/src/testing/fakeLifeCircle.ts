@@ -74,7 +74,7 @@ export const OUTLINES: GridCollection = {
   features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0, 0], [4, 0], [4, 2], [0, 2], [0, 0]]] }, properties: { code: 'C1', name: '东门社区', level: 'community' } }],
 };
 
-export function setupLifeCircle(over: Partial<LifeCircleApi> = {}, sleep: (ms: number) => Promise<void> = () => Promise.resolve()) {
+export function setupLifeCircle(over: Partial<LifeCircleApi> = {}) {
   const calls: Array<[string, ...unknown[]]> = [];
   let facilities = FACILITIES;
   let coverage = COVERAGE;
@@ -98,7 +98,7 @@ export function setupLifeCircle(over: Partial<LifeCircleApi> = {}, sleep: (ms: n
   const sink: LcMapSink = { bands: vi.fn(), facilities: vi.fn(), levels: vi.fn(), gaps: vi.fn(), community: vi.fn(), buildings: vi.fn(), tool: vi.fn() };
   const i18n = new I18n(new MemoryStorage());
   const redraw = vi.fn();
-  const c = createLifeCircleController({ api, i18n, sink, redraw, sleep });
+  const c = createLifeCircleController({ api, i18n, sink, redraw });
   return {
     c,
     calls,
