@@ -2,7 +2,7 @@ import { Color, createPropertyExpression, latest } from '@maplibre/maplibre-gl-s
 import { describe, expect, it } from 'vitest';
 import { I18n } from '../i18n';
 import { MemoryStorage } from '../ready';
-import { BAND_COLORS, bandColorExpression, bandLegend, bandsForMap, bandSortKey, formatMetres } from './bands';
+import { BAND_COLORS, bandColorExpression, bandLegend, bandOutlines, bandsForMap, bandSortKey, formatMetres } from './bands';
 import { BANDS } from '../testing/fakeLifeCircle';
 import type { IsochroneCollection } from './types';
 
@@ -48,6 +48,18 @@ describe('isochrone bands', () => {
     ]);
     i18n.set('en');
     expect(i18n.t('lc.iso.band', { minutes: 5 })).toBe('5 min walk');
+  });
+
+  it('outlines only the outer edge of each band, not its holes', () => {
+    const outer = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]];
+    const hole = [[1, 1], [2, 1], [2, 2], [1, 1]];
+    const other = [[5, 5], [6, 5], [6, 6], [5, 5]];
+    const fc: IsochroneCollection = {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [[outer, hole], [other]] }, properties: { minutes: 10, metres: 800 } }],
+    };
+    expect(bandOutlines(fc).features).toEqual([{ type: 'Feature', geometry: { type: 'MultiLineString', coordinates: [outer, other] }, properties: { minutes: 10, metres: 800 } }]);
+    expect(bandOutlines(null).features).toEqual([]);
   });
 
   it('writes metres', () => {

@@ -1,5 +1,6 @@
+import type { Feature, FeatureCollection, MultiLineString, Position } from 'geojson';
 import type { ExpressionSpecification } from 'maplibre-gl';
-import type { IsochroneCollection } from './types';
+import type { BandProperties, IsochroneCollection } from './types';
 
 /** The isochrone bands, pure: one distinct colour per band, the legend, the features in drawing order. */
 
@@ -39,6 +40,21 @@ export function bandsForMap(fc: IsochroneCollection): IsochroneCollection {
   const features = fc.features
     .filter((f) => f.geometry && (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon'))
     .sort((a, b) => Number(b.properties?.minutes) - Number(a.properties?.minutes));
+  return { type: 'FeatureCollection', features };
+}
+
+/**
+ * The outer edge of every band as lines: the bands' holes (blocks farther from every reached road than a walker
+ * strays) stay unfilled, but only the outer edges are outlined, so the map is not ringed around every block.
+ */
+export function bandOutlines(fc: IsochroneCollection | null): FeatureCollection<MultiLineString, BandProperties> {
+  const features: Array<Feature<MultiLineString, BandProperties>> = [];
+  for (const f of fc?.features ?? []) {
+    const g = f.geometry;
+    const polygons = g?.type === 'Polygon' ? [g.coordinates] : g?.type === 'MultiPolygon' ? g.coordinates : [];
+    const rings = polygons.map((p) => p[0]).filter((r): r is Position[] => !!r && r.length >= 4);
+    if (rings.length) features.push({ type: 'Feature', geometry: { type: 'MultiLineString', coordinates: rings }, properties: { ...f.properties } });
+  }
   return { type: 'FeatureCollection', features };
 }
 

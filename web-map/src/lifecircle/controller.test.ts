@@ -112,7 +112,7 @@ describe('life-circle controller', () => {
     await c.clickMap(0.5, 0.25);
     expect(calls.slice(before).map(([n]) => n).sort()).toEqual(['addFacility', 'communities', 'coverage', 'facilities']);
     expect(calls.find(([n]) => n === 'addFacility')).toEqual(['addFacility', { class: 'kindergarten', name: '东门新幼儿园', lon: 0.5, lat: 0.25 }]);
-    expect(c.state.notice).toEqual({ ok: true, kind: 'ok', text: '已放置“东门新幼儿园”，覆盖情况已刷新' });
+    expect(c.state.notice).toMatchObject({ ok: true, kind: 'ok', text: '已放置“东门新幼儿园”，覆盖情况已刷新' });
     expect(c.state.tool).toBe('isochrone');
     expect(c.state.tilesVersion).toBe(2);
     expect(sink.buildings).toHaveBeenLastCalledWith('kindergarten', 2);
@@ -154,8 +154,21 @@ describe('life-circle controller', () => {
     c.relabel();
     expect(c.state.place.name).toBe('Planned Middle school');
     c.setPlaceName('My school');
+    expect(c.state.notice).toBeNull();
     c.setPlaceClass('kindergarten');
     expect(c.state.place.name).toBe('My school');
+  });
+
+  it('notices follow the language', async () => {
+    const { c, i18n } = setupLifeCircle({ isochrone: async () => { throw new ApiError(422, 'Unprocessable', 'No walkable road lies within 200 m'); } });
+    c.setCanPlace(true);
+    await c.open();
+    await c.isochroneAt(1, 1);
+    await c.deleteFacility(2, '一中');
+    i18n.set('en');
+    c.relabel();
+    expect(c.state.iso.notice?.text).toBe('No walkable road near this point: No walkable road lies within 200 m');
+    expect(c.state.notice?.text).toBe('Deleted “一中”; the coverage has been refreshed');
   });
 
   it('forgets everything on reset; late answers are dropped', async () => {

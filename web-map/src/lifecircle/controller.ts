@@ -5,7 +5,7 @@ import type { GridCollection } from '../types';
 import { bandsForMap } from './bands';
 import { className, classIndex, type RankOrder } from './coverage';
 import { newFacilityBody, type LifeCircleApi } from './lifeCircleApi';
-import { actionNotice, isochroneNotice, okNotice } from './notices';
+import { actionNotice, isochroneNotice, okNotice, retranslate } from './notices';
 import { initialState, type LcState, type LcTab, type LcTool } from './state';
 import type { Coverage, FacilityClass, FacilityCollection, GapCollection, IsochroneCollection } from './types';
 
@@ -241,8 +241,10 @@ export function createLifeCircleController(options: LcControllerOptions) {
       state.place = { ...state.place, name, nameEdited: name.trim() !== '', error: null };
     },
 
-    /** The proposed names follow the language while nobody typed one. */
+    /** Names and notices follow the language (the proposed facility name too, while nobody typed one). */
     relabel(): void {
+      state.notice = retranslate(state.notice, i18n);
+      state.iso = { ...state.iso, notice: retranslate(state.iso.notice, i18n) };
       if (!state.place.nameEdited && state.place.class) state.place = { ...state.place, name: defaultName(state.place.class) };
       sink.facilities(state.facilities, state.classes);
     },
@@ -278,7 +280,7 @@ export function createLifeCircleController(options: LcControllerOptions) {
         state.tool = 'isochrone';
         sink.tool('isochrone');
         state.place = { ...state.place, nameEdited: false, name: defaultName(state.place.class) };
-        state.notice = okNotice(i18n.t('lc.place.done', { name: body.name }));
+        state.notice = okNotice(i18n, 'lc.place.done', { name: body.name });
         await refreshAfterChange();
       } catch (e) {
         if (gen === generation) state.notice = actionNotice(e, i18n, 'lc.place.failed');
@@ -300,7 +302,7 @@ export function createLifeCircleController(options: LcControllerOptions) {
       try {
         await api.deleteFacility(id);
         if (gen !== generation) return false;
-        state.notice = okNotice(i18n.t('lc.facilities.deleted', { name }));
+        state.notice = okNotice(i18n, 'lc.facilities.deleted', { name });
         await refreshAfterChange();
         return true;
       } catch (e) {

@@ -31,9 +31,12 @@ export function coverageTab(ctx: LcContext): Node[] {
     if (view.loading) out.push(el('p', { class: 'admin-loading' }, i18n.t('lc.coverage.loading', { name: view.name })));
     return out;
   }
+  // The server's count where the ranking has it (its rule, its threshold); else counted here by the same rule.
+  const summary = state.communities?.find((x) => x.code === view.code);
   const required = coverage.classes.filter((x) => x.required !== false);
-  const met = required.filter((x) => (shareOf(x.buildingsCovered, x.buildings, x.share) ?? 0) >= MET_SHARE - 1e-9).length;
-  out.push(el('p', { class: 'lc-met', 'data-met': String(met), 'data-total': String(required.length) }, i18n.t('lc.coverage.met', { met, total: required.length })));
+  const met = summary?.classesMet ?? required.filter((x) => (shareOf(x.buildingsCovered, x.buildings, x.share) ?? 0) >= MET_SHARE - 1e-9).length;
+  const total = summary?.classes ?? required.length;
+  out.push(el('p', { class: 'lc-met', 'data-met': String(met), 'data-total': String(total) }, i18n.t('lc.coverage.met', { met, total })));
 
   if (state.gapClass) {
     const name = className(state.gapClass, classes, i18n.current);

@@ -11,6 +11,7 @@ import { lifeCircleTilesUrl } from './lifeCircleApi';
 export const LC_SOURCES = {
   buildings: 'lc-buildings',
   isochrone: 'lc-isochrone',
+  isochroneOutline: 'lc-isochrone-outline',
   origin: 'lc-origin',
   gaps: 'lc-gaps',
   community: 'lc-community',
@@ -50,7 +51,7 @@ export function lowerLayers(): LayerSpecification[] {
     {
       id: 'lc-isochrone-line',
       type: 'line',
-      source: s.isochrone,
+      source: s.isochroneOutline,
       layout: { 'line-join': 'round' },
       paint: { 'line-color': bandColorExpression(), 'line-width': zoomInterp([[12, 1.6], [17, 3]]), 'line-opacity': 0.95 },
     },

@@ -6,6 +6,7 @@ import { el } from '../ui/dom';
 import { button } from '../admin/widgets';
 import type { LcMapSink } from './controller';
 import { classIndex, className } from './coverage';
+import { bandOutlines } from './bands';
 import { facilityFeatures } from './facilities';
 import { addLifeCircleLayers, removeLifeCircleLayers, setBuildingClass, setFacilityLevels, setLcData } from './layers';
 import type { LcTool } from './state';
@@ -46,6 +47,13 @@ function fitPadding(map: MapLibreMap): { top: number; bottom: number; left: numb
   const h = box.clientHeight;
   if (w < 700) return { top: 60, bottom: Math.round(h * 0.5) + 10, left: 20, right: 20 };
   return { top: 70, bottom: 40, left: 260, right: Math.min(520, Math.round(w * 0.45)) };
+}
+
+/** True when `bounds` lies inside the part of the map the panels leave free. */
+function inView(map: MapLibreMap, bounds: [[number, number], [number, number]], pad: ReturnType<typeof fitPadding>): boolean {
+  const box = map.getContainer();
+  const [[w, s], [e, n]] = bounds;
+  return [map.project([w, n]), map.project([e, s])].every((p) => p.x >= pad.left && p.x <= box.clientWidth - pad.right && p.y >= pad.top && p.y <= box.clientHeight - pad.bottom);
 }
 
 export function createLifeCircleMap(options: LcMapOptions): LcMap {
@@ -144,6 +152,14 @@ export function createLifeCircleMap(options: LcMapOptions): LcMap {
     if (popup.isOpen()) renderPopup();
   });
 
+  /** Pans and zooms out (never in) until the whole of `bounds` is seen. */
+  function showWhole(bounds: ReturnType<typeof geometryBounds>): void {
+    if (!bounds) return;
+    const pad = fitPadding(map);
+    if (inView(map, bounds, pad)) return;
+    map.fitBounds(bounds, { padding: pad, maxZoom: map.getZoom(), duration: 400 });
+  }
+
   const view: LcMap = {
     get attached() {
       return attached;
@@ -167,6 +183,8 @@ export function createLifeCircleMap(options: LcMapOptions): LcMap {
       if (!attached) return;
       bands = fc;
       setLcData(map, 'isochrone', fc);
+      setLcData(map, 'isochroneOutline', bandOutlines(fc));
+      if (fc?.features.length) showWhole(geometryBounds({ type: 'GeometryCollection', geometries: fc.features.map((f) => f.geometry) }));
       setLcData(map, 'origin', at ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: at }, properties: {} }] } : null);
     },
     facilities(fc, classes) {

@@ -9,7 +9,7 @@ const i18n = new I18n(new MemoryStorage());
 describe('life-circle failures', () => {
   it('422: the point is too far from a walkable road, in the server\'s words', () => {
     const n = isochroneNotice(new ApiError(422, 'Unprocessable', 'The point is 840 m from the nearest walkable road (at most 300 m).'), i18n);
-    expect(n).toEqual({ ok: false, kind: 'offRoad', status: 422, text: '该位置附近没有可步行的道路：The point is 840 m from the nearest walkable road (at most 300 m).' });
+    expect(n).toMatchObject({ ok: false, kind: 'offRoad', status: 422, text: '该位置附近没有可步行的道路：The point is 840 m from the nearest walkable road (at most 300 m).' });
     expect(isochroneNotice(new ApiError(422, 'Unprocessable', ''), i18n).text).toBe('该位置离可步行的道路太远，无法计算等时圈');
   });
 

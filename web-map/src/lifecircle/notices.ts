@@ -12,9 +12,19 @@ export interface LcNotice {
   /** HTTP status of the failure (0: no answer at all), absent for good news. */
   status?: number;
   text: string;
+  /** The same notice in another language (after the language toggle). */
+  again?(i18n: I18n): LcNotice;
 }
 
-export const okNotice = (text: string): LcNotice => ({ ok: true, kind: 'ok', text });
+export const okNotice = (i18n: I18n, key: StringKey, params?: Record<string, string | number>): LcNotice => ({
+  ok: true,
+  kind: 'ok',
+  text: i18n.t(key, params),
+  again: (other) => okNotice(other, key, params),
+});
+
+/** The notice in the language shown now. */
+export const retranslate = (n: LcNotice | null, i18n: I18n): LcNotice | null => (n?.again ? n.again(i18n) : n);
 
 function kindOf(error: unknown): { kind: NoticeKind; status: number } {
   if (!(error instanceof ApiError)) return { kind: 'error', status: -1 };
@@ -25,6 +35,10 @@ function kindOf(error: unknown): { kind: NoticeKind; status: number } {
 
 /** The isochrone's failures: 422 (too far from a walkable road) says so with the server's detail; 400 is a bad request. */
 export function isochroneNotice(error: unknown, i18n: I18n): LcNotice {
+  return { ...isochroneText(error, i18n), again: (other) => isochroneNotice(error, other) };
+}
+
+function isochroneText(error: unknown, i18n: I18n): LcNotice {
   const { kind, status } = kindOf(error);
   const detail = describeError(error, i18n);
   const hasDetail = error instanceof ApiError && !!error.detail;
@@ -37,6 +51,10 @@ export function isochroneNotice(error: unknown, i18n: I18n): LcNotice {
 
 /** Any other call: `key` frames the detail ("放置失败：…"), except a refusal (403) or a missing thing (404), named as such. */
 export function actionNotice(error: unknown, i18n: I18n, key: StringKey): LcNotice {
+  return { ...actionText(error, i18n, key), again: (other) => actionNotice(error, other, key) };
+}
+
+function actionText(error: unknown, i18n: I18n, key: StringKey): LcNotice {
   const { kind, status } = kindOf(error);
   const detail = describeError(error, i18n);
   if (kind === 'network') return { ok: false, kind, status, text: detail };
