@@ -1,9 +1,8 @@
 import { button, selectInput, textInput } from '../admin/widgets';
 import { el } from '../ui/dom';
-import { formatMetres } from './bands';
+import { BAND_COLORS, formatMetres } from './bands';
 import { className } from './coverage';
 import { countByLevel, LEVELS } from './facilities';
-import { BAND_COLORS } from './bands';
 import { swatch, type LcContext } from './widgets';
 
 /** Facility levels shown, the class the buildings are coloured by, and (planners) placing a planned facility. */
