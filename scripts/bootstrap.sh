@@ -22,7 +22,8 @@ DB_SUPERUSER=gridgov
 if ((EUID == 0)); then PG_OS_USER=gridgov; else PG_OS_USER="$(id -un)"; fi
 
 # shellcheck disable=SC2034 # used by ./gridgov
-PKGS_SERVER=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting postgresql-contrib)
+# osmium-tool and osm2pgrouting: ./gridgov import osm (osm2pgsql: the field's other loader, for hand work on an extract)
+PKGS_SERVER=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting postgresql-contrib osmium-tool osm2pgrouting osm2pgsql)
 # shellcheck disable=SC2034
 PKGS_TEST=(chromium fonts-wqy-zenhei fonts-noto-cjk)
 # shellcheck disable=SC2034

@@ -9,6 +9,7 @@ internal static class BenchMain
         ["ingest"] = IngestBench.RunAsync,
         ["live"] = LiveBench.RunAsync,
         ["plans"] = PlansBench.RunAsync,
+        ["lifecircles"] = LifeCirclesBench.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

@@ -13,6 +13,8 @@ using GridGov.Api.Tiles;
 // `./gridgov user ...` manages sign-ins against the database without starting the service.
 if (args is ["user", ..]) return await UserCommand.RunAsync(args[1..]);
 if (args is ["import", "grids", ..]) return await ImportCommand.RunAsync(args[2..]);
+if (args is ["import", "osm", ..]) return await OsmImportCommand.RunAsync(args[2..]);
+if (args is ["export", "osm", ..]) return await OsmImportCommand.ExportAsync(args[2..]);
 
 // `./gridgov run --simulate` passes a bare switch; the configuration reads it as Simulator:Enabled.
 var simulate = args.Contains("--simulate");

@@ -149,11 +149,13 @@ public static class LifeCirclesApi
         var list = ClassList(classes, settings);
         await using var cmd = db.CreateCommand($"""
             WITH b AS (SELECT id, households, geometry FROM buildings WHERE kind = 'residential' AND unit_grid_code IN ({UnitsOfArea})),
-                 c AS (SELECT * FROM unnest(@classes::text[], @bands::real[]) AS c(class, band))
-            SELECT c.class, count(b.id)::int, (count(b.id) FILTER (WHERE w.metres <= c.band))::int,
-                   coalesce(sum(b.households), 0)::int, coalesce(sum(b.households) FILTER (WHERE w.metres <= c.band), 0)::int,
-                   ST_AsBinary(ST_Multi(ST_Collect(b.geometry) FILTER (WHERE w.metres IS NULL OR w.metres > c.band)))
-            FROM c CROSS JOIN b LEFT JOIN building_walk w ON w.class = c.class AND w.building_id = b.id
+                 c AS (SELECT c.class, c.band, array_position(m.classes, c.class) AS i
+                       FROM unnest(@classes::text[], @bands::real[]) AS c(class, band) LEFT JOIN building_walk_classes m ON true),
+                 bw AS (SELECT b.*, w.metres AS walk FROM b LEFT JOIN building_walk w ON w.building_id = b.id)
+            SELECT c.class, count(b.id)::int, (count(b.id) FILTER (WHERE b.metres <= c.band))::int,
+                   coalesce(sum(b.households), 0)::int, coalesce(sum(b.households) FILTER (WHERE b.metres <= c.band), 0)::int,
+                   ST_AsBinary(ST_Multi(ST_Collect(b.geometry) FILTER (WHERE b.metres IS NULL OR b.metres > c.band)))
+            FROM c CROSS JOIN LATERAL (SELECT bw.id, bw.households, bw.geometry, bw.walk[c.i] AS metres FROM bw) b
             GROUP BY c.class
             """);
         cmd.Parameters.AddWithValue("code", code);
@@ -193,12 +195,13 @@ public static class LifeCirclesApi
         await using var cmd = db.CreateCommand("""
             WITH u AS (SELECT u.code AS unit, l.parent_code AS community FROM grids u JOIN grids l ON l.code = u.parent_code
                        WHERE u.level = 'Unit' AND l.level = 'Large'),
-                 b AS (SELECT b.id, b.households, u.community FROM buildings b JOIN u ON u.unit = b.unit_grid_code WHERE b.kind = 'residential'),
-                 c AS (SELECT * FROM unnest(@classes::text[], @bands::real[]) AS c(class, band))
-            SELECT g.code, g.name, c.class, count(b.id)::int, (count(b.id) FILTER (WHERE w.metres <= c.band))::int, coalesce(sum(b.households), 0)::int
+                 b AS (SELECT b.id, b.households, u.community, w.metres AS walk FROM buildings b JOIN u ON u.unit = b.unit_grid_code
+                       LEFT JOIN building_walk w ON w.building_id = b.id WHERE b.kind = 'residential'),
+                 c AS (SELECT c.class, c.band, array_position(m.classes, c.class) AS i
+                       FROM unnest(@classes::text[], @bands::real[]) AS c(class, band) LEFT JOIN building_walk_classes m ON true)
+            SELECT g.code, g.name, c.class, count(b.id)::int, (count(b.id) FILTER (WHERE b.walk[c.i] <= c.band))::int, coalesce(sum(b.households), 0)::int
             FROM grids g CROSS JOIN c
             LEFT JOIN b ON b.community = g.code
-            LEFT JOIN building_walk w ON w.class = c.class AND w.building_id = b.id
             WHERE g.level = 'Community'
             GROUP BY g.code, g.name, c.class
             ORDER BY g.code

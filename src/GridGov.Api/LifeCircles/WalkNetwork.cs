@@ -104,22 +104,25 @@ public sealed partial class WalkNetwork(NpgsqlDataSource dataSource, FacilityCla
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('gridgov.building_walk')); DELETE FROM building_walk;", conn, tx))
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT pg_advisory_xact_lock(hashtext('gridgov.building_walk'));
+            DELETE FROM building_walk; DELETE FROM building_walk_classes;
+            INSERT INTO building_walk_classes (classes, computed_at) VALUES (@classes, now());
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("classes", (result?.Classes ?? []).ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
+        }
         if (result is not null)
         {
-            await using var w = await conn.BeginBinaryImportAsync("COPY building_walk (class, building_id, metres) FROM STDIN (FORMAT BINARY)", ct);
-            for (var c = 0; c < result.Classes.Count; c++)
+            await using var w = await conn.BeginBinaryImportAsync("COPY building_walk (building_id, metres) FROM STDIN (FORMAT BINARY)", ct);
+            var row = new float?[result.Classes.Count];
+            for (var b = 0; b < result.Buildings.Count; b++)
             {
-                var row = result.Metres[c];
-                for (var b = 0; b < row.Length; b++)
-                {
-                    if (!float.IsFinite(row[b])) continue;
-                    await w.StartRowAsync(ct);
-                    await w.WriteAsync(result.Classes[c], NpgsqlDbType.Varchar, ct);
-                    await w.WriteAsync(result.Buildings[b].Id, NpgsqlDbType.Integer, ct);
-                    await w.WriteAsync(row[b], NpgsqlDbType.Real, ct);
-                }
+                for (var c = 0; c < row.Length; c++) row[c] = float.IsFinite(result.Metres[c][b]) ? MathF.Round(result.Metres[c][b], 1) : null;
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(result.Buildings[b].Id, NpgsqlDbType.Integer, ct);
+                await w.WriteAsync(row, NpgsqlDbType.Array | NpgsqlDbType.Real, ct);
             }
             await w.CompleteAsync(ct);
         }

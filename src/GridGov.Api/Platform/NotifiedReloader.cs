@@ -54,7 +54,7 @@ public abstract partial class NotifiedReloader(NpgsqlDataSource dataSource, ILog
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         if (mode == ReloadMode.BeforeServing) _listener = await ListenAsync(cancellationToken);
-        else if (mode == ReloadMode.Background) _demanded.TrySetResult();
+        if (mode != ReloadMode.OnDemand) _demanded.TrySetResult();
         await base.StartAsync(cancellationToken);
     }
 

@@ -38,8 +38,9 @@ public static class TilesApi
         ["lifecircle"] = new(12, $"""
             {Bounds}
             SELECT ST_AsMVT(t, 'lifecircle', 4096, 'geom') FROM (
-              SELECT bu.id, w.metres, ST_AsMVTGeom(ST_Transform(bu.geometry, 3857), b.m, 4096, 16, true) AS geom
-              FROM buildings bu CROSS JOIN b LEFT JOIN building_walk w ON w.class = @class AND w.building_id = bu.id
+              SELECT bu.id, w.metres[(SELECT array_position(classes, @class::text) FROM building_walk_classes)] AS metres,
+                     ST_AsMVTGeom(ST_Transform(bu.geometry, 3857), b.m, 4096, 16, true) AS geom
+              FROM buildings bu CROSS JOIN b LEFT JOIN building_walk w ON w.building_id = bu.id
               WHERE bu.geometry && b.g AND bu.kind = 'residential') t
             """),
         ["streetlights"] = new(14, $"""

@@ -4,8 +4,8 @@ namespace GridGov.Geo.Roads;
 
 /// <summary>
 /// The walking-cost field of one isochrone search on a square grid (in the road index's local metric plane): each grid
-/// vertex holds the least of (road cost at a sampled spot + straight distance from that spot), for spots within the
-/// reach; vertices farther than the reach from every reached spot hold <see cref="_high"/>. Each band is then one
+/// vertex holds the least, over reached segments within the reach, of (road cost at the segment's nearest spot + the
+/// straight distance to it); vertices farther than the reach from every reached spot hold <see cref="_high"/>. Each band is then one
 /// contour of the field (marching squares with the saddle decided by the cell centre), so bands nest: a vertex inside a
 /// band is inside every larger one, and a crossing of a larger band lies farther out along the same grid edge.
 /// </summary>
@@ -33,7 +33,17 @@ internal sealed class IsochroneField
     /// <summary>Grids larger than this many vertices take a coarser cell (a long band on a very fine cell).</summary>
     private const int MaxVertices = 4_000_000;
 
-    public static IsochroneField Stamp(RoadGraph graph, List<int> edges, Func<int, double, double> costAt, double max, IsochroneOptions o)
+    /// <summary>
+    /// Stamps the reached network: for every grid vertex within the reach of a touched segment, the cost of the nearest
+    /// spot on that segment (the cost along the edge, from whichever end is cheaper) plus the straight walk to it —
+    /// the same model as a building's access (its walk onto the nearest road, then along the road). Spots beyond the
+    /// band's bound are not stamped, so a partial edge at the frontier ends where the walk runs out.
+    /// </summary>
+    /// <param name="edgeCost">Per touched edge: the costs at its source and target junctions and its length.</param>
+    /// <param name="origin">The origin's edge, how far along it, and its walk onto the road (the origin's own edge is
+    /// also walked straight along from there).</param>
+    public static IsochroneField Stamp(RoadGraph graph, List<int> edges, Func<int, (double Source, double Target, double Length)> edgeCost,
+        RoadSnap origin, double max, IsochroneOptions o)
     {
         var plane = graph.Segments;
         var reach = Math.Max(0, o.ReachM);
@@ -50,6 +60,14 @@ internal sealed class IsochroneField
                 maxY = Math.Max(maxY, Math.Max(ay, by));
             }
         }
+        // Nothing within the bound lies farther than the bound from the origin in a straight line: a long touched edge
+        // (a ring road) must not stretch the grid across the county.
+        var (ox, oy) = OriginInPlane(plane, origin);
+        var radius = Math.Max(0, max - origin.OffsetM);
+        minX = Math.Max(minX, ox - radius);
+        maxX = Math.Min(maxX, ox + radius);
+        minY = Math.Max(minY, oy - radius);
+        maxY = Math.Min(maxY, oy + radius);
         var cell = o.CellM > 0 ? o.CellM : 20;
         var pad = reach + 2 * cell;
         while ((long)((maxX - minX + 2 * pad) / cell + 2) * (long)((maxY - minY + 2 * pad) / cell + 2) > MaxVertices) cell *= 1.5;
@@ -59,43 +77,81 @@ internal sealed class IsochroneField
         var w = (int)Math.Ceiling((maxX - minX + 2 * pad) / cell) + 1;
         var h = (int)Math.Ceiling((maxY - minY + 2 * pad) / cell) + 1;
         var high = max + reach + cell;
+        int si0 = w, si1 = -1, sj0 = h, sj1 = -1; // the stamped vertices' extent
         var value = new double[w * h];
         Array.Fill(value, high);
+        var reach2 = reach * reach;
 
-        var step = cell / 2;
-        var r = (int)Math.Ceiling(reach / cell);
         foreach (var e in edges)
         {
+            var (cs, ct, len) = edgeCost(e);
+            var onOrigin = e == origin.Edge;
             var (first, end) = plane.SegmentsOf(e);
             for (var s = first; s < end; s++)
             {
                 var (ax, ay, bx, by, alongStart, scale) = plane.Segment(s);
-                var length = Math.Sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay));
-                var n = Math.Max(1, (int)Math.Ceiling(length / step));
-                for (var k = 0; k <= n; k++)
+                ax -= x0; bx -= x0; ay -= y0; by -= y0;
+                double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
+                var segAlong = Math.Sqrt(len2) * scale;
+                // The cheapest spot of the segment: skip it whole when even that is beyond the bound.
+                double costA = Cost(alongStart), costB = Cost(alongStart + segAlong);
+                if (Math.Min(costA, costB) > max && !onOrigin) continue;
+                // Within the grid's frame, keeping a border of unstamped vertices so every contour closes.
+                int i0 = Math.Max(1, (int)Math.Floor((Math.Min(ax, bx) - reach) / cell)), i1 = Math.Min(w - 2, (int)Math.Ceiling((Math.Max(ax, bx) + reach) / cell));
+                int j0 = Math.Max(1, (int)Math.Floor((Math.Min(ay, by) - reach) / cell)), j1 = Math.Min(h - 2, (int)Math.Ceiling((Math.Max(ay, by) + reach) / cell));
+                if (i0 > i1 || j0 > j1) continue;
+                for (var j = j0; j <= j1; j++)
                 {
-                    var t = (double)k / n;
-                    var cost = costAt(e, alongStart + t * length * scale);
-                    if (!(cost <= max)) continue;
-                    double px = ax + t * (bx - ax) - x0, py = ay + t * (by - ay) - y0;
-                    int ci = (int)Math.Round(px / cell), cj = (int)Math.Round(py / cell);
-                    for (var j = Math.Max(0, cj - r - 1); j <= Math.Min(h - 1, cj + r + 1); j++)
+                    var py = j * cell;
+                    var row = j * w;
+                    for (var i = i0; i <= i1; i++)
                     {
-                        var dy = j * cell - py;
-                        var row = j * w;
-                        for (var i = Math.Max(0, ci - r - 1); i <= Math.Min(w - 1, ci + r + 1); i++)
+                        var px = i * cell;
+                        var t = len2 > 0 ? Math.Clamp(((px - ax) * dx + (py - ay) * dy) / len2, 0, 1) : 0;
+                        double qx = ax + t * dx - px, qy = ay + t * dy - py;
+                        var d2 = qx * qx + qy * qy;
+                        if (d2 > reach2) continue;
+                        var c = Cost(alongStart + t * segAlong);
+                        if (c > max) continue;
+                        var v = c + Math.Sqrt(d2);
+                        if (v < value[row + i])
                         {
-                            var dx = i * cell - px;
-                            var d = Math.Sqrt(dx * dx + dy * dy);
-                            if (d > reach) continue;
-                            var v = cost + d;
-                            if (v < value[row + i]) value[row + i] = v;
+                            value[row + i] = v;
+                            if (i < si0) si0 = i;
+                            if (i > si1) si1 = i;
+                            if (j < sj0) sj0 = j;
+                            if (j > sj1) sj1 = j;
                         }
                     }
                 }
             }
+
+            double Cost(double along)
+            {
+                var c = Math.Min(cs + along, ct + (len - along));
+                return onOrigin ? Math.Min(c, origin.OffsetM + Math.Abs(along - origin.AlongM)) : c;
+            }
         }
-        return new IsochroneField(plane, value, w, h, x0, y0, cell, high, o);
+        return new IsochroneField(plane, value, w, h, x0, y0, cell, high, o) { _i0 = Math.Max(0, si0 - 1), _i1 = Math.Min(w - 1, si1 + 1), _j0 = Math.Max(0, sj0 - 1), _j1 = Math.Min(h - 1, sj1 + 1) };
+    }
+
+    // The vertices to contour: the stamped ones and one ring of unstamped around them.
+    private int _i0, _i1 = -1, _j0, _j1 = -1;
+
+    private static (double X, double Y) OriginInPlane(SegmentBuckets plane, RoadSnap origin)
+    {
+        var (first, end) = plane.SegmentsOf(origin.Edge);
+        for (var s = first; s < end; s++)
+        {
+            var (ax, ay, bx, by, alongStart, scale) = plane.Segment(s);
+            var segAlong = Math.Sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay)) * scale;
+            if (origin.AlongM <= alongStart + segAlong || s == end - 1)
+            {
+                var t = segAlong > 0 ? Math.Clamp((origin.AlongM - alongStart) / segAlong, 0, 1) : 0;
+                return (ax + t * (bx - ax), ay + t * (by - ay));
+            }
+        }
+        return (0, 0);
     }
 
     public IReadOnlyList<Geometry> Contours(IReadOnlyList<double> bands, GeometryFactory factory)
@@ -121,9 +177,9 @@ internal sealed class IsochroneField
         var starts = new List<int>();
         Span<bool> inside = stackalloc bool[4];
         Span<int> edge = stackalloc int[4];
-        for (var j = 0; j < _h - 1; j++)
+        for (var j = _j0; j < _j1; j++)
         {
-            for (var i = 0; i < _w - 1; i++)
+            for (var i = _i0; i < _i1; i++)
             {
                 double v0 = _value[j * _w + i], v1 = _value[j * _w + i + 1], v2 = _value[(j + 1) * _w + i + 1], v3 = _value[(j + 1) * _w + i];
                 inside[0] = v0 <= t;
@@ -260,37 +316,33 @@ internal sealed class IsochroneField
         var n = ring.Count;
         var far = 0;
         var farD = -1.0;
+        var (x0, y0) = ring[0];
         for (var k = 1; k < n; k++)
         {
-            var d = Math.Pow(ring[k].X - ring[0].X, 2) + Math.Pow(ring[k].Y - ring[0].Y, 2);
+            double ex = ring[k].X - x0, ey = ring[k].Y - y0, d = ex * ex + ey * ey;
             if (d > farD) { farD = d; far = k; }
         }
         if (far == 0) return ring;
         var keep = new bool[n + 1];
         keep[0] = keep[far] = keep[n] = true;
+        var tolerance2 = tolerance * tolerance;
         var stack = new Stack<(int A, int B)>();
         stack.Push((0, far));
         stack.Push((far, n));
-        (double X, double Y) At(int k) => ring[k == n ? 0 : k];
         while (stack.Count > 0)
         {
             var (a, b) = stack.Pop();
             if (b - a < 2) continue;
-            var (ax, ay) = At(a);
-            var (bx, by) = At(b);
+            var (ax, ay) = ring[a];
+            var (bx, by) = ring[b == n ? 0 : b];
             double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
             var worst = -1;
-            var worstD = tolerance;
+            var worstD = tolerance2;
             for (var k = a + 1; k < b; k++)
             {
-                var (px, py) = At(k);
-                double d;
-                if (len2 == 0) d = Math.Sqrt(Math.Pow(px - ax, 2) + Math.Pow(py - ay, 2));
-                else
-                {
-                    var u = Math.Clamp(((px - ax) * dx + (py - ay) * dy) / len2, 0, 1);
-                    d = Math.Sqrt(Math.Pow(ax + u * dx - px, 2) + Math.Pow(ay + u * dy - py, 2));
-                }
+                var (px, py) = ring[k];
+                var u = len2 > 0 ? Math.Clamp(((px - ax) * dx + (py - ay) * dy) / len2, 0, 1) : 0;
+                double qx = ax + u * dx - px, qy = ay + u * dy - py, d = qx * qx + qy * qy;
                 if (d > worstD) { worstD = d; worst = k; }
             }
             if (worst < 0) continue;

@@ -51,9 +51,6 @@ public sealed partial class RoadGraph
     internal double CostOnEdge(double[] nodeCost, int edge, double alongM) =>
         Math.Min(nodeCost[_edgeSource[edge]] + alongM, nodeCost[_edgeTarget[edge]] + (_edgeLength[edge] - alongM));
 
-    private double CostOnEdge(Scratch scratch, int edge, double alongM) =>
-        Math.Min(scratch.Cost(_edgeSource[edge]) + alongM, scratch.Cost(_edgeTarget[edge]) + (_edgeLength[edge] - alongM));
-
     /// <summary>
     /// Every junction within <paramref name="maxMetres"/> of a snapped origin (its walk onto the road included), with its
     /// cost: a Dijkstra that never queues a junction beyond the bound (as <c>pgr_drivingDistance</c>).
@@ -152,14 +149,7 @@ public sealed partial class RoadGraph
             }
         }
 
-        double CostAt(int edge, double along)
-        {
-            var c = CostOnEdge(scratch, edge, along);
-            if (edge == origin.Edge) c = Math.Min(c, origin.OffsetM + Math.Abs(along - origin.AlongM));
-            return c;
-        }
-
-        var field = IsochroneField.Stamp(this, edges, CostAt, max, o);
+        var field = IsochroneField.Stamp(this, edges, e => (scratch.Cost(_edgeSource[e]), scratch.Cost(_edgeTarget[e]), _edgeLength[e]), origin, max, o);
         return field.Contours(bandsMetres, factory ?? DefaultFactory);
     }
 

@@ -234,9 +234,8 @@ public class LifeCircleTests(GridGovFactory app)
             Assert.Equal(metresOf[c.GetProperty("level").GetInt32()], band);
             // The same count straight from the table the service wrote, by the band of the class's level.
             await using var cmd = app.DataSource.CreateCommand("""
-                SELECT count(*) FILTER (WHERE w.metres <= @band), count(*) FROM buildings b
+                SELECT count(*) FILTER (WHERE building_walk_metres(b.id, @class) <= @band), count(*) FROM buildings b
                 JOIN grids u ON u.code = b.unit_grid_code JOIN grids l ON l.code = u.parent_code
-                LEFT JOIN building_walk w ON w.building_id = b.id AND w.class = @class
                 WHERE b.kind = 'residential' AND l.parent_code = @community
                 """);
             cmd.Parameters.AddWithValue("band", (float)band);
@@ -282,8 +281,7 @@ public class LifeCircleTests(GridGovFactory app)
         await using var far = app.DataSource.CreateCommand("""
             SELECT b.id, ST_X(ST_PointOnSurface(b.geometry)), ST_Y(ST_PointOnSurface(b.geometry)) FROM buildings b
             JOIN grids u ON u.code = b.unit_grid_code JOIN grids l ON l.code = u.parent_code
-            LEFT JOIN building_walk w ON w.building_id = b.id AND w.class = 'kindergarten'
-            WHERE b.kind = 'residential' AND l.parent_code = @community ORDER BY coalesce(w.metres, 1e9) DESC, b.id LIMIT 1
+            WHERE b.kind = 'residential' AND l.parent_code = @community ORDER BY coalesce(building_walk_metres(b.id, 'kindergarten'), 1e9) DESC, b.id LIMIT 1
             """);
         await app.Services.GetRequiredService<WalkNetwork>().WhenLoadedAsync(CancellationToken.None);
         far.Parameters.AddWithValue("community", community);
@@ -317,7 +315,7 @@ public class LifeCircleTests(GridGovFactory app)
 
             var after = await Covered();
             Assert.True(after > before, $"kindergarten coverage {before} → {after}");
-            Assert.True(await Scalar<float>($"SELECT metres FROM building_walk WHERE class = 'kindergarten' AND building_id = {buildingId}") < 300);
+            Assert.True(await Scalar<float>($"SELECT building_walk_metres({buildingId}, 'kindergarten')") < 300);
             var listed = await planner.GetFromJsonAsync<JsonElement>("/api/lifecircles/facilities?class=kindergarten");
             Assert.Contains(listed.GetProperty("features").EnumerateArray(), f => f.GetProperty("properties").GetProperty("id").GetInt32() == id);
         }

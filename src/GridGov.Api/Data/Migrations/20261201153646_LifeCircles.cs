@@ -78,13 +78,19 @@ namespace GridGov.Api.Data.Migrations
                 nullable: true);
 
             migrationBuilder.Sql("""
-                CREATE TABLE building_walk (
-                    class varchar(40) COLLATE "C" NOT NULL,
-                    building_id integer NOT NULL,
-                    metres real NOT NULL,
-                    PRIMARY KEY (class, building_id)
+                CREATE TABLE building_walk_classes (
+                    classes text[] NOT NULL,
+                    computed_at timestamptz NOT NULL
                 );
-                COMMENT ON TABLE building_walk IS 'Walking distance in metres from each building to the nearest facility of each life-circle class (absent: unreachable); rewritten whole by the life-circle service';
+                COMMENT ON TABLE building_walk_classes IS 'One row: the facility classes in the order of building_walk.metres';
+                CREATE TABLE building_walk (
+                    building_id integer PRIMARY KEY,
+                    metres real[] NOT NULL
+                );
+                COMMENT ON TABLE building_walk IS 'Walking metres from each residential building to the nearest facility of each class (in building_walk_classes order; NULL: unreachable); rewritten whole by the life-circle service';
+                CREATE FUNCTION building_walk_metres(building integer, facility_class text) RETURNS real LANGUAGE sql STABLE AS $$
+                    SELECT w.metres[array_position(c.classes, facility_class)] FROM building_walk w, building_walk_classes c WHERE w.building_id = building
+                $$;
                 CREATE FUNCTION gridgov_lifecircle_changed() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     PERFORM pg_notify('lifecircle_changed', TG_TABLE_NAME);
@@ -104,7 +110,9 @@ namespace GridGov.Api.Data.Migrations
                 DROP TRIGGER IF EXISTS buildings_changed ON buildings;
                 DROP TRIGGER IF EXISTS facilities_changed ON facilities;
                 DROP FUNCTION IF EXISTS gridgov_lifecircle_changed();
+                DROP FUNCTION IF EXISTS building_walk_metres(integer, text);
                 DROP TABLE IF EXISTS building_walk;
+                DROP TABLE IF EXISTS building_walk_classes;
                 """);
 
             migrationBuilder.DropColumn(
