@@ -292,7 +292,7 @@ public partial class LifeCircleMapTests(PlansLiveServer server) : IClassFixture<
             WITH units AS (SELECT u.code FROM grids u JOIN grids l ON l.code = u.parent_code AND l.level = 'Large'
                            WHERE u.level = 'Unit' AND l.parent_code = $1),
                  b AS (SELECT id, geometry FROM buildings WHERE kind = 'residential' AND unit_grid_code IN (SELECT code FROM units)
-                       AND NOT EXISTS (SELECT 1 FROM building_walk w WHERE w.class = $2 AND w.building_id = buildings.id AND w.metres <= $3))
+                       AND NOT coalesce(building_walk_metres(id, $2) <= $3, false))
             SELECT ST_X(p), ST_Y(p) FROM (
               SELECT ST_ClosestPoint(r.geometry, ST_Centroid(b.geometry)) p, ST_Distance(r.geometry::geography, b.geometry::geography) d
               FROM b CROSS JOIN LATERAL (SELECT geometry FROM roads WHERE walk ORDER BY geometry <-> b.geometry LIMIT 1) r
