@@ -2,6 +2,9 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { createAdminApi } from './admin/adminApi';
 import { createAdminPanel } from './admin/panel';
 import { createApi, createHttp, type ApiError } from './api';
+import { createLifeCircleApi } from './lifecircle/lifeCircleApi';
+import { createLifeCircleView } from './lifecircle/lifeCircleView';
+import type { BandProperties } from './lifecircle/types';
 import { createPlannerApi } from './planner/plannerApi';
 import { createPlannerView } from './planner/plannerView';
 import { msUntilExpiry, sessionFromToken, SessionStore, type Session } from './auth';
@@ -44,6 +47,8 @@ export interface GridGovHooks {
   crewPosition(crewId: number): { lon: number; lat: number; t: string } | null;
   /** Where crew `crewId` is drawn now (mid-move included): `[lon, lat]` from the crews source's data, or null. */
   renderedCrew(crewId: number): [number, number] | null;
+  /** The life-circle view: opens it (for the roles that have it); `bands()` = the isochrone bands handed to its source, or null. */
+  lifeCircle: { open(): Promise<void>; bands(): BandProperties[] | null };
 }
 
 declare global {
@@ -82,6 +87,7 @@ window.gridgov = {
   refreshIncidents: () => refreshIncidents(),
   crewPosition: (id) => liveView.crewPosition(id),
   renderedCrew: (id) => liveView.renderedCrew(id),
+  lifeCircle: { open: () => lifeCircle.open(), bands: () => lifeCircle.mapView.bandsData() },
 };
 
 const status = createStatusBar(i18n, () => logout());
@@ -110,7 +116,7 @@ const closePopup = attachLocatePopup({
   enabled: () => loggedIn,
   describe: (error) => describeError(error, i18n),
   // A click on an incident opens the incident, not the grid lookup.
-  skip: (event) => planner.isOpen || incidentAt(map, event.point) !== null,
+  skip: (event) => planner.isOpen || lifeCircle.isOpen || incidentAt(map, event.point) !== null,
 });
 const incidentPanel = createIncidentPanel({
   container: byId('incident-detail'),
@@ -133,6 +139,7 @@ const admin = createAdminPanel({
   onOpen: () => {
     incidentPanel.close();
     planner.close();
+    lifeCircle.close();
   },
 });
 
@@ -147,8 +154,23 @@ const planner = createPlannerView({
     closePopup();
     incidentPanel.close();
     admin.close();
+    lifeCircle.close();
   },
   restoreBaseLayers: () => applyVisibility(map, legend.visibility),
+});
+
+const lifeCircle = createLifeCircleView({
+  container: byId('lifecircle-panel'),
+  toggle: byId<HTMLButtonElement>('lifecircle-button'),
+  map,
+  api: createLifeCircleApi(createHttp(apiOptions)),
+  i18n,
+  onOpen: () => {
+    closePopup();
+    incidentPanel.close();
+    admin.close();
+    planner.close();
+  },
 });
 
 const liveView = createLiveView({
@@ -172,6 +194,7 @@ function openIncident(id: number): Promise<void> {
   closePopup();
   admin.close();
   planner.close();
+  lifeCircle.close();
   return incidentPanel.open(id);
 }
 
@@ -189,12 +212,12 @@ function refreshIncidents(): Promise<void> {
 }
 
 map.on('click', (event) => {
-  if (!loggedIn || planner.isOpen) return;
+  if (!loggedIn || planner.isOpen || lifeCircle.isOpen) return;
   const id = incidentAt(map, event.point);
   if (id !== null) void openIncident(id).catch(() => undefined); // the failure is shown in the panel
 });
 map.on('mousemove', (event) => {
-  if (!loggedIn || planner.isOpen) return;
+  if (!loggedIn || planner.isOpen || lifeCircle.isOpen) return;
   map.getCanvas().style.cursor = incidentAt(map, event.point) !== null ? 'pointer' : '';
 });
 const countIncidentsSoon = debounce(() => loggedIn && legend.setIncidentCounts(loadedIncidentCounts(map)), 250);
@@ -248,6 +271,7 @@ async function start(session: Session): Promise<void> {
   roles = session.roles;
   admin.setEnabled(roles.includes('admin'));
   planner.setRoles(roles);
+  lifeCircle.setRoles(roles);
   scheduleExpiry(session);
 
   // Who am I, for the status bar; failures other than 401 (handled by the API client) are not fatal.
@@ -257,6 +281,7 @@ async function start(session: Session): Promise<void> {
       roles = me.roles;
       admin.setEnabled(roles.includes('admin'));
       planner.setRoles(roles);
+      lifeCircle.setRoles(roles);
       status.setUser({ username: me.username, roles: me.roles });
     },
     () => undefined,
@@ -306,6 +331,7 @@ function logout(message?: LoginMessage): void {
   liveView.stop();
   admin.setEnabled(false); // closes the panel: nothing shown once stays on screen
   planner.setRoles([]); // closes the planner view and forgets its plan
+  lifeCircle.setRoles([]);
   largeGrids = [];
   roles = [];
   if (wasLoggedIn) {

@@ -1,5 +1,7 @@
 import { adminEn } from './admin/strings.en';
 import { adminZh } from './admin/strings.zh';
+import { lifeCircleEn } from './lifecircle/strings.en';
+import { lifeCircleZh } from './lifecircle/strings.zh';
 import { plannerEn } from './planner/strings.en';
 import { plannerZh } from './planner/strings.zh';
 
@@ -212,6 +214,7 @@ export const zh = {
 
   ...adminZh,
   ...plannerZh,
+  ...lifeCircleZh,
 } as const;
 
 export type StringKey = keyof typeof zh;
@@ -424,4 +427,5 @@ export const en: Record<StringKey, string> = {
 
   ...adminEn,
   ...plannerEn,
+  ...lifeCircleEn,
 };
