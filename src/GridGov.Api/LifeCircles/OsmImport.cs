@@ -32,6 +32,9 @@ public static class OsmImport
     ];
 
     /// <summary>Walked, not ridden by crews (roads.drive = false).</summary>
+    /// <summary><c>foot=</c> or <c>access=</c> values that close a way to people on foot.</summary>
+    public static readonly IReadOnlyList<string> ClosedToWalkers = ["no", "private", "use_sidepath"];
+
     public static readonly IReadOnlyList<string> WalkOnlyClasses = ["footway", "path", "steps", "pedestrian", "cycleway", "track"];
 
     /// <summary>A lamp (streetlight component 01037) belongs to the nearest road within this distance; farther, to none.</summary>
@@ -58,9 +61,14 @@ public static class OsmImport
             var source = await CheckAsync(Path.GetFullPath(file), name, work.FullName, report, ct);
 
             watch.Restart();
-            var roadsXml = Path.Combine(work.FullName, "roads.osm");
+            var highways = Path.Combine(work.FullName, "highways.osm.pbf");
             await OsmTools.OsmiumAsync(work.FullName, $"osmium could not take the roads out of {name}", ct,
-                "tags-filter", source, $"w/highway={string.Join(',', WalkClasses)}", "--remove-tags", "--no-progress", "-O", "-o", roadsXml);
+                "tags-filter", source, $"w/highway={string.Join(',', WalkClasses)}", "--remove-tags", "--no-progress", "-O", "-o", highways);
+            // Ways closed to people on foot (foot=no, access=private ...) are no part of the walking network.
+            var roadsXml = Path.Combine(work.FullName, "roads.osm");
+            await OsmTools.OsmiumAsync(work.FullName, $"osmium could not leave out the roads closed to walkers in {name}", ct,
+                "tags-filter", highways, "--invert-match", $"w/foot={string.Join(',', ClosedToWalkers)}", $"w/access={string.Join(',', ClosedToWalkers)}",
+                "--no-progress", "-O", "-o", roadsXml);
             report($"roads: walkable highways filtered to OSM XML ({new FileInfo(roadsXml).Length / 1024.0 / 1024.0:0.0} MB) ({watch.ElapsedMilliseconds} ms)");
 
             watch.Restart();

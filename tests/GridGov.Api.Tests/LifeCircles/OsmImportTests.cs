@@ -86,9 +86,9 @@ public sealed class OsmImportTests(GridGovFactory demo, OsmTown town) : IClassFi
     }
 
     [Fact]
-    public async Task Motorways_are_left_out_footways_are_walked_not_ridden_and_buildings_and_facilities_follow_their_tags()
+    public async Task Motorways_and_ways_closed_to_walkers_are_left_out_footways_are_walked_not_ridden_and_buildings_and_facilities_follow_their_tags()
     {
-        // A tiny town far from the demo's grids: a street, footways, steps and a cycleway, and a motorway beside them.
+        // A tiny town far from the demo's grids: a street, footways, steps and a cycleway, a motorway beside them, and ways closed to walkers.
         var pbf = await OsmTown.Pbf(_work.FullName, "tiny", w =>
         {
             var t = OsmTown.Tags;
@@ -112,6 +112,9 @@ public sealed class OsmImportTests(GridGovFactory demo, OsmTown town) : IClassFi
             w.WriteWay(6, [2, 6], t(("highway", "residential")));
             w.WriteWay(7, [6, 7], t(("highway", "cycleway")));
             w.WriteWay(8, [1, 7], t(("highway", "bridleway")));
+            // Closed to people on foot: left out of the walking network.
+            w.WriteWay(9, [3, 7], t(("highway", "service"), ("access", "private")));
+            w.WriteWay(10, [1, 3], t(("highway", "footway"), ("foot", "no")));
             w.WriteWay(20, [20, 21, 22, 23, 20], t(("building", "apartments"), ("building:levels", "6"), ("building:flats", "24")));
             w.WriteWay(21, [24, 25, 26, 27, 24], t(("building", "school"), ("amenity", "school"), ("name", "实验小学")));
             w.WriteWay(22, [28, 29, 30, 31, 28], t(("building", "yes")));
