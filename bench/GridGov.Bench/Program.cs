@@ -10,6 +10,7 @@ internal static class BenchMain
         ["live"] = LiveBench.RunAsync,
         ["plans"] = PlansBench.RunAsync,
         ["lifecircles"] = LifeCirclesBench.RunAsync,
+        ["streetlights"] = StreetlightsBench.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

@@ -7,6 +7,7 @@ using GridGov.Api.Live;
 using GridGov.Api.Open311;
 using GridGov.Api.Plans;
 using GridGov.Api.Platform;
+using GridGov.Api.Streetlights;
 using GridGov.Api.Teams;
 using GridGov.Api.Tiles;
 
@@ -28,6 +29,7 @@ builder.Services.AddPlans().AddGridChangeListener();
 builder.AddIncidents();
 builder.AddLive();
 builder.AddLifeCircles();
+builder.Services.AddStreetlights();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
@@ -45,6 +47,7 @@ app.MapGridImport();
 app.MapGridsApi();
 app.MapPlansApi();
 app.MapLifeCirclesApi();
+app.MapStreetlightsApi();
 app.MapIncidentsApi();
 app.MapCatalogApi();
 app.MapListsApi();
