@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
+using static GridGov.Bench.BenchTiming;
 
 namespace GridGov.Bench;
 
@@ -101,19 +102,6 @@ internal static class LifeCirclesBench
         Console.WriteLine($"| {figure} | {ms:N2} | {target} | {baseline} | {baseMs:N1} | {baseMs / ms:0.0}x faster |");
 
     private static void Step(string message) => Console.WriteLine($"[bench lifecircles] {message}");
-
-    private static double Time(Action action)
-    {
-        var watch = Stopwatch.StartNew();
-        action();
-        return watch.Elapsed.TotalMilliseconds;
-    }
-
-    private static double Median(int runs, Func<double> run)
-    {
-        var times = Enumerable.Range(0, runs).Select(_ => run()).Order().ToList();
-        return times[times.Count / 2];
-    }
 
     private static async Task SqlAsync(NpgsqlDataSource db, string sql)
     {

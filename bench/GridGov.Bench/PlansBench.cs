@@ -7,6 +7,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 using Npgsql;
 using NpgsqlTypes;
+using static GridGov.Bench.BenchTiming;
 
 namespace GridGov.Bench;
 
@@ -67,19 +68,6 @@ internal static class PlansBench
         Console.WriteLine($"| {figure} | {ms:N1} | {target} | {baseline} | {baseMs:N0} | {baseMs / ms:0.0}x faster |");
 
     private static void Step(string message) => Console.WriteLine($"[bench plans] {message}");
-
-    private static double Time(Action action)
-    {
-        var watch = Stopwatch.StartNew();
-        action();
-        return watch.Elapsed.TotalMilliseconds;
-    }
-
-    private static double Median(int runs, Func<double> run)
-    {
-        var times = Enumerable.Range(0, runs).Select(_ => run()).Order().ToList();
-        return times[times.Count / 2];
-    }
 
     private static async Task StoreAsync(NpgsqlDataSource db, string table, List<(string Code, Geometry Polygon)> cells)
     {
