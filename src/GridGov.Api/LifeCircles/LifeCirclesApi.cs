@@ -55,7 +55,7 @@ public static class LifeCirclesApi
         {
             if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var m) || m is < 1 or > 60)
             {
-                v.Add("minutes", $"'minutes' takes whole minutes from 1 to 60, comma-separated (e.g. 5,10,15); '{(part.Length > 20 ? part[..20] : part)}' is not one.");
+                v.Add("minutes", $"'minutes' takes whole minutes from 1 to 60, comma-separated (e.g. 5,10,15); '{Validation.Clip(part)}' is not one.");
                 return null;
             }
             if (list.Contains(m))
@@ -99,7 +99,7 @@ public static class LifeCirclesApi
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: detail);
 
     private static IResult UnknownClass(FacilityClasses classes, string name) => Validation.Problem("class",
-        $"Unknown facility class '{(name.Length > 40 ? name[..40] : name)}'; classes: {string.Join(", ", classes.All.Select(c => c.Class))}.");
+        $"Unknown facility class '{Validation.Clip(name)}'; classes: {string.Join(", ", classes.All.Select(c => c.Class))}.");
 
     private static async Task<IResult> Facilities([FromQuery(Name = "class")] string? facilityClass, NpgsqlDataSource db, FacilityClasses classes, CancellationToken ct)
     {
@@ -128,6 +128,12 @@ public static class LifeCirclesApi
           (@level = 'Community' AND u.parent_code IN (SELECT l.code FROM grids l WHERE l.level = 'Large' AND l.parent_code = @code)))
         """;
 
+    /// <summary>The classes asked (@classes) with their walking distance (@bands) and their place in <c>building_walk.metres</c>.</summary>
+    private const string ClassBands = """
+        SELECT c.class, c.band, array_position(m.classes, c.class) AS i
+        FROM unnest(@classes::text[], @bands::real[]) AS c(class, band) LEFT JOIN building_walk_classes m ON true
+        """;
+
     private static async Task<IResult> CoverageOf(string? community, string? largeGrid, NpgsqlDataSource db, WalkNetwork network,
         FacilityClasses classes, LifeCircleSettings settings, CancellationToken ct)
     {
@@ -143,14 +149,13 @@ public static class LifeCirclesApi
         }
         if (name is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown area",
-                detail: $"There is no {(level == "Large" ? "large grid" : "community")} with code '{(code.Length > 30 ? code[..30] : code)}' in the published plan.");
+                detail: $"There is no {(level == "Large" ? "large grid" : "community")} with code '{Validation.Clip(code)}' in the published plan.");
 
         await network.WhenLoadedAsync(ct);
         var list = ClassList(classes, settings);
         await using var cmd = db.CreateCommand($"""
             WITH b AS (SELECT id, households, geometry FROM buildings WHERE kind = 'residential' AND unit_grid_code IN ({UnitsOfArea})),
-                 c AS (SELECT c.class, c.band, array_position(m.classes, c.class) AS i
-                       FROM unnest(@classes::text[], @bands::real[]) AS c(class, band) LEFT JOIN building_walk_classes m ON true),
+                 c AS ({ClassBands}),
                  bw AS (SELECT b.*, w.metres AS walk FROM b LEFT JOIN building_walk w ON w.building_id = b.id)
             SELECT c.class, count(b.id)::int, (count(b.id) FILTER (WHERE b.metres <= c.band))::int,
                    coalesce(sum(b.households), 0)::int, coalesce(sum(b.households) FILTER (WHERE b.metres <= c.band), 0)::int,
@@ -192,13 +197,12 @@ public static class LifeCirclesApi
         await network.WhenLoadedAsync(ct);
         var list = ClassList(classes, settings);
         var required = list.Where(c => c.Required).ToList();
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.CreateCommand($"""
             WITH u AS (SELECT u.code AS unit, l.parent_code AS community FROM grids u JOIN grids l ON l.code = u.parent_code
                        WHERE u.level = 'Unit' AND l.level = 'Large'),
                  b AS (SELECT b.id, b.households, u.community, w.metres AS walk FROM buildings b JOIN u ON u.unit = b.unit_grid_code
                        LEFT JOIN building_walk w ON w.building_id = b.id WHERE b.kind = 'residential'),
-                 c AS (SELECT c.class, c.band, array_position(m.classes, c.class) AS i
-                       FROM unnest(@classes::text[], @bands::real[]) AS c(class, band) LEFT JOIN building_walk_classes m ON true)
+                 c AS ({ClassBands})
             SELECT g.code, g.name, c.class, count(b.id)::int, (count(b.id) FILTER (WHERE b.walk[c.i] <= c.band))::int, coalesce(sum(b.households), 0)::int
             FROM grids g CROSS JOIN c
             LEFT JOIN b ON b.community = g.code

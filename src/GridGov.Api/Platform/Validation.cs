@@ -62,5 +62,6 @@ public sealed class Validation
         return ChinaOffsets.ToWgs84(inputCrs, x.Value, y.Value);
     }
 
-    private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;
+    /// <summary>A caller's value quoted back in a message: at most 40 characters.</summary>
+    public static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;
 }

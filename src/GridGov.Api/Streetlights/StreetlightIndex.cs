@@ -16,9 +16,11 @@ public sealed class StreetlightIndex(NpgsqlDataSource dataSource, ILogger<Street
     public const string LampComponent = "01037";
     public const string CabinetComponent = "01060";
 
-    public sealed record Snapshot(IReadOnlyList<Lamp> All, PointIndex Index, IReadOnlyDictionary<string, int> ByCode);
+    /// <param name="Circuits">Per circuit: its lamps and how many of them are not normal.</param>
+    public sealed record Snapshot(IReadOnlyList<Lamp> All, PointIndex Index, IReadOnlyDictionary<string, int> ByCode,
+        IReadOnlyDictionary<string, (int Lamps, int Faulty)> Circuits);
 
-    private volatile Snapshot _current = new([], PointIndex.Build([]), new Dictionary<string, int>());
+    private volatile Snapshot _current = new([], PointIndex.Build([]), new Dictionary<string, int>(), new Dictionary<string, (int, int)>());
 
     public Snapshot Current => _current;
 
@@ -33,7 +35,9 @@ public sealed class StreetlightIndex(NpgsqlDataSource dataSource, ILogger<Street
                 lamps.Add(new Lamp(r.GetString(0).Trim(), r.GetString(1).Trim(), r.GetDouble(2), r.GetDouble(3), r.IsDBNull(4) ? null : r.GetString(4),
                     r.GetString(5).Trim(), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7)));
         var index = PointIndex.Build(lamps.Select(l => (l.Lon, l.Lat)).ToList());
-        _current = new Snapshot(lamps, index, lamps.Select((l, i) => (l.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal));
+        var circuits = lamps.Where(l => l.Component == LampComponent && l.CircuitCode is not null).GroupBy(l => l.CircuitCode!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (g.Count(), g.Count(l => l.Status != "normal")), StringComparer.Ordinal);
+        _current = new Snapshot(lamps, index, lamps.Select((l, i) => (l.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal), circuits);
     }
 
     /// <summary>Lamps (component 01037) within the radius, nearest first.</summary>

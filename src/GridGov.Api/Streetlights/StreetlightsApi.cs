@@ -42,10 +42,10 @@ public static partial class StreetlightsApi
         var point = v.LonLat(lon, lat, crs);
         var radius = 50.0;
         if (radiusM is not null && (!double.TryParse(radiusM, NumberStyles.Float, CultureInfo.InvariantCulture, out radius) || !(radius > 0 && radius <= MaxRadiusM)))
-            v.Add("radiusM", $"'radiusM' is metres, more than 0 and at most {MaxRadiusM:0}; got '{Clip(radiusM)}'.");
+            v.Add("radiusM", $"'radiusM' is metres, more than 0 and at most {MaxRadiusM:0}; got '{Validation.Clip(radiusM)}'.");
         var count = 10;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxLimit))
-            v.Add("limit", $"'limit' is a whole number from 1 to {MaxLimit}; got '{Clip(limit)}'.");
+            v.Add("limit", $"'limit' is a whole number from 1 to {MaxLimit}; got '{Validation.Clip(limit)}'.");
         if (!v.IsValid || point is null) return v.Problem();
         var near = await index.NearestLampsAsync(point.Value.Lon, point.Value.Lat, radius, count, ct);
         return TypedResults.Ok(near.Select(n => new NearLamp(n.Lamp.Code, n.Lamp.Lon, n.Lamp.Lat, n.Lamp.CircuitCode, n.Lamp.Status, Math.Round(n.DistanceM, 1))).ToList());
@@ -54,13 +54,11 @@ public static partial class StreetlightsApi
     private static async Task<IResult> LampOf(string code, StreetlightIndex index, CancellationToken ct)
     {
         if (!LampCode().IsMatch(code))
-            return Validation.Problem("code", $"A streetlight code is the 17 digits painted on the pole (county code, component 01037 or 01060, number); '{Clip(code)}' is not one.");
+            return Validation.Problem("code", $"A streetlight code is the 17 digits painted on the pole (county code, component 01037 or 01060, number); '{Validation.Clip(code)}' is not one.");
         var lamp = await index.FindAsync(code, ct);
         if (lamp is null) return NotFound($"There is no lamp or cabinet {code}.");
-        var all = index.Current.All;
-        var circuit = lamp.CircuitCode is null ? null
-            : new CircuitRef(lamp.CircuitCode, all.Count(l => l.CircuitCode == lamp.CircuitCode && l.Component == StreetlightIndex.LampComponent),
-                all.Count(l => l.CircuitCode == lamp.CircuitCode && l.Component == StreetlightIndex.LampComponent && l.Status != "normal"));
+        var circuit = lamp.CircuitCode is not null && index.Current.Circuits.TryGetValue(lamp.CircuitCode, out var counts)
+            ? new CircuitRef(lamp.CircuitCode, counts.Lamps, counts.Faulty) : null;
         return TypedResults.Ok(new LampView(lamp.Code, lamp.Component, lamp.Lon, lamp.Lat, lamp.Status, lamp.UnitGridCode, circuit, await CabinetAsync(index, lamp.CabinetCode, ct)));
     }
 
@@ -70,7 +68,7 @@ public static partial class StreetlightsApi
     private static async Task<IResult> CircuitOf(string code, StreetlightIndex index, NpgsqlDataSource db, CancellationToken ct)
     {
         if (!CircuitCode().IsMatch(code))
-            return Validation.Problem("code", $"A circuit code is its cabinet's 17-digit code, a dash and the circuit's number (e.g. 36070301060000001-1); '{Clip(code)}' is not one.");
+            return Validation.Problem("code", $"A circuit code is its cabinet's 17-digit code, a dash and the circuit's number (e.g. 36070301060000001-1); '{Validation.Clip(code)}' is not one.");
         // Lamps in order along the cable: by their road and position on it, as the cable runs.
         await using var cmd = db.CreateCommand("""
             SELECT s.code, ST_X(s.location), ST_Y(s.location), s.status FROM streetlights s LEFT JOIN roads r ON r.id = s.road_id
@@ -86,8 +84,6 @@ public static partial class StreetlightsApi
     }
 
     private static IResult NotFound(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
-
-    private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;
 }
 
 public static class StreetlightsSetup

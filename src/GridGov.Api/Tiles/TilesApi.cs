@@ -1,4 +1,5 @@
 using GridGov.Api.Auth;
+using Microsoft.AspNetCore.Authorization;
 using Npgsql;
 
 namespace GridGov.Api.Tiles;
@@ -90,7 +91,8 @@ public static class TilesApi
             var classes = services.GetRequiredService<LifeCircles.FacilityClasses>();
             if (facilityClass is null || classes.Find(facilityClass) is null)
                 return Platform.Validation.Problem("class", $"The lifecircle layer needs ?class= one of: {string.Join(", ", classes.All.Select(c => c.Class))}.");
-            if (!http.User.IsInRole(Roles.Admin) && !http.User.IsInRole(Roles.Planner) && !http.User.IsInRole(Roles.Leader))
+            // Walking distances are planners' and leaders' reading, as the rest of the life-circle API.
+            if (!(await services.GetRequiredService<IAuthorizationService>().AuthorizeAsync(http.User, Policies.PlanReading)).Succeeded)
                 return TypedResults.Forbid();
             await services.GetRequiredService<LifeCircles.WalkNetwork>().WhenLoadedAsync(ct);
         }
