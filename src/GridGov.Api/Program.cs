@@ -29,7 +29,7 @@ builder.Services.AddPlans().AddGridChangeListener();
 builder.AddIncidents();
 builder.AddLive();
 builder.AddLifeCircles();
-builder.Services.AddStreetlights();
+builder.Services.AddStreetlights(builder.Configuration);
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();

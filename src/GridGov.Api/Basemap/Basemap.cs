@@ -55,5 +55,25 @@ public sealed class Streetlight
     public required string CabinetCode { get; set; }
     public string? CircuitCode { get; set; }
     public required string UnitGridCode { get; set; }
+    /// <summary>normal, faulty (an open case names it) or off (switched off on purpose); cases keep it up to date.</summary>
+    public string Status { get; set; } = "normal";
+    /// <summary>The lamp's place along its circuit's cable, from the cabinet (1 = first).</summary>
+    public int? CircuitSeq { get; set; }
+    /// <summary>The pole's own number when it differs from the lamp code (several lamps on one pole).</summary>
+    public string? PoleCode { get; set; }
+    /// <summary>LED, sodium, …</summary>
+    public string? LampType { get; set; }
+    public int? PowerW { get; set; }
+    public DateOnly? InstalledOn { get; set; }
+}
+
+/// <summary>A circuit (回路) fed from a power cabinet; its lamps are the streetlights naming it, in <see cref="Streetlight.CircuitSeq"/> order.</summary>
+public sealed class Circuit
+{
+    /// <summary>The cabinet's 17-digit code, a dash and the circuit's number: 36070301060000001-2.</summary>
+    public required string Code { get; set; }
+    public required string CabinetCode { get; set; }
+    public int Number { get; set; }
+    /// <summary>normal or faulty (an open circuit-fault case names it).</summary>
     public string Status { get; set; } = "normal";
 }

@@ -53,7 +53,9 @@ internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
         b.Property(t => t.Kind).HasConversion<string>().HasMaxLength(12);
         b.Property(t => t.LargeGridCode).HasMaxLength(20).UseCollation("C");
         b.Property(t => t.RoleMix).HasMaxLength(20);
+        b.Property(t => t.Duty).HasConversion<string>().HasMaxLength(12);
         b.HasIndex(t => t.LargeGridCode).IsUnique();
+        b.HasIndex(t => t.Duty).IsUnique();
         b.HasMany(t => t.Members).WithOne().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -148,9 +150,25 @@ internal sealed class StreetlightConfiguration : IEntityTypeConfiguration<Street
         b.Property(x => x.CircuitCode).HasMaxLength(20);
         b.Property(x => x.UnitGridCode).HasMaxLength(20).UseCollation("C");
         b.Property(x => x.Status).HasMaxLength(20);
+        b.Property(x => x.PoleCode).HasMaxLength(40);
+        b.Property(x => x.LampType).HasMaxLength(40);
         b.HasIndex(x => x.Location).HasMethod("gist");
-        b.HasIndex(x => x.CircuitCode);
+        b.HasIndex(x => new { x.CircuitCode, x.CircuitSeq });
+        b.HasIndex(x => x.Status).HasFilter("status <> 'normal'");
         b.HasOne<Road>().WithMany().HasForeignKey(x => x.RoadId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class CircuitConfiguration : IEntityTypeConfiguration<Circuit>
+{
+    public void Configure(EntityTypeBuilder<Circuit> b)
+    {
+        b.ToTable("circuits");
+        b.HasKey(x => x.Code);
+        b.Property(x => x.Code).HasMaxLength(20);
+        b.Property(x => x.CabinetCode).HasMaxLength(17);
+        b.Property(x => x.Status).HasMaxLength(20);
+        b.HasIndex(x => x.CabinetCode);
     }
 }
 

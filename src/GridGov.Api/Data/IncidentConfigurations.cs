@@ -54,6 +54,7 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         b.Property(i => i.Routing).HasConversion<string>().HasMaxLength(12);
         b.Property(i => i.Location).HasColumnType("geometry(Point,4490)");
         b.Property(i => i.AssetCode).HasMaxLength(40);
+        b.Property(i => i.AssetKind).HasMaxLength(10);
         b.Property(i => i.Channel).HasMaxLength(120);
         b.Property(i => i.ReportedBy).HasMaxLength(64);
         b.Property(i => i.UnitGridCode).HasMaxLength(20).UseCollation("C");
@@ -67,6 +68,11 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         // Duplicates of a case, by key; reports that are no duplicate (nearly all) are left out, so the duplicate
         // check can never take this index for "duplicate_of IS NULL" and read every report.
         b.HasIndex(i => i.DuplicateOf).HasFilter("duplicate_of IS NOT NULL");
+        // The open cases of an asset (a lamp's reports, a circuit's fault), for the roll-up and the lamp's status.
+        b.HasIndex(i => i.AssetCode, "OpenAsset").HasDatabaseName("ix_incidents_open_asset")
+            .HasFilter("asset_code IS NOT NULL AND status NOT IN ('Closed', 'Voided')");
+        b.HasIndex(i => i.FaultId).HasFilter("fault_id IS NOT NULL");
+        b.HasOne<Incident>().WithMany().HasForeignKey(i => i.FaultId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(i => new { i.Status, i.Deadline });
         b.HasIndex(i => new { i.TeamId, i.Status });
         b.HasIndex(i => new { i.LargeGridCode, i.ReportedAt });

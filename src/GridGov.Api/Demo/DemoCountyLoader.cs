@@ -38,6 +38,15 @@ internal static partial class DemoCountyLoader
                 Role = Enum.Parse<CrewRole>(m.Role, ignoreCase: true), Shift = Enum.Parse<Shift>(m.Shift, ignoreCase: true),
             }).ToList(),
         }));
+        db.Teams.AddRange(county.AssetGroups.Select(g => new Team
+        {
+            Id = g.Id, Name = g.Name, Kind = TeamKind.AssetGroup, RoleMix = g.RoleMix, Duty = Enum.Parse<StreetlightDuty>(g.Duty, ignoreCase: true),
+            Members = g.Members.Select(m => new Crew
+            {
+                Id = m.Id, TeamId = g.Id, Name = m.Name, EmployeeNo = m.EmployeeNo, IsLead = m.IsLead,
+                Role = Enum.Parse<CrewRole>(m.Role, ignoreCase: true), Shift = Enum.Parse<Shift>(m.Shift, ignoreCase: true),
+            }).ToList(),
+        }));
         await db.SaveChangesAsync(ct);
 
         await CopyAsync(conn, "grids (code, level, name, parent_code, team_id, geometry, area_m2)",
@@ -62,7 +71,7 @@ internal static partial class DemoCountyLoader
             await w.WriteAsync(r.Target, ct);
             await w.WriteAsync(r.LengthM, ct);
         }, ct);
-        await CopyAsync(conn, "streetlights (code, component, location, road_id, cabinet_code, circuit_code, unit_grid_code, status)",
+        await CopyAsync(conn, "streetlights (code, component, location, road_id, cabinet_code, circuit_code, unit_grid_code, status, circuit_seq, lamp_type, power_w, installed_on)",
             county.Streetlights, async (w, s) =>
             {
                 await w.WriteAsync(s.Code, ct);
@@ -73,7 +82,12 @@ internal static partial class DemoCountyLoader
                 await WriteNullable(w, s.CircuitCode, ct);
                 await w.WriteAsync(s.UnitGridCode, ct);
                 await w.WriteAsync("normal", ct);
+                await WriteNullable(w, s.CircuitSeq, ct);
+                await WriteNullable(w, s.LampType, ct);
+                await WriteNullable(w, s.PowerW, ct);
+                if (s.InstalledOn is { } on) await w.WriteAsync(on, NpgsqlDbType.Date, ct); else await w.WriteNullAsync(ct);
             }, ct);
+        await db.Database.ExecuteSqlRawAsync(Streetlights.StreetlightSql.DeriveCircuits, ct);
         await CopyAsync(conn, "buildings (id, kind, geometry, floors, households, unit_grid_code)", county.Buildings, async (w, b) =>
         {
             await w.WriteAsync(b.Id, ct);

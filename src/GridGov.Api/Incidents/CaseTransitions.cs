@@ -33,7 +33,22 @@ public interface ICaseOffers
 public sealed record WithdrawnOffer(long OfferId, long IncidentId, int CrewId, string Reason);
 
 /// <summary>What a transition did, for the caller to save and then publish.</summary>
-public sealed record TransitionApplied(IncidentStatus From, IncidentStatus To, IncidentEvent Event, WithdrawnOffer? Withdrawn);
+/// <param name="Followers">Cases that followed this one (the lamp reports of a closed circuit fault).</param>
+public sealed record TransitionApplied(IncidentStatus From, IncidentStatus To, IncidentEvent Event, WithdrawnOffer? Withdrawn,
+    FollowedCases? Followers = null);
+
+/// <summary>The cases that followed a fault's transition, and the offers withdrawn from them.</summary>
+public sealed record FollowedCases(IReadOnlyList<Incident> Cases, IReadOnlyList<WithdrawnOffer> Withdrawn);
+
+/// <summary>Cases linked under another (a circuit fault and the lamp reports it absorbed): they follow it. Implemented by the Streetlights feature.</summary>
+public interface ICaseLinks
+{
+    /// <summary>
+    /// After <paramref name="incident"/> moved to <paramref name="to"/>, in the caller's transaction: a closed fault
+    /// closes the cases linked to it, a voided one lets them go back to their own group. Null when nothing followed.
+    /// </summary>
+    Task<FollowedCases?> FollowAsync(GridGovDb db, Incident incident, IncidentStatus to, Actor actor, DateTimeOffset now, CancellationToken ct);
+}
 
 /// <summary>
 /// The one place that decides and applies a case's state changes: the transitions endpoint, offers and assignment all
@@ -41,7 +56,7 @@ public sealed record TransitionApplied(IncidentStatus From, IncidentStatus To, I
 /// the case leaves the offerable states or changes team; the caller saves in its transaction (the incident's xmin
 /// token refuses a stale write) and then calls <see cref="PublishAsync"/>. Scoped; not thread-safe.
 /// </summary>
-public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, CategoryCatalog categories, CalendarProvider calendar)
+public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, CategoryCatalog categories, CalendarProvider calendar, ICaseLinks links)
 {
     /// <summary>
     /// Decides and applies. A refusal is the workflow's <see cref="IncidentWorkflow.Forbidden"/> or
@@ -79,7 +94,8 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
                 WithdrawnOffer? withdrawn = null;
                 if (IncidentWorkflow.LeavesOfferable(from, allowed.To) || incident.TeamId != team)
                     withdrawn = await offers.WithdrawOpenAsync(db, incident, $"案件已{Meaning(action)}", actor, now, ct);
-                return (new TransitionApplied(from, allowed.To, entry, withdrawn), null);
+                var followers = incident.AssetKind is null ? null : await links.FollowAsync(db, incident, allowed.To, actor, now, ct);
+                return (new TransitionApplied(from, allowed.To, entry, withdrawn, followers), null);
             default:
                 throw new InvalidOperationException("Unknown workflow decision.");
         }
@@ -97,7 +113,7 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
         var team = incident.TeamId;
         incident.UnitGridCode = unitGridCode;
         incident.LargeGridCode = largeGridCode;
-        if (FollowsNewTeam(incident.Status)) incident.TeamId = teamId;
+        if (FollowsGridTeam(incident)) incident.TeamId = teamId;
         incident.UpdatedAt = now;
         var entry = new IncidentEvent
         {
@@ -130,6 +146,9 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
         return results.Select(r => withdrawn.TryGetValue(r.Item1.Id, out var w) ? (r.Item1, r.Item2 with { Withdrawn = w }) : r).ToList();
     }
 
+    /// <summary>A case about an asset stays with the asset's group whatever the map; any other follows <see cref="FollowsNewTeam"/>.</summary>
+    public static bool FollowsGridTeam(Incident incident) => incident.AssetKind is null && incident.FaultId is null && FollowsNewTeam(incident.Status);
+
     /// <summary>A case follows a new map's team until a crew takes it; after that, the team handling it finishes it.</summary>
     public static bool FollowsNewTeam(IncidentStatus status) =>
         status is IncidentStatus.Reported or IncidentStatus.Registered or IncidentStatus.Dispatched or IncidentStatus.Parked;
@@ -147,7 +166,17 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
     {
         feed.IncidentChanged(incident, now);
         foreach (var a in applied)
+        {
             if (a?.Withdrawn is { } w) await offers.AnnounceWithdrawnAsync(w);
+            if (a?.Followers is { } f) await PublishFollowersAsync(f, now);
+        }
+    }
+
+    /// <summary>After the commit: the cases that followed another are announced, and their crews told of withdrawn offers.</summary>
+    public async Task PublishFollowersAsync(FollowedCases followed, DateTimeOffset now)
+    {
+        foreach (var c in followed.Cases) feed.IncidentChanged(c, now);
+        foreach (var w in followed.Withdrawn) await offers.AnnounceWithdrawnAsync(w);
     }
 
     private static string Meaning(IncidentAction action) => action switch

@@ -59,6 +59,10 @@ public sealed class Incident
     public required Point Location { get; set; }
     public string? Description { get; set; }
     public string? AssetCode { get; set; }
+    /// <summary>What <see cref="AssetCode"/> names: lamp, cabinet or circuit; an asset case belongs to the asset's group, not the grid's team.</summary>
+    public string? AssetKind { get; set; }
+    /// <summary>The circuit or cabinet fault this report was linked to (it closes with it).</summary>
+    public long? FaultId { get; set; }
     /// <summary>Where it came in: web, api, open311:&lt;key name&gt;.</summary>
     public required string Channel { get; set; }
     public string? ReportedBy { get; set; }

@@ -15,13 +15,15 @@ public sealed record IncidentDetail(
     DateTimeOffset ReportedAt, DateTimeOffset UpdatedAt, DateTimeOffset? Deadline, string DeadlineRule, bool Overdue,
     DateTimeOffset? OverdueAt, DateTimeOffset? EscalatedAt, DateTimeOffset? RegisteredAt, DateTimeOffset? DispatchedAt,
     DateTimeOffset? HandledAt, DateTimeOffset? ClosedAt, int? HandlerCrewId, string? HandlerName, int? Score, int ReworkCount,
-    IReadOnlyList<HistoryEntry> History, IReadOnlyList<string> AvailableActions);
+    IReadOnlyList<HistoryEntry> History, IReadOnlyList<string> AvailableActions,
+    string? AssetKind = null, long? FaultId = null, IReadOnlyList<long>? Linked = null);
 
 /// <summary>One row of GET /api/incidents.</summary>
 public sealed record IncidentSummary(
     long Id, IncidentStatus Status, string Category, string CategoryName, IncidentSource Source, double Lon, double Lat,
     string? UnitGridCode, string? LargeGridCode, int? TeamId, CrewRole Role, DateTimeOffset ReportedAt,
-    DateTimeOffset? Deadline, bool Overdue, int? HandlerCrewId, long? DuplicateOf, string? Description);
+    DateTimeOffset? Deadline, bool Overdue, int? HandlerCrewId, long? DuplicateOf, string? Description,
+    string? AssetCode = null, string? AssetKind = null, long? FaultId = null);
 
 /// <summary>POST /api/incidents/{id}/transitions.</summary>
 public sealed record TransitionRequest(string? Action, string? Note, int? Score, double? ExtendHours, DateTimeOffset? Deadline, int? TeamId);

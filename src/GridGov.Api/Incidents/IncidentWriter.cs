@@ -135,7 +135,7 @@ public sealed partial class IncidentWriter(
             for (var v = 0; v < u && leader[u] == 0; v++)
             {
                 var b = batch[unique[v]].Incident;
-                if (leader[v] == 0 && a.Category.Code == b.Category.Code
+                if (leader[v] == 0 && a.Category.Code == b.Category.Code && a.AssetCode == b.AssetCode
                     && LocalMetres(a.Lon, a.Lat, b.Lon, b.Lat) <= settings.DuplicateRadiusM)
                     leader[u] = v + 1;
             }
@@ -165,7 +165,7 @@ public sealed partial class IncidentWriter(
             p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = items.Select(n => n.ReporterCrewId).ToArray() });
             p.Add(Array(items.Select(n => n.Route?.UnitGridCode)));
             p.Add(Array(items.Select(n => n.Route?.LargeGridCode)));
-            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = items.Select(n => n.Route?.TeamId).ToArray() });
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = items.Select(n => n.TeamId).ToArray() });
             p.Add(Array(items.Select(n => n.Category.Role.ToString())));
             p.Add(Array(items.Select(n => n.Routing.Rule.ToString())));
             p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double, Value = items.Select(n => n.Routing.DistanceM).ToArray() });
@@ -182,6 +182,7 @@ public sealed partial class IncidentWriter(
             p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = leader });
             p.Add(Double(settings.DuplicateWindowHours * 3600));
             p.Add(Double(settings.DuplicateRadiusM));
+            p.Add(Array(items.Select(n => n.AssetKind)));
             // Prepared once per pooled connection: parsing it each time costs more than writing a small batch.
             await command.PrepareAsync(ct);
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -233,21 +234,25 @@ public sealed partial class IncidentWriter(
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::text[],
                 $9::text[], $10::int[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[], $16::float8[], $17::text[],
                 $18::text[], $19::text[], $20::text[], $21::timestamptz[], $22::timestamptz[], $23::text[], $24::text[], $25::bytea[],
-                $26::text[], $27::int[])
+                $26::text[], $27::int[], $30::text[])
                 WITH ORDINALITY AS t(request_key, category_code, source, status, lon, lat, description, asset_code, channel,
                     reporter_crew_id, unit_grid_code, large_grid_code, team_id, role, routing, routing_distance_m, routing_note,
-                    reported_by, actor, actor_role, reported_at, deadline, deadline_rule, client_request_id, request_hash, note, leader, ord)
+                    reported_by, actor, actor_role, reported_at, deadline, deadline_rule, client_request_id, request_hash, note, leader,
+                    asset_kind, ord)
         ), located AS MATERIALIZED (
             SELECT input.*, ST_SetSRID(ST_MakePoint(input.lon, input.lat), 4490) AS geom,
                 nextval(pg_get_serial_sequence('incidents', 'id')) AS new_id,
                 -- The open reports near the point come from ix_incidents_open_location alone (OFFSET 0 keeps the
                 -- subquery apart, so stale statistics after a burst cannot pull in the category btree instead).
                 (SELECT o.id FROM (
-                    SELECT o.id, o.category_code, o.reported_at, o.location FROM incidents o
+                    SELECT o.id, o.category_code, o.reported_at, o.location, o.asset_code FROM incidents o
                     WHERE o.duplicate_of IS NULL AND o.status NOT IN ('Closed', 'Voided')
                       AND o.location && ST_Expand(ST_SetSRID(ST_MakePoint(input.lon, input.lat), 4490), $29 / (111320.0 * cos(radians(input.lat))))
                     OFFSET 0) o
                  WHERE o.category_code = input.category_code
+                   -- Reports about assets are duplicates only of reports about the same asset (two dark lamps 20 m
+                   -- apart are two reports, and what the circuit roll-up counts).
+                   AND o.asset_code IS NOT DISTINCT FROM input.asset_code
                    AND o.reported_at > input.reported_at - make_interval(secs => $28)
                    -- Metres on the local plane, as the in-batch check computes them (LocalMetres): within 0.5% of
                    -- the geodesic at these distances, and a fraction of the cost of a geography distance.
@@ -259,12 +264,12 @@ public sealed partial class IncidentWriter(
             SELECT l.*, COALESCE(l.existing, (SELECT COALESCE(r.existing, r.new_id) FROM located r WHERE l.leader > 0 AND r.ord = l.leader)) AS dup_of
             FROM located l
         ), ins AS (
-            INSERT INTO incidents (id, request_key, category_code, source, status, location, description, asset_code, channel,
+            INSERT INTO incidents (id, request_key, category_code, source, status, location, description, asset_code, asset_kind, channel,
                 reporter_crew_id, unit_grid_code, large_grid_code, team_id, role, routing, routing_distance_m, routing_note, reported_by,
                 duplicate_of, reported_at, updated_at, deadline, deadline_rule, registered_at, client_request_id, request_hash, rework_count)
             OVERRIDING SYSTEM VALUE
             SELECT new_id, request_key, category_code, source, CASE WHEN dup_of IS NULL THEN status ELSE 'Voided' END, geom,
-                description, asset_code, channel, reporter_crew_id, unit_grid_code, large_grid_code, team_id, role, routing,
+                description, asset_code, asset_kind, channel, reporter_crew_id, unit_grid_code, large_grid_code, team_id, role, routing,
                 routing_distance_m, routing_note, reported_by, dup_of, reported_at, reported_at, deadline, deadline_rule,
                 CASE WHEN dup_of IS NULL AND status = 'Registered' THEN reported_at END, client_request_id, request_hash, 0
             FROM resolved ORDER BY ord

@@ -37,39 +37,54 @@ public static class IncidentsApi
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.ResidentPermitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
 
     private static async Task<IResult> Create(
-        IncidentRequest? body, string? crs, ClaimsPrincipal user, IncidentIntake intake, IncidentWriter writer, CancellationToken ct)
+        IncidentRequest? body, string? crs, ClaimsPrincipal user, IncidentIntake intake, IncidentWriter writer, IIncidentRollUp rollUp, CancellationToken ct)
     {
         var v = new Validation();
-        var incident = intake.Prepare(body, user, user.Identity?.IsAuthenticated == true ? "api" : "web", crs, v);
+        var incident = await intake.PrepareAsync(body, user, user.Identity?.IsAuthenticated == true ? "api" : "web", crs, v, ct);
         if (incident is null) return v.Problem();
         if (user.Identity?.IsAuthenticated != true && incident.Source != IncidentSource.Resident)
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in to report as staff",
                 detail: $"Without a token a report can only come from source 'resident'; '{JsonNames.Of(incident.Source)}' needs a signed-in user (POST /api/auth/token).");
-        return await Submit(incident, writer, ct);
+        return await Submit(incident, writer, rollUp, ct);
     }
 
     /// <summary>Writes a prepared report and answers 201, 200 for a retry, or 409 when the key was used for a different report.</summary>
-    internal static async Task<IResult> Submit(NewIncident incident, IncidentWriter writer, CancellationToken ct)
+    internal static async Task<IResult> Submit(NewIncident incident, IncidentWriter writer, IIncidentRollUp rollUp, CancellationToken ct)
     {
-        var result = await writer.SubmitAsync(incident, ct);
+        var (result, fault) = await StoreAsync(incident, writer, rollUp, ct);
         if (!result.Created && !result.RequestHash.AsSpan().SequenceEqual(incident.RequestHash))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "clientRequestId already used",
                 detail: $"clientRequestId '{incident.ClientRequestId}' already created incident {result.Id} with a different body; use a new clientRequestId for a new report, or resend exactly the same body to retry.");
         var body = new IncidentCreated(result.Id, result.Status, result.UnitGridCode, result.LargeGridCode, result.TeamId,
             incident.Category.Role, result.Deadline, result.CategoryCode, incident.Routing,
-            result.DuplicateOf is { } d ? new DuplicateRef(d, result.DuplicateStatus ?? IncidentStatus.Reported) : null);
+            result.DuplicateOf is { } d ? new DuplicateRef(d, result.DuplicateStatus ?? IncidentStatus.Reported) : null,
+            incident.AssetCode, incident.AssetKind, fault);
         return result.Created ? TypedResults.Created($"/api/incidents/{result.Id}", body) : TypedResults.Ok(body);
+    }
+
+    /// <summary>Writes a report and, for a new lamp report, lets the roll-up judge its circuit.</summary>
+    internal static async Task<(IntakeResult Result, RollUpResult? Fault)> StoreAsync(NewIncident incident, IncidentWriter writer, IIncidentRollUp rollUp, CancellationToken ct)
+    {
+        var result = await writer.SubmitAsync(incident, ct);
+        var fault = result.Created && result.DuplicateOf is null && incident.AssetKind == "lamp"
+            ? await rollUp.AfterIntakeAsync(result.Id, CancellationToken.None)
+            : null;
+        return (result, fault);
     }
 
     internal static Actor ActorOf(ClaimsPrincipal user) => new(
         user.Identity?.Name ?? "(anonymous)", user.FindAll("role").Select(c => c.Value).ToArray(), user.ClaimInt("team_id"), user.ClaimInt("crew_id"));
 
-    /// <summary>Crews see their own team's incidents and the ones they hold in support of another team; other staff see all.</summary>
-    internal static IQueryable<Incident> Visible(this IQueryable<Incident> query, Actor actor)
+    /// <summary>
+    /// Crews see their own team's incidents, the ones they hold in support of another team, and the asset cases (a
+    /// lamp's, a circuit's: the asset group's) in their team's large grid; other staff see all.
+    /// </summary>
+    internal static IQueryable<Incident> Visible(this IQueryable<Incident> query, Actor actor, GridGovDb db)
     {
         if (actor.ConfinedToTeam is not { } team) return query;
         var crew = actor.CrewId ?? -1;
-        return query.Where(i => i.TeamId == team || i.HandlerCrewId == crew);
+        return query.Where(i => i.TeamId == team || i.HandlerCrewId == crew
+            || (i.AssetKind != null && db.Teams.Any(t => t.Id == team && t.LargeGridCode == i.LargeGridCode)));
     }
 
     private static async Task<Results<Ok<IncidentDetail>, ProblemHttpResult>> Get(
@@ -84,7 +99,7 @@ public static class IncidentsApi
 
     internal static async Task<IncidentDetail?> LoadDetail(GridGovDb db, CategoryCatalog categories, long id, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
-        var i = await db.Incidents.AsNoTracking().Visible(actor).FirstOrDefaultAsync(x => x.Id == id, ct);
+        var i = await db.Incidents.AsNoTracking().Visible(actor, db).FirstOrDefaultAsync(x => x.Id == id, ct);
         if (i is null) return null;
         var category = categories.ByCode[i.CategoryCode];
         var history = await db.IncidentEvents.AsNoTracking().Where(e => e.IncidentId == id).OrderBy(e => e.Id)
@@ -103,7 +118,8 @@ public static class IncidentsApi
             i.ReportedAt, i.UpdatedAt, i.Deadline, i.DeadlineRule, IncidentMapping.IsOverdue(i.Status, i.Deadline, now),
             i.OverdueAt, i.EscalatedAt, i.RegisteredAt, i.DispatchedAt, i.HandledAt, i.ClosedAt, i.HandlerCrewId, handler,
             i.Score, i.ReworkCount, history,
-            IncidentWorkflow.Available(CaseFacts.Of(i), actor).Select(IncidentWorkflow.Name).ToList());
+            IncidentWorkflow.Available(CaseFacts.Of(i), actor).Select(IncidentWorkflow.Name).ToList(),
+            i.AssetKind, i.FaultId, await db.Incidents.Where(x => x.FaultId == id).OrderBy(x => x.Id).Select(x => x.Id).ToListAsync(ct));
     }
 
     private static async Task<IResult> List(
@@ -111,7 +127,7 @@ public static class IncidentsApi
         int? page, int? pageSize, HttpRequest http, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        var query = db.Incidents.AsNoTracking().Visible(ActorOf(user));
+        var query = db.Incidents.AsNoTracking().Visible(ActorOf(user), db);
         var statuses = ParseStatuses(status, v);
         if (statuses is { Count: > 0 }) query = query.Where(i => statuses.Contains(i.Status));
         if (!string.IsNullOrWhiteSpace(largeGrid)) query = query.Where(i => i.LargeGridCode == largeGrid.Trim());
@@ -136,7 +152,7 @@ public static class IncidentsApi
             var (lon, lat) = IncidentMapping.LonLat(i.Location);
             return new IncidentSummary(i.Id, i.Status, i.CategoryCode, categories.NameOf(i.CategoryCode), i.Source, lon, lat, i.UnitGridCode,
                 i.LargeGridCode, i.TeamId, i.Role, i.ReportedAt, i.Deadline, IncidentMapping.IsOverdue(i.Status, i.Deadline, now),
-                i.HandlerCrewId, i.DuplicateOf, i.Description);
+                i.HandlerCrewId, i.DuplicateOf, i.Description, i.AssetCode, i.AssetKind, i.FaultId);
         }).ToList();
         return TypedResults.Ok(paging.Of(items, total, http));
     }

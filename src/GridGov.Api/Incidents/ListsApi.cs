@@ -106,7 +106,7 @@ public static class ListsApi
         var list = Format(format, page, pageSize, settings, v);
         if (!v.IsValid) return v.Problem();
         var open = IncidentWorkflow.OpenStates;
-        var query = db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user)).Where(i => open.Contains(i.Status));
+        var query = db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user), db).Where(i => open.Contains(i.Status));
         if (!string.IsNullOrWhiteSpace(largeGrid)) query = query.Where(i => i.LargeGridCode == largeGrid);
         if (teamId is { } t) query = query.Where(i => i.TeamId == t);
         var rows = query.OrderBy(i => i.Deadline).ThenBy(i => i.Id)
@@ -199,7 +199,7 @@ public static class ListsApi
         var list = Format(format, page, pageSize, settings, v);
         var (start, end) = Period(from, to, calendar, clock, v);
         if (!v.IsValid) return v.Problem();
-        var query = db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user))
+        var query = db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user), db)
             .Where(i => i.Status == IncidentStatus.Closed && i.ClosedAt >= start && i.ClosedAt < end);
         var rows = query.OrderBy(i => i.ClosedAt).ThenBy(i => i.Id)
             .Select(i => new WithHandler(i, db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault()));

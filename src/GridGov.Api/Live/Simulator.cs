@@ -31,7 +31,7 @@ public sealed class SimulatorSettings
 /// </summary>
 public sealed partial class Simulator(
     SimulatorSettings settings, NpgsqlDataSource dataSource, CrewDirectory crews, ShiftSchedule shifts, PositionIngest ingest,
-    GridCatalog grids, IncidentIntake intake, IncidentWriter writer, CategoryCatalog categories, IServiceScopeFactory scopes,
+    GridCatalog grids, IncidentIntake intake, IncidentWriter writer, Incidents.IIncidentRollUp rollUp, CategoryCatalog categories, IServiceScopeFactory scopes,
     TimeProvider clock, ILogger<Simulator> logger) : BackgroundService
 {
     private const double MetresPerDegLat = 110_574.0;
@@ -156,7 +156,8 @@ public sealed partial class Simulator(
         var request = new IncidentRequest($"sim-{Guid.NewGuid():N}", code, source, lon + (random.NextDouble() - 0.5) * offset,
             lat + (random.NextDouble() - 0.5) * offset, "模拟上报：" + categories.NameOf(code), null, null);
         var v = new Validation();
-        if (intake.Prepare(request, Robot, "simulator", null, v) is { } incident) await writer.SubmitAsync(incident, ct);
+        if (await intake.PrepareAsync(request, Robot, "simulator", null, v, ct) is { } incident)
+            await Incidents.IncidentsApi.StoreAsync(incident, writer, rollUp, ct);
     }
 
     private async Task AnswerOffersAsync(Random random, CancellationToken ct)

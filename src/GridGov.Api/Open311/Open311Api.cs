@@ -100,13 +100,13 @@ public static partial class Open311Api
         if (CheckFormat(format) is { } bad) return bad;
         if (categories.Find(code) is not { } c) return Fail(StatusCodes.Status404NotFound, $"There is no service '{code}'; see services.json.");
         IReadOnlyList<ServiceAttribute> attributes = HasAttributes(c)
-            ? [new ServiceAttribute(true, "asset_code", "string", false, "The component's code as printed on it, e.g. a 17-digit streetlight code.", 1, "部件编码 (asset code)")]
+            ? [new ServiceAttribute(true, "assetCode", "string", false, "The component's code as printed on it, e.g. the 17 digits on a streetlight pole (asset_code is accepted too).", 1, "部件编码 (asset code)")]
             : [];
         return Results.Json(new ServiceDefinition(c.Code, attributes));
     }
 
     private static async Task<IResult> PostRequest(
-        string format, HttpRequest http, ClaimsPrincipal user, Open311Keys keys, IncidentIntake intake, IncidentWriter writer,
+        string format, HttpRequest http, ClaimsPrincipal user, Open311Keys keys, IncidentIntake intake, IncidentWriter writer, IIncidentRollUp rollUp,
         IncidentsSettings settings, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
     {
         if (CheckFormat(format) is { } bad) return bad;
@@ -130,12 +130,12 @@ public static partial class Open311Api
         double? Number(string name) => double.TryParse(Field(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN;
 
         var body = new IncidentRequest(null, Field("service_code"), "resident", Number("long"), Number("lat"),
-            Field("description"), Field("attribute[asset_code]"), null);
+            Field("description"), Field("attribute[assetCode]") ?? Field("attribute[asset_code]"), null);
         var v = new Validation();
-        var incident = intake.Prepare(body, user, "open311:" + client.Name, null, v);
+        var incident = await intake.PrepareAsync(body, user, "open311:" + client.Name, null, v, ct);
         if (incident is null)
             return Fail(StatusCodes.Status400BadRequest, string.Join(" ", v.Errors.SelectMany(e => e.Value.Select(m => Open311Field(e.Key) + ": " + m))));
-        var result = await writer.SubmitAsync(incident, ct);
+        var (result, _) = await IncidentsApi.StoreAsync(incident, writer, rollUp, ct);
         var notice = result.DuplicateOf is { } original
             ? $"同类问题已有人上报（#{original}），已合并处理。This duplicates request {original}."
             : string.Create(CultureInfo.InvariantCulture,

@@ -44,12 +44,12 @@ public sealed partial class PlanPublisher(GridGovDb db, CaseTransitions transiti
         var open = IncidentWorkflow.OpenStates.Where(s => s != IncidentStatus.Unrouted).ToArray();
         // Routed untracked first; only the cases that move are loaded for the workflow.
         var routed = await db.Incidents.AsNoTracking().Where(i => open.Contains(i.Status))
-            .Select(i => new { i.Id, i.Status, i.UnitGridCode, i.LargeGridCode, i.TeamId, X = i.Location.X, Y = i.Location.Y }).ToListAsync(ct);
+            .Select(i => new { i.Id, i.Status, i.UnitGridCode, i.LargeGridCode, i.TeamId, i.AssetKind, i.FaultId, X = i.Location.X, Y = i.Location.Y }).ToListAsync(ct);
         var routes = new Dictionary<long, GridMap.Route>();
         foreach (var i in routed)
         {
             if (map.RouteAt(i.X, i.Y, settings.NearestGridFallbackM) is not { } route) continue;
-            var teamMoves = CaseTransitions.FollowsNewTeam(i.Status) && route.TeamId != i.TeamId;
+            var teamMoves = i.AssetKind is null && i.FaultId is null && CaseTransitions.FollowsNewTeam(i.Status) && route.TeamId != i.TeamId;
             if (route.UnitGridCode != i.UnitGridCode || route.LargeGridCode != i.LargeGridCode || teamMoves) routes[i.Id] = route;
         }
         var ids = routes.Keys.ToList();
@@ -60,7 +60,7 @@ public sealed partial class PlanPublisher(GridGovDb db, CaseTransitions transiti
         foreach (var incident in incidents)
         {
             var route = routes[incident.Id];
-            var teamMoves = CaseTransitions.FollowsNewTeam(incident.Status) && route.TeamId != incident.TeamId;
+            var teamMoves = CaseTransitions.FollowsGridTeam(incident) && route.TeamId != incident.TeamId;
             if (route.UnitGridCode == incident.UnitGridCode && route.LargeGridCode == incident.LargeGridCode && !teamMoves) continue; // changed meanwhile
             var note = $"网格方案「{plan.Name}」发布：单元网格 {incident.UnitGridCode ?? "无"} → {route.UnitGridCode}"
                 + (teamMoves ? $"，责任班组 {TeamName(teams, incident.TeamId)} → {TeamName(teams, route.TeamId)}"

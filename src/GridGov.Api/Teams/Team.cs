@@ -16,7 +16,17 @@ public sealed class Team
     /// <summary>The large grid a grid team answers for; null for an asset group.</summary>
     public string? LargeGridCode { get; set; }
     public required string RoleMix { get; set; }
+    /// <summary>For the streetlight asset groups: which of the three it is.</summary>
+    public StreetlightDuty? Duty { get; set; }
     public List<Crew> Members { get; set; } = [];
+}
+
+/// <summary>The streetlight office's three groups: office (内勤, takes calls and checks), line (线路, circuits, cables, cabinets), repair (维修, lamps and poles).</summary>
+public enum StreetlightDuty
+{
+    Office,
+    Line,
+    Repair,
 }
 
 /// <summary>What a member handles: the incident category decides which role gets a case.</summary>

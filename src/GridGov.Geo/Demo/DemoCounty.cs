@@ -22,7 +22,8 @@ public sealed record DemoCounty(
     IReadOnlyList<DemoRoad> Roads,
     IReadOnlyList<DemoStreetlight> Streetlights,
     IReadOnlyList<DemoBuilding> Buildings,
-    IReadOnlyList<DemoFacility> Facilities)
+    IReadOnlyList<DemoFacility> Facilities,
+    IReadOnlyList<DemoAssetGroup> AssetGroups)
 {
     public IEnumerable<DemoArea> AreasAt(AreaLevel level) => Areas.Where(a => a.Level == level);
 }
@@ -40,8 +41,15 @@ public sealed record DemoKeyPost(string Code, string Name, Point Location, int R
 /// <summary>A noded road segment between two junctions; class is trunk, main, secondary or alley.</summary>
 public sealed record DemoRoad(int Id, string Class, string? Name, LineString Geometry, int Source, int Target, double LengthM);
 
-/// <summary>A streetlight-system component: 01037 streetlight or 01060 power cabinet (GB/T 47678.5 minors).</summary>
-public sealed record DemoStreetlight(string Code, string Component, Point Location, int? RoadId, string CabinetCode, string? CircuitCode, string UnitGridCode);
+/// <summary>
+/// A streetlight-system component: 01037 streetlight or 01060 power cabinet (GB/T 47678.5 minors). A lamp names its
+/// circuit (the cabinet's code, a dash, the circuit's number) and its place along the cable (<see cref="CircuitSeq"/>).
+/// </summary>
+public sealed record DemoStreetlight(string Code, string Component, Point Location, int? RoadId, string CabinetCode, string? CircuitCode,
+    string UnitGridCode, int? CircuitSeq = null, string? LampType = null, int? PowerW = null, DateOnly? InstalledOn = null);
+
+/// <summary>One of the streetlight office's three groups (duty office, line or repair), with day and night members.</summary>
+public sealed record DemoAssetGroup(int Id, string Name, string Duty, string RoleMix, IReadOnlyList<DemoMember> Members);
 
 public sealed record DemoBuilding(int Id, string Kind, Polygon Geometry, int Floors, int Households, string UnitGridCode);
 

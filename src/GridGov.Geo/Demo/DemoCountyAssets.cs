@@ -134,38 +134,104 @@ public static partial class DemoCountyGenerator
 
         private static double Dist2((double X, double Y) a, (double X, double Y) b) => (a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y);
 
+        /// <summary>
+        /// Lamps on both sides of every road; the cable runs road by road through neighbouring streets (each road's
+        /// lamps in order along it, roads chained nearest-next), cut into circuits of 20-60 lamps; every 2-6 circuits
+        /// share a power cabinet standing beside the first lamp. Sizes come from their own random stream, so the rest
+        /// of the county does not move when they change.
+        /// </summary>
         private List<DemoStreetlight> BuildStreetlights(List<DemoRoad> roads)
         {
-            var lights = new List<DemoStreetlight>();
-            var cabinets = new Dictionary<string, DemoStreetlight>(StringComparer.Ordinal);
+            var rng = new Random(o.Seed ^ 0x5EED);
             var spacing = o.LightSpacingM;
             const double endGap = 8;
+            var runs = new List<(DemoRoad Road, (double X, double Y) Start, (double X, double Y) End, List<(Point P, string Unit)> Lamps)>();
             foreach (var road in roads)
             {
                 var pts = road.Geometry.Coordinates.Select(c => _gk.Forward(c.X, c.Y)).ToArray();
                 var offset = road.Class is "trunk" ? 11.0 : road.Class is "main" ? 9.0 : 6.0;
+                var along = new List<(double D, Point P, string Unit)>();
                 foreach (var side in new[] { 1, -1 })
                 {
                     for (var d = endGap + (side < 0 ? spacing / 2 : 0); d <= road.LengthM - endGap; d += spacing)
                     {
                         var (x, y, dx, dy) = Along(pts, d);
                         var point = PointLonLat(x - dy * offset * side, y + dx * offset * side);
-                        var unit = _index.Locate(point.X, point.Y);
-                        if (unit is null) continue;
-                        if (!cabinets.TryGetValue(unit, out var cabinet))
-                        {
-                            var cell = _cellsMetric[Array.IndexOf(_unitCode, unit)];
-                            var at = cell.InteriorPoint.Coordinate;
-                            cabinet = new DemoStreetlight($"{o.CountyCode}01060{cabinets.Count + 1:D6}", "01060", PointLonLat(at.X, at.Y), null, "", null, unit);
-                            cabinet = cabinet with { CabinetCode = cabinet.Code };
-                            cabinets.Add(unit, cabinet);
-                        }
-                        var circuit = cabinet.Code + (road.Class == "alley" ? "-2" : "-1");
-                        lights.Add(new DemoStreetlight($"{o.CountyCode}01037{lights.Count + 1:D6}", "01037", point, road.Id, cabinet.Code, circuit, unit));
+                        if (_index.Locate(point.X, point.Y) is { } unit) along.Add((d, point, unit));
+                    }
+                }
+                if (along.Count > 0)
+                    runs.Add((road, pts[0], pts[^1], along.OrderBy(a => a.D).Select(a => (a.P, a.Unit)).ToList()));
+            }
+
+            // Chain the roads: from the north-west, always the nearest road not yet wired.
+            var order = new List<int>(runs.Count);
+            var left = Enumerable.Range(0, runs.Count).ToHashSet();
+            var at = runs.MinBy(r => r.Start.X - r.Start.Y).Start;
+            while (left.Count > 0)
+            {
+                var next = left.MinBy(i => Math.Min(Dist2(runs[i].Start, at), Dist2(runs[i].End, at)));
+                left.Remove(next);
+                order.Add(next);
+                at = runs[next].End;
+            }
+
+            var circuits = new List<List<(Point P, string Unit, int RoadId, string Class)>>();
+            var current = new List<(Point P, string Unit, int RoadId, string Class)>();
+            var target = rng.Next(20, 61);
+            foreach (var i in order)
+            {
+                foreach (var (p, unit) in runs[i].Lamps)
+                {
+                    current.Add((p, unit, runs[i].Road.Id, runs[i].Road.Class));
+                    if (current.Count < target) continue;
+                    circuits.Add(current);
+                    current = [];
+                    target = rng.Next(20, 61);
+                }
+            }
+            if (current.Count > 0)
+            {
+                if (circuits.Count > 0 && circuits[^1].Count + current.Count <= 60) circuits[^1].AddRange(current);
+                else circuits.Add(current);
+            }
+
+            // Cabinets of 2-6 consecutive circuits; the last group borrows from the one before when it would be alone.
+            var groups = new List<int>();
+            for (var remaining = circuits.Count; remaining > 0;)
+            {
+                var size = Math.Min(remaining, rng.Next(2, 7));
+                if (remaining - size == 1) size = size == 6 ? 5 : size + 1;
+                groups.Add(size);
+                remaining -= size;
+            }
+
+            string[] types = ["LED", "LED", "LED", "LED", "高压钠灯"];
+            var cabinets = new List<DemoStreetlight>();
+            var lights = new List<DemoStreetlight>();
+            var c = 0;
+            foreach (var size in groups)
+            {
+                var first = circuits[c][0];
+                var (fx, fy) = _gk.Forward(first.P.X, first.P.Y);
+                var place = PointLonLat(fx + 3, fy + 3);
+                var cabinetCode = $"{o.CountyCode}01060{cabinets.Count + 1:D6}";
+                cabinets.Add(new DemoStreetlight(cabinetCode, "01060", place, first.RoadId, cabinetCode, null,
+                    _index.Locate(place.X, place.Y) ?? first.Unit, null, null, null, new DateOnly(2012 + rng.Next(0, 12), 1 + rng.Next(12), 1)));
+                for (var n = 1; n <= size; n++, c++)
+                {
+                    var circuit = $"{cabinetCode}-{n}";
+                    var seq = 0;
+                    foreach (var lamp in circuits[c])
+                    {
+                        var type = types[rng.Next(types.Length)];
+                        var power = lamp.Class switch { "trunk" => 250, "main" => 150, "secondary" => 100, _ => 60 } * (type == "LED" ? 1 : 2) / (type == "LED" ? 2 : 1);
+                        lights.Add(new DemoStreetlight($"{o.CountyCode}01037{lights.Count + 1:D6}", "01037", lamp.P, lamp.RoadId, cabinetCode, circuit,
+                            lamp.Unit, ++seq, type, power, new DateOnly(2012 + rng.Next(0, 13), 1 + rng.Next(12), 1 + rng.Next(28))));
                     }
                 }
             }
-            return [.. cabinets.Values, .. lights];
+            return [.. cabinets, .. lights];
         }
 
         /// <summary>Position and unit direction at distance <paramref name="d"/> along a metric polyline.</summary>

@@ -66,7 +66,7 @@ public static partial class DemoCountyGenerator
             var lights = BuildStreetlights(roads);
             var buildings = BuildBuildings();
             var facilities = BuildFacilities(buildings);
-            return new DemoCounty(o.CountyCode, o.CountyName, _areas, teams, posts, roads, lights, buildings, facilities);
+            return new DemoCounty(o.CountyCode, o.CountyName, _areas, teams, posts, roads, lights, buildings, facilities, BuildAssetGroups(teams));
         }
 
         private void Tessellate()
@@ -308,6 +308,34 @@ public static partial class DemoCountyGenerator
                 teams.Add(new DemoTeam(large.TeamId!.Value, $"{large.Name}责任班组", large.Code, "2+1+1+1", members));
             }
             return teams;
+        }
+
+        /// <summary>
+        /// The streetlight office's groups: office (内勤), line (线路) and repair (维修), each with day members (early,
+        /// middle) and night members ("白加黑": night patrols check the lamps are lit). Their own random stream.
+        /// </summary>
+        private static List<DemoAssetGroup> BuildAssetGroups(List<DemoTeam> teams)
+        {
+            var rng = new Random(0x11647);
+            var teamId = teams.Max(t => t.Id);
+            var memberId = teams.SelectMany(t => t.Members).Max(m => m.Id);
+            var groups = new List<DemoAssetGroup>();
+            foreach (var (duty, name, shifts) in new[]
+            {
+                ("office", "路灯所内勤组", new[] { "early", "middle", "night" }),
+                ("line", "路灯所线路组", new[] { "early", "middle", "night", "night" }),
+                ("repair", "路灯所维修组", new[] { "early", "early", "middle", "night", "night", "night" }),
+            })
+            {
+                var members = shifts.Select((shift, i) =>
+                {
+                    memberId++;
+                    var person = DemoNames.Surnames[rng.Next(DemoNames.Surnames.Length)] + DemoNames.GivenNames[rng.Next(DemoNames.GivenNames.Length)];
+                    return new DemoMember(memberId, person, $"LD{memberId:D4}", "municipal", shift, i == 0);
+                }).ToList();
+                groups.Add(new DemoAssetGroup(++teamId, name, duty, $"1+{members.Count - 1}", members));
+            }
+            return groups;
         }
 
         /// <summary>The large grid code holding a lon/lat point, by the unit grid index's boundary rule.</summary>

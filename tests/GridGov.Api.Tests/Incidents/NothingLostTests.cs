@@ -31,7 +31,7 @@ public class NothingLostTests(GridGovFactory app, ITestOutputHelper output)
         client.DefaultRequestHeaders.Authorization = new("Bearer", await app.TokenFor("dispatcher"));
         client.Timeout = TimeSpan.FromMinutes(3);
 
-        var categories = new[] { "06002", "06001", "03006", "09001", "09004", "01037", "07001", "04002" };
+        var categories = new[] { "06002", "06001", "03006", "09001", "09004", "02003", "07001", "04002" };
         var box = await CountyBox();
         var acknowledged = new ConcurrentDictionary<string, long>();
         var failures = new ConcurrentBag<string>();

@@ -34,7 +34,7 @@ public class Open311Tests(GridGovFactory app)
         Assert.Equal("realtime", light.Type);
         Assert.True(light.Metadata);
         var definition = await client.DefinitionAsync("01037");
-        Assert.Contains(definition.Attributes, a => a.Code == "asset_code" && !a.Required);
+        Assert.Contains(definition.Attributes, a => a.Code == "assetCode" && !a.Required);
         var missing = await Assert.ThrowsAsync<GeoReportClient.GeoReportException>(() => client.DefinitionAsync("99999"));
         Assert.Equal(404, missing.Status);
     }
@@ -45,23 +45,34 @@ public class Open311Tests(GridGovFactory app)
         var spot = await Spots.Next(app, 1);
         var key = await NewKey();
         var client = new GeoReportClient(app.CreateClient());
-        var receipt = await client.SubmitAsync(key, "01037", spot.Lat, spot.Lon, "路灯不亮", new Dictionary<string, string> { ["asset_code"] = "36079901037000123" });
+        // The lamp nearest the spot, named by its code: the case stands at the lamp, in the lamp's unit grid.
+        await using var nearest = app.DataSource.CreateCommand(
+            "SELECT trim(code), unit_grid_code FROM streetlights WHERE component = '01037' ORDER BY location <-> ST_SetSRID(ST_MakePoint($1, $2), 4490) LIMIT 1");
+        nearest.Parameters.AddWithValue(spot.Lon);
+        nearest.Parameters.AddWithValue(spot.Lat);
+        string lampCode, lampUnit;
+        await using (var r = await nearest.ExecuteReaderAsync())
+        {
+            Assert.True(await r.ReadAsync());
+            (lampCode, lampUnit) = (r.GetString(0), r.GetString(1));
+        }
+        var receipt = await client.SubmitAsync(key, "01037", spot.Lat, spot.Lon, "路灯不亮", new Dictionary<string, string> { ["assetCode"] = lampCode });
         Assert.False(string.IsNullOrEmpty(receipt.ServiceRequestId));
         var id = long.Parse(receipt.ServiceRequestId!);
 
         var request = await client.RequestAsync(receipt.ServiceRequestId!);
         Assert.Equal("open", request.Status);
         Assert.Equal("01037", request.ServiceCode);
-        Assert.Equal(spot.Lat, request.Lat, 6);
         Assert.NotNull(request.ExpectedDatetime);
         Assert.Contains(await client.RequestsAsync("?status=open&service_code=01037"), r => r.ServiceRequestId == receipt.ServiceRequestId);
 
         using var dispatcher = await app.ClientFor("dispatcher");
         var detail = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}");
-        Assert.Equal(spot.UnitCode, detail.GetProperty("unitGridCode").GetString());
+        Assert.Equal(lampUnit, detail.GetProperty("unitGridCode").GetString());
         Assert.Equal("resident", detail.GetProperty("source").GetString());
         Assert.StartsWith("open311:", detail.GetProperty("channel").GetString());
-        Assert.Equal("36079901037000123", detail.GetProperty("assetCode").GetString());
+        Assert.Equal(lampCode, detail.GetProperty("assetCode").GetString());
+        Assert.Equal("lamp", detail.GetProperty("assetKind").GetString());
 
         (await dispatcher.Act(id, "void", note: "测试结束")).EnsureSuccessStatusCode();
         Assert.Equal("closed", (await client.RequestAsync(receipt.ServiceRequestId!)).Status);

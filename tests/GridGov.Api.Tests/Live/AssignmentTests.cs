@@ -12,7 +12,7 @@ namespace GridGov.Api.Tests.Live;
 [Collection(ApiCollection.Name)]
 public class AssignmentTests(GridGovFactory app)
 {
-    private const string Streetlight = "01037"; // municipal
+    private const string Streetlight = "02003"; // municipal (road damaged; a lamp report would go to the streetlight repair group)
 
     /// <summary>An incident at a junction-rich spot and the road points at growing distances from it.</summary>
     private async Task<(long Id, Spot Spot, List<(double Lon, double Lat)> Along)> Scene(int? teamId = null)

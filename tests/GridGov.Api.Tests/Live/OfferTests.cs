@@ -17,7 +17,7 @@ namespace GridGov.Api.Tests.Live;
 [Collection(ApiCollection.Name)]
 public class OfferTests(GridGovFactory app)
 {
-    private const string Streetlight = "01037"; // municipal
+    private const string Streetlight = "02003"; // municipal (road damaged; a lamp report would go to the streetlight repair group)
     private const string Vendor = "06007";      // enforcement
 
     /// <summary>An incident of <paramref name="category"/> in a unit grid of <paramref name="teamId"/>, and road points near it.</summary>

@@ -133,6 +133,38 @@ namespace GridGov.Api.Data.Migrations
                     b.ToTable("buildings", (string)null);
                 });
 
+            modelBuilder.Entity("GridGov.Api.Basemap.Circuit", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("CabinetCode")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)")
+                        .HasColumnName("cabinet_code");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Code")
+                        .HasName("pk_circuits");
+
+                    b.HasIndex("CabinetCode")
+                        .HasDatabaseName("ix_circuits_cabinet_code");
+
+                    b.ToTable("circuits", (string)null);
+                });
+
             modelBuilder.Entity("GridGov.Api.Basemap.Facility", b =>
                 {
                     b.Property<int>("Id")
@@ -271,6 +303,10 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("circuit_code");
 
+                    b.Property<int?>("CircuitSeq")
+                        .HasColumnType("integer")
+                        .HasColumnName("circuit_seq");
+
                     b.Property<string>("Component")
                         .IsRequired()
                         .HasMaxLength(5)
@@ -278,10 +314,28 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnName("component")
                         .IsFixedLength();
 
+                    b.Property<DateOnly?>("InstalledOn")
+                        .HasColumnType("date")
+                        .HasColumnName("installed_on");
+
+                    b.Property<string>("LampType")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("lamp_type");
+
                     b.Property<Point>("Location")
                         .IsRequired()
                         .HasColumnType("geometry(Point,4490)")
                         .HasColumnName("location");
+
+                    b.Property<string>("PoleCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("pole_code");
+
+                    b.Property<int?>("PowerW")
+                        .HasColumnType("integer")
+                        .HasColumnName("power_w");
 
                     b.Property<int?>("RoadId")
                         .HasColumnType("integer")
@@ -303,9 +357,6 @@ namespace GridGov.Api.Data.Migrations
                     b.HasKey("Code")
                         .HasName("pk_streetlights");
 
-                    b.HasIndex("CircuitCode")
-                        .HasDatabaseName("ix_streetlights_circuit_code");
-
                     b.HasIndex("Location")
                         .HasDatabaseName("ix_streetlights_location");
 
@@ -313,6 +364,13 @@ namespace GridGov.Api.Data.Migrations
 
                     b.HasIndex("RoadId")
                         .HasDatabaseName("ix_streetlights_road_id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_streetlights_status")
+                        .HasFilter("status <> 'normal'");
+
+                    b.HasIndex("CircuitCode", "CircuitSeq")
+                        .HasDatabaseName("ix_streetlights_circuit_code_circuit_seq");
 
                     b.ToTable("streetlights", (string)null);
                 });
@@ -581,6 +639,11 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("asset_code");
 
+                    b.Property<string>("AssetKind")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("asset_kind");
+
                     b.Property<string>("CategoryCode")
                         .IsRequired()
                         .HasMaxLength(5)
@@ -628,6 +691,10 @@ namespace GridGov.Api.Data.Migrations
                     b.Property<DateTimeOffset?>("EscalatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("escalated_at");
+
+                    b.Property<long?>("FaultId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fault_id");
 
                     b.Property<DateTimeOffset?>("HandledAt")
                         .HasColumnType("timestamp with time zone")
@@ -752,6 +819,10 @@ namespace GridGov.Api.Data.Migrations
                         .HasDatabaseName("ix_incidents_duplicate_of")
                         .HasFilter("duplicate_of IS NOT NULL");
 
+                    b.HasIndex("FaultId")
+                        .HasDatabaseName("ix_incidents_fault_id")
+                        .HasFilter("fault_id IS NOT NULL");
+
                     b.HasIndex("Location")
                         .HasDatabaseName("ix_incidents_location");
 
@@ -778,6 +849,10 @@ namespace GridGov.Api.Data.Migrations
 
                     b.HasIndex("TeamId", "Status")
                         .HasDatabaseName("ix_incidents_team_id_status");
+
+                    b.HasIndex(new[] { "AssetCode" }, "OpenAsset")
+                        .HasDatabaseName("ix_incidents_open_asset")
+                        .HasFilter("asset_code IS NOT NULL AND status NOT IN ('Closed', 'Voided')");
 
                     b.HasIndex(new[] { "Location" }, "OpenLocation")
                         .HasDatabaseName("ix_incidents_open_location")
@@ -1427,6 +1502,11 @@ namespace GridGov.Api.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("Duty")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("duty");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(12)
@@ -1453,6 +1533,10 @@ namespace GridGov.Api.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_teams");
+
+                    b.HasIndex("Duty")
+                        .IsUnique()
+                        .HasDatabaseName("ix_teams_duty");
 
                     b.HasIndex("LargeGridCode")
                         .IsUnique()
@@ -1552,6 +1636,12 @@ namespace GridGov.Api.Data.Migrations
                         .HasForeignKey("DuplicateOf")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_incidents_incidents_duplicate_of");
+
+                    b.HasOne("GridGov.Api.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("FaultId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_incidents_incidents_fault_id");
 
                     b.HasOne("GridGov.Api.Teams.Crew", null)
                         .WithMany()
