@@ -44,18 +44,28 @@ public static class TilesApi
               FROM buildings bu CROSS JOIN b LEFT JOIN building_walk w ON w.building_id = bu.id
               WHERE bu.geometry && b.g AND bu.kind = 'residential') t
             """),
-        ["streetlights"] = new(14, $"""
+        // Lamps and cabinets from z13; below that only the ones not normal, so a fault is never hidden by zoom. A
+        // second layer, circuits, draws each faulted circuit as the line of its lamps in cable order, at every zoom.
+        ["streetlights"] = new(10, $"""
             {Bounds}
-            SELECT ST_AsMVT(t, 'streetlights', 4096, 'geom') FROM (
-              SELECT code, component, status, circuit_code, ST_AsMVTGeom(ST_Transform(location, 3857), b.m, 4096, 16, true) AS geom
-              FROM streetlights, b WHERE location && b.g) t
+            SELECT COALESCE((SELECT ST_AsMVT(t, 'streetlights', 4096, 'geom') FROM (
+                SELECT trim(code) AS code, trim(component) AS component, status, circuit_code, circuit_seq,
+                       ST_AsMVTGeom(ST_Transform(location, 3857), b.m, 4096, 16, true) AS geom
+                FROM streetlights, b WHERE location && b.g AND (@z >= 13 OR status <> 'normal')) t), '')
+              || COALESCE((SELECT ST_AsMVT(t, 'circuits', 4096, 'geom') FROM (
+                SELECT c.code, c.status, ST_AsMVTGeom(ST_Transform(l.line, 3857), b.m, 4096, 64, true) AS geom
+                FROM circuits c CROSS JOIN b
+                CROSS JOIN LATERAL (SELECT ST_MakeLine(s.location ORDER BY s.circuit_seq, s.code) AS line
+                                    FROM streetlights s WHERE s.circuit_code = c.code AND s.component = '01037') l
+                WHERE c.status <> 'normal' AND l.line && b.g) t), '')
             """),
         // Incidents by display class: new (awaiting dispatch), open, overdue, closed (last 30 days); duplicates are left out.
+        // asset tells lamp reports, circuit and cabinet faults apart; fault_id marks a report a fault absorbed.
         ["incidents"] = new(8, $"""
             {Bounds}
             SELECT ST_AsMVT(t, 'incidents', 4096, 'geom') FROM (
               SELECT i.id, lower(substr(i.status, 1, 1)) || substr(i.status, 2) AS status, i.category_code AS category,
-                     c.name AS category_name, i.team_id, i.large_grid_code,
+                     c.name AS category_name, i.team_id, i.large_grid_code, i.asset_kind AS asset, i.fault_id,
                      CASE WHEN i.status IN ('Closed', 'Voided') THEN 'closed'
                           WHEN i.deadline < now() AND i.status IN ('Reported', 'Registered', 'Dispatched', 'Accepted', 'InProgress', 'Unrouted') THEN 'overdue'
                           WHEN i.status IN ('Reported', 'Registered', 'Unrouted') THEN 'new'
@@ -64,7 +74,8 @@ public static class TilesApi
               FROM incidents i JOIN categories c ON c.code = i.category_code, b
               WHERE i.location && b.g AND i.duplicate_of IS NULL
                 AND (i.status NOT IN ('Closed', 'Voided') OR i.updated_at > now() - interval '30 days')
-                AND (@team::int IS NULL OR i.team_id = @team)) t
+                AND (@team::int IS NULL OR i.team_id = @team
+                     OR (i.asset_kind IS NOT NULL AND i.large_grid_code = (SELECT tm.large_grid_code FROM teams tm WHERE tm.id = @team)))) t
             """),
     };
 
@@ -96,7 +107,7 @@ public static class TilesApi
                 return TypedResults.Forbid();
             await services.GetRequiredService<LifeCircles.WalkNetwork>().WhenLoadedAsync(ct);
         }
-        http.Response.Headers.CacheControl = layer is "incidents" or "lifecircle" ? "private, no-cache" : "private, max-age=60";
+        http.Response.Headers.CacheControl = layer is "incidents" or "lifecircle" or "streetlights" ? "private, no-cache" : "private, max-age=60";
         if (z < spec.MinZoom) return TypedResults.NoContent();
         await using var cmd = db.CreateCommand(spec.Sql);
         cmd.Parameters.AddWithValue("z", z);
