@@ -14,6 +14,7 @@ using GridGov.Api.Tiles;
 // `./gridgov user ...` manages sign-ins against the database without starting the service.
 if (args is ["user", ..]) return await UserCommand.RunAsync(args[1..]);
 if (args is ["import", "grids", ..]) return await ImportCommand.RunAsync(args[2..]);
+if (args is ["import", "streetlights", ..]) return await StreetlightImportApi.RunAsync(args[2..]);
 if (args is ["import", "osm", ..]) return await OsmImportCommand.RunAsync(args[2..]);
 if (args is ["export", "osm", ..]) return await OsmImportCommand.ExportAsync(args[2..]);
 
@@ -48,6 +49,8 @@ app.MapGridsApi();
 app.MapPlansApi();
 app.MapLifeCirclesApi();
 app.MapStreetlightsApi();
+app.MapStreetlightImport();
+app.MapPatrolsApi();
 app.MapIncidentsApi();
 app.MapCatalogApi();
 app.MapListsApi();

@@ -104,13 +104,62 @@ public class OwnCountyTests(GridGovFactory demo)
                 crewsCsv.AppendLine(string.Join(",", c.GetProperty("employeeNo").GetString(), Cell(c.GetProperty("name").GetString()), Cell(t.GetProperty("name").GetString()),
                     c.GetProperty("role").GetString(), c.GetProperty("shift").GetString(), "", c.GetProperty("isLead").GetBoolean() ? "true" : "false"));
         }
+        // The streetlight office's three groups, with their duties.
+        foreach (var t in teams.EnumerateArray().Where(t => t.TryGetProperty("duty", out _)))
+        {
+            teamsCsv.AppendLine($"{Cell(t.GetProperty("name").GetString())},assetGroup,,{t.GetProperty("roleMix").GetString()},{t.GetProperty("duty").GetString()}");
+            foreach (var c in t.GetProperty("members").EnumerateArray().Where(c => c.GetProperty("active").GetBoolean()))
+                crewsCsv.AppendLine(string.Join(",", c.GetProperty("employeeNo").GetString(), Cell(c.GetProperty("name").GetString()), Cell(t.GetProperty("name").GetString()),
+                    c.GetProperty("role").GetString(), c.GetProperty("shift").GetString(), "", c.GetProperty("isLead").GetBoolean() ? "true" : "false"));
+        }
+        teamsCsv.Replace("name,type,largeGrid,roleMix\n", "name,type,largeGrid,roleMix,duty\n");
         var firstCrew = teams.EnumerateArray().First().GetProperty("members")[0];
         var usersCsv = $"username,roles,team,crew,password\nduty-desk,dispatcher,,,Front-office-2026\npatrol1,crew,,{firstCrew.GetProperty("employeeNo").GetString()},Patrol-one-2026\n";
         var form = Part("teams", "teams.csv", teamsCsv.ToString(), "text/csv");
         form.Add(new StringContent(crewsCsv.ToString(), Encoding.UTF8, "text/csv"), "crews", "crews.csv");
         form.Add(new StringContent(usersCsv, Encoding.UTF8, "text/csv"), "users", "users.csv");
         var people = await (await chief.PostAsync("/api/import/people", form)).Json(HttpStatusCode.OK);
-        Assert.Equal(15, people.GetProperty("teams").GetProperty("created").GetInt32());
+        Assert.Equal(18, people.GetProperty("teams").GetProperty("created").GetInt32());
+
+        // The lamp register as CSV from the demo's lamps: a bad file first (a code twice, a lamp 30 km away, a lamp
+        // whose cabinet is missing), refused with the rows named and nothing loaded; then the whole register.
+        var register = new StringBuilder("code,lon,lat,circuit,seq,cabinet,type,power,installed\n");
+        await using (var lamps = demo.DataSource.CreateCommand("""
+            SELECT trim(code), ST_X(location), ST_Y(location), circuit_code, circuit_seq, cabinet_code, lamp_type, power_w, installed_on
+            FROM streetlights ORDER BY component DESC, code
+            """))
+        await using (var r = await lamps.ExecuteReaderAsync())
+            while (await r.ReadAsync())
+                register.AppendLine(string.Join(",", r.GetString(0), r.GetDouble(1).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                    r.GetDouble(2).ToString("R", System.Globalization.CultureInfo.InvariantCulture), r.IsDBNull(3) ? "" : r.GetString(3),
+                    r.IsDBNull(4) ? "" : r.GetInt32(4).ToString(System.Globalization.CultureInfo.InvariantCulture), r.GetString(5),
+                    r.IsDBNull(6) ? "" : Cell(r.GetString(6)), r.IsDBNull(7) ? "" : r.GetInt32(7).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    r.IsDBNull(8) ? "" : r.GetFieldValue<DateOnly>(8).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        var lines = register.ToString().TrimEnd('\n').Split('\n');
+        var firstLamp = lines.First(l => l[6..11] == "01037").Split(',');
+        var bad = string.Join("\n", lines) + "\n" + string.Join(",", firstLamp) + "\n"
+            + $"36079901037999998,115.9,26.3,,,{firstLamp[5]}\n36079901037999997,{firstLamp[1]},{firstLamp[2]},,,36079901060999999\n";
+        var refused = await ProblemAssert.IsProblem(await chief.PostAsync("/api/import/streetlights", Part("file", "lamps.csv", bad, "text/csv")), HttpStatusCode.BadRequest);
+        var errors = refused.GetProperty("errors").EnumerateObject().ToDictionary(e => e.Name, e => string.Join(" ", e.Value.EnumerateArray().Select(x => x.GetString())));
+        Assert.Contains(errors, e => e.Key.Contains(firstLamp[0]) && e.Value.Contains("twice"));
+        Assert.Contains(errors, e => e.Key.Contains("36079901037999998") && e.Value.Contains("outside the county"));
+        Assert.Contains(errors, e => e.Key.Contains("36079901037999997") && e.Value.Contains("not in the file"));
+        Assert.Equal(3, errors.Count);
+        await using (var empty = new Npgsql.NpgsqlConnection(CountyDb))
+        {
+            await empty.OpenAsync();
+            await using var none = new Npgsql.NpgsqlCommand("SELECT count(*) FROM streetlights", empty);
+            Assert.Equal(0L, await none.ExecuteScalarAsync());
+        }
+        var loaded = await (await chief.PostAsync("/api/import/streetlights", Part("file", "lamps.csv", register.ToString(), "text/csv"))).Json(HttpStatusCode.OK);
+        await using (var counts = demo.DataSource.CreateCommand("SELECT count(*) FILTER (WHERE component = '01037'), count(*) FILTER (WHERE component = '01060'), count(DISTINCT circuit_code) FROM streetlights"))
+        await using (var r = await counts.ExecuteReaderAsync())
+        {
+            await r.ReadAsync();
+            Assert.Equal(r.GetInt64(0), loaded.GetProperty("lamps").GetInt32());
+            Assert.Equal(r.GetInt64(1), loaded.GetProperty("cabinets").GetInt32());
+            Assert.Equal(r.GetInt64(2), loaded.GetProperty("circuits").GetInt32());
+        }
 
         // Locate answers as on the demo, team by name (ids are the county's own).
         using var demoDispatcher = await demo.ClientFor("dispatcher");
@@ -140,6 +189,11 @@ public class OwnCountyTests(GridGovFactory demo)
         var best = candidates.GetProperty("candidates")[0];
         Assert.Equal(crewId, best.GetProperty("crewId").GetInt32());
         Assert.False(best.GetProperty("support").GetBoolean());
+
+        // A lamp report by its code goes to the imported repair group, in the lamp's unit grid.
+        var lampReport = await (await desk.PostAsJsonAsync("/api/incidents", new { category = "01037", source = "hotline", assetCode = firstLamp[0] })).Json(HttpStatusCode.Created);
+        var groups = (await (await chief.GetAsync("/api/teams")).Json(HttpStatusCode.OK)).EnumerateArray();
+        Assert.Equal(groups.Single(t => t.TryGetProperty("duty", out var d) && d.GetString() == "repair").GetProperty("id").GetInt32(), lampReport.GetProperty("teamId").GetInt32());
 
         using var patrol = await SignIn(county, "patrol1", "Patrol-one-2026");
         Assert.Equal("patrol1", (await (await patrol.GetAsync("/api/me")).Json(HttpStatusCode.OK)).GetProperty("username").GetString());

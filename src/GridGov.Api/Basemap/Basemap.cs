@@ -77,3 +77,14 @@ public sealed class Circuit
     /// <summary>normal or faulty (an open circuit-fault case names it).</summary>
     public string Status { get; set; } = "normal";
 }
+
+/// <summary>A night patrol's check of one circuit (are its lamps lit?) on one night (the local date the night began).</summary>
+public sealed class CircuitCheck
+{
+    public long Id { get; set; }
+    public required string CircuitCode { get; set; }
+    public DateOnly Night { get; set; }
+    public int? CrewId { get; set; }
+    public required string CheckedBy { get; set; }
+    public DateTimeOffset CheckedAt { get; set; }
+}

@@ -159,6 +159,20 @@ internal sealed class StreetlightConfiguration : IEntityTypeConfiguration<Street
     }
 }
 
+internal sealed class CircuitCheckConfiguration : IEntityTypeConfiguration<CircuitCheck>
+{
+    public void Configure(EntityTypeBuilder<CircuitCheck> b)
+    {
+        b.ToTable("circuit_checks");
+        b.Property(x => x.Id).UseIdentityByDefaultColumn();
+        b.Property(x => x.CircuitCode).HasMaxLength(20);
+        b.Property(x => x.CheckedBy).HasMaxLength(100);
+        // One check per circuit and night: a patrol's retry records nothing twice.
+        b.HasIndex(x => new { x.CircuitCode, x.Night }).IsUnique();
+        b.HasIndex(x => x.Night);
+    }
+}
+
 internal sealed class CircuitConfiguration : IEntityTypeConfiguration<Circuit>
 {
     public void Configure(EntityTypeBuilder<Circuit> b)

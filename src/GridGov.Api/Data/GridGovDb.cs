@@ -22,6 +22,7 @@ public sealed class GridGovDb(DbContextOptions<GridGovDb> options) : DbContext(o
     public DbSet<Facility> Facilities => Set<Facility>();
     public DbSet<Streetlight> Streetlights => Set<Streetlight>();
     public DbSet<Circuit> Circuits => Set<Circuit>();
+    public DbSet<CircuitCheck> CircuitChecks => Set<CircuitCheck>();
     public DbSet<AppState> AppState => Set<AppState>();
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<Holiday> Holidays => Set<Holiday>();

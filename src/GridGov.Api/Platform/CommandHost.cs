@@ -35,6 +35,8 @@ internal static class CommandHost
             builder.AddIncidents();
             builder.AddLive();
             builder.Services.AddPlans();
+            // The workflow asks the streetlight feature about assets and linked cases (not run here: nothing reloads).
+            Streetlights.StreetlightsSetup.AddStreetlights(builder.Services, builder.Configuration);
         }
         var host = builder.Build();
         await host.PrepareDatabaseAsync();

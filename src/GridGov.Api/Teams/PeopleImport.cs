@@ -23,7 +23,7 @@ public sealed record PeopleImportResult(ImportCount Teams, ImportCount Crews, Im
 /// <summary>
 /// POST /api/import/people: teams, crews and users from CSV, as three files (parts <c>teams</c>, <c>crews</c>,
 /// <c>users</c>, any of them) or one file (part <c>file</c>) with a <c>kind</c> column of team, crew or user. Every row
-/// is checked before anything is written (columns: teams <c>name,type,largeGrid,roleMix</c>; crews
+/// is checked before anything is written (columns: teams <c>name,type,largeGrid,roleMix,duty</c> — duty office, line or repair for the streetlight groups; crews
 /// <c>employeeNo,name,team,role,shift,phone,isLead</c>; users <c>username,roles,team,crew,password</c>); one bad row names itself and nothing is written. Teams match by name, crews
 /// by employee number, users by username (without case): a match is updated, anything else created.
 /// </summary>
@@ -148,9 +148,21 @@ public static class PeopleImport
             if (grid is not null && teams.FirstOrDefault(t => t.LargeGridCode == grid && t.Name != name) is { } holder
                 && !rows.Any(r => r["kind"] == "team" && r["name"] == holder.Name && r["largegrid"] != grid))
                 v.Add(row.Where, $"Large grid '{grid}' is team '{holder.Name}''s; give that team another grid in the same file, or change it first.");
+            // An asset group may say which streetlight group it is (office, line or repair); one team per duty.
+            StreetlightDuty? duty = null;
+            if (row["duty"] is { } d)
+            {
+                if (kind != TeamKind.AssetGroup) v.Add(row.Where, "Only an asset group has a 'duty' (office, line or repair).");
+                else if (!Enum.TryParse<StreetlightDuty>(d, true, out var parsed) || int.TryParse(d, out _)) v.Add(row.Where, $"'duty' is office, line or repair, not '{d}'.");
+                else if (plan.Teams.FirstOrDefault(p => p.Team.Duty == parsed) is { } other) v.Add(row.Where, $"Duty '{d}' is given to team '{other.Team.Name}' already in this file.");
+                else if (teams.FirstOrDefault(t => t.Duty == parsed && t.Name != name) is { } holder2
+                         && !rows.Any(r => r["kind"] == "team" && r["name"] == holder2.Name && r["duty"] != d))
+                    v.Add(row.Where, $"Duty '{d}' is team '{holder2.Name}''s; give that team another duty in the same file, or change it first.");
+                else duty = parsed;
+            }
             var team = existing ?? new Team { Name = name, RoleMix = mix };
             plan.Teams.Add(new TeamPlan(team, existing?.LargeGridCode, existing is null));
-            (team.Kind, team.RoleMix, team.LargeGridCode) = (kind, mix, kind == TeamKind.Grid ? grid : null);
+            (team.Kind, team.RoleMix, team.LargeGridCode, team.Duty) = (kind, mix, kind == TeamKind.Grid ? grid : null, kind == TeamKind.AssetGroup ? duty ?? team.Duty : null);
         }
 
         var knownTeams = teamByName.Keys.Concat(plan.Teams.Select(p => p.Team.Name)).ToHashSet();

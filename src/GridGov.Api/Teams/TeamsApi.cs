@@ -11,7 +11,7 @@ namespace GridGov.Api.Teams;
 
 public sealed record CrewAdminView(int Id, string Name, string EmployeeNo, int TeamId, CrewRole Role, Shift Shift, bool IsLead, string? Phone, bool Active);
 
-public sealed record TeamView(int Id, string Name, TeamKind Kind, string? LargeGridCode, string RoleMix, IReadOnlyList<CrewAdminView> Members);
+public sealed record TeamView(int Id, string Name, TeamKind Kind, string? LargeGridCode, string RoleMix, IReadOnlyList<CrewAdminView> Members, StreetlightDuty? Duty = null);
 
 public sealed record TeamRequest(string? Name, string? Kind, string? LargeGridCode, string? RoleMix);
 
@@ -50,7 +50,7 @@ public static partial class TeamsApi
         return TypedResults.Ok(teams.Select(View).ToList());
     }
 
-    internal static TeamView View(Team t) => new(t.Id, t.Name, t.Kind, t.LargeGridCode, t.RoleMix, t.Members.OrderBy(c => c.Id).Select(View).ToList());
+    internal static TeamView View(Team t) => new(t.Id, t.Name, t.Kind, t.LargeGridCode, t.RoleMix, t.Members.OrderBy(c => c.Id).Select(View).ToList(), t.Duty);
 
     internal static CrewAdminView View(Crew c) => new(c.Id, c.Name, c.EmployeeNo, c.TeamId, c.Role, c.Shift, c.IsLead, c.Phone, c.Active);
 

@@ -79,6 +79,9 @@ public static class TilesApi
             """),
     };
 
+    /// <summary>A layer's tile statement (parameters @z, @x, @y), for the benchmark that times it.</summary>
+    public static string LayerSql(string layer) => Layers[layer].Sql;
+
     public static IEndpointRouteBuilder MapTilesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/tiles/{layer}/{z:int}/{x:int}/{y:int}.pbf", GetTile)

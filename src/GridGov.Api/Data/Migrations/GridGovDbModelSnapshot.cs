@@ -165,6 +165,52 @@ namespace GridGov.Api.Data.Migrations
                     b.ToTable("circuits", (string)null);
                 });
 
+            modelBuilder.Entity("GridGov.Api.Basemap.CircuitCheck", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<string>("CheckedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("checked_by");
+
+                    b.Property<string>("CircuitCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("circuit_code");
+
+                    b.Property<int?>("CrewId")
+                        .HasColumnType("integer")
+                        .HasColumnName("crew_id");
+
+                    b.Property<DateOnly>("Night")
+                        .HasColumnType("date")
+                        .HasColumnName("night");
+
+                    b.HasKey("Id")
+                        .HasName("pk_circuit_checks");
+
+                    b.HasIndex("Night")
+                        .HasDatabaseName("ix_circuit_checks_night");
+
+                    b.HasIndex("CircuitCode", "Night")
+                        .IsUnique()
+                        .HasDatabaseName("ix_circuit_checks_circuit_code_night");
+
+                    b.ToTable("circuit_checks", (string)null);
+                });
+
             modelBuilder.Entity("GridGov.Api.Basemap.Facility", b =>
                 {
                     b.Property<int>("Id")
