@@ -48,6 +48,9 @@ public interface ICaseLinks
     /// closes the cases linked to it, a voided one lets them go back to their own group. Null when nothing followed.
     /// </summary>
     Task<FollowedCases?> FollowAsync(GridGovDb db, Incident incident, IncidentStatus to, Actor actor, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>After the commit of a change to a case about an asset.</summary>
+    void AssetsChanged();
 }
 
 /// <summary>
@@ -164,6 +167,7 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
     /// <summary>After the commit: the map hears of the change, a crew whose offer was withdrawn is told.</summary>
     public async Task PublishAsync(Incident incident, DateTimeOffset now, params TransitionApplied?[] applied)
     {
+        if (incident.AssetKind is not null) links.AssetsChanged();
         feed.IncidentChanged(incident, now);
         foreach (var a in applied)
         {
@@ -175,6 +179,7 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
     /// <summary>After the commit: the cases that followed another are announced, and their crews told of withdrawn offers.</summary>
     public async Task PublishFollowersAsync(FollowedCases followed, DateTimeOffset now)
     {
+        if (followed.Cases.Count > 0) links.AssetsChanged();
         foreach (var c in followed.Cases) feed.IncidentChanged(c, now);
         foreach (var w in followed.Withdrawn) await offers.AnnounceWithdrawnAsync(w);
     }

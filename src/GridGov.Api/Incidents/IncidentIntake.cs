@@ -74,6 +74,9 @@ public interface IIncidentRollUp
 {
     /// <summary>Never throws for a stored report: a failed roll-up is logged and tried again by the next report.</summary>
     Task<RollUpResult?> AfterIntakeAsync(long incidentId, CancellationToken ct);
+
+    /// <summary>A case about an asset was stored or changed on this node: what is drawn of the assets is read again.</summary>
+    void AssetsChanged();
 }
 
 /// <summary>Ties reports to assets (implemented by the Streetlights feature).</summary>

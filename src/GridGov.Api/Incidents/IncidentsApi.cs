@@ -69,6 +69,7 @@ public static class IncidentsApi
         var fault = result.Created && result.DuplicateOf is null && incident.AssetKind == "lamp"
             ? await rollUp.AfterIntakeAsync(result.Id, CancellationToken.None)
             : null;
+        if (result.Created && incident.AssetKind is not null) rollUp.AssetsChanged();
         return (result, fault);
     }
 

@@ -29,6 +29,8 @@ public sealed partial class FaultDesk(
 
     private static readonly Actor System = new("(故障研判)", ["system"], null, null);
 
+    public void AssetsChanged() => status.Invalidate();
+
     public async Task<RollUpResult?> AfterIntakeAsync(long incidentId, CancellationToken ct)
     {
         try

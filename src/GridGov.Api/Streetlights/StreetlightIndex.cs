@@ -18,10 +18,12 @@ public sealed class StreetlightIndex(NpgsqlDataSource dataSource, ILogger<Street
 
     /// <param name="Circuits">Per circuit: how many lamps it feeds.</param>
     /// <param name="CabinetCircuits">Per cabinet: its circuits.</param>
+    /// <param name="CircuitLamps">Per circuit: its lamps (positions in <paramref name="All"/>) in cable order.</param>
     public sealed record Snapshot(IReadOnlyList<Lamp> All, PointIndex Index, IReadOnlyDictionary<string, int> ByCode,
-        IReadOnlyDictionary<string, int> Circuits, IReadOnlyDictionary<string, string[]> CabinetCircuits);
+        IReadOnlyDictionary<string, int> Circuits, IReadOnlyDictionary<string, string[]> CabinetCircuits, IReadOnlyDictionary<string, int[]> CircuitLamps);
 
-    private volatile Snapshot _current = new([], PointIndex.Build([]), new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, string[]>());
+    private volatile Snapshot _current = new([], PointIndex.Build([]), new Dictionary<string, int>(), new Dictionary<string, int>(),
+        new Dictionary<string, string[]>(), new Dictionary<string, int[]>());
 
     public Snapshot Current => _current;
 
@@ -40,7 +42,10 @@ public sealed class StreetlightIndex(NpgsqlDataSource dataSource, ILogger<Street
         var circuits = onCircuits.ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var cabinets = onCircuits.GroupBy(g => g.First().CabinetCode, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(c => c.Key).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
-        _current = new Snapshot(lamps, index, lamps.Select((l, i) => (l.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal), circuits, cabinets);
+        var byCode = lamps.Select((l, i) => (l.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal);
+        var inOrder = onCircuits.ToDictionary(g => g.Key,
+            g => g.OrderBy(l => l.CircuitSeq ?? int.MaxValue).ThenBy(l => l.Code, StringComparer.Ordinal).Select(l => byCode[l.Code]).ToArray(), StringComparer.Ordinal);
+        _current = new Snapshot(lamps, index, byCode, circuits, cabinets, inOrder);
     }
 
     /// <summary>Lamps (component 01037) within the radius, nearest first.</summary>
@@ -89,12 +94,18 @@ public sealed class StreetlightStatus(NpgsqlDataSource dataSource, ILogger<Stree
     }
 
     private volatile Snapshot _current = new(new Dictionary<string, string>(), new Dictionary<Teams.StreetlightDuty, (int, string)>());
+    private int _stale;
 
     public async Task<Snapshot> CurrentAsync(CancellationToken ct)
     {
         await WhenLoadedAsync(ct);
+        // This node changed a case about an asset: read again now rather than after the notification comes round.
+        if (Interlocked.Exchange(ref _stale, 0) == 1) await RefreshAsync(ct);
         return _current;
     }
+
+    /// <summary>A case about an asset changed here: the next read reloads (other nodes hear it by notification).</summary>
+    public void Invalidate() => Interlocked.Exchange(ref _stale, 1);
 
     protected override async Task ReloadAsync(CancellationToken ct)
     {

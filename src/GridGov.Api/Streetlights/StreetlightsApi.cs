@@ -140,6 +140,7 @@ public static class StreetlightsSetup
         services.AddSingleton<StreetlightStatus>();
         services.AddHostedService(sp => sp.GetRequiredService<StreetlightStatus>());
         services.AddSingleton<IIncidentAssets, StreetlightAssets>();
+        services.AddSingleton<StreetlightTiles>();
         services.AddSingleton<FaultDesk>();
         services.AddSingleton<IIncidentRollUp>(sp => sp.GetRequiredService<FaultDesk>());
         services.AddSingleton<ICaseLinks>(sp => sp.GetRequiredService<FaultDesk>());
