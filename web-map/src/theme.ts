@@ -25,7 +25,8 @@ export const COLORS = {
   streetlightOkStroke: '#6b5a1e',
   streetlightFault: '#d7263d',
   streetlightOff: '#6b7280',
-  streetlightFaultStroke: '#ffffff',
+  // Lamps not working keep a ring of the lamp yellow: a red dot ringed white is a key post.
+  streetlightFaultStroke: '#f0b400',
   // Cabinets (配电箱): larger, dark, ringed in lamp yellow (red when faulty), so they never read as a lamp.
   cabinet: '#1f2937',
   cabinetStroke: '#f0b400',

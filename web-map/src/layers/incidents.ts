@@ -104,7 +104,8 @@ export function incidentLayers(faultLabels: FaultLabels = ZH_FAULT_LABELS): Laye
       type: 'symbol',
       ...base,
       minzoom: 16,
-      filter: ['all', ['!=', ['get', 'state'], 'closed'], ['!', isFaultCase]],
+      // Faults have their own label; the reports a fault absorbed stay quiet.
+      filter: ['all', ['!=', ['get', 'state'], 'closed'], ['!', isFaultCase], ['!', isAbsorbed]],
       layout: {
         'text-field': ['to-string', ['get', 'category_name']],
         'text-size': 11,

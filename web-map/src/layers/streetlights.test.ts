@@ -61,14 +61,20 @@ describe('streetlight layers', () => {
     expect(STREETLIGHT_LAYER_IDS).toEqual(['circuit-faults', 'streetlights', 'streetlight-faults', 'streetlight-cabinets']);
   });
 
-  it('draws faulty lamps red and larger than working ones, switched-off grey, cabinets dark and larger still', () => {
+  it('draws faulty lamps red (ringed lamp yellow, not white as a post) and larger than working ones, switched-off grey, cabinets dark', () => {
     for (const z of [13, 15, 18]) {
       const ok = paintOf('streetlights', 'circle-radius', { status: 'normal' }, z) as number;
       const bad = paintOf('streetlight-faults', 'circle-radius', { status: 'faulty' }, z) as number;
       const cab = paintOf('streetlight-cabinets', 'circle-radius', { status: 'normal' }, z) as number;
       expect(bad, `z${z}`).toBeGreaterThan(ok * 1.5);
-      expect(cab, `z${z}`).toBeGreaterThan(bad * 0.9);
+      const badCab = paintOf('streetlight-cabinets', 'circle-radius', { status: 'faulty' }, z) as number;
+      if (z >= 15) expect(cab, `z${z}`).toBeGreaterThan(ok * 2);
+      expect(badCab, `z${z}`).toBeGreaterThan(Math.max(cab, bad));
     }
+    // At the town view (z13) a working cabinet is small and faint; a faulty one is not.
+    expect(paintOf('streetlight-cabinets', 'circle-opacity', { status: 'normal' }, 13)).toBeLessThan(1);
+    expect(paintOf('streetlight-cabinets', 'circle-opacity', { status: 'faulty' }, 13)).toBe(1);
+    expect(hex(paintOf('streetlight-faults', 'circle-stroke-color', { status: 'faulty' }))).not.toBe(COLORS.halo);
     expect(hex(paintOf('streetlight-faults', 'circle-color', { status: 'faulty' }))).toBe(COLORS.streetlightFault);
     expect(hex(paintOf('streetlight-faults', 'circle-color', { status: 'off' }))).toBe(COLORS.streetlightOff);
     expect(hex(paintOf('streetlights', 'circle-color', { status: 'normal' }))).toBe(COLORS.streetlightOk);

@@ -92,11 +92,16 @@ export function streetlightLayers(): LayerSpecification[] {
       'source-layer': 'streetlights',
       minzoom: 10,
       filter: isCabinet as FilterSpecification,
+      // Working cabinets (from z13) stay small and faint at the town view and grow closer in; a faulty one is large
+      // and ringed red at every zoom.
+      layout: { 'circle-sort-key': ['case', isNormal, 0, 1] },
       paint: {
         'circle-color': COLORS.cabinet,
-        'circle-radius': zoomInterp([[10, 3], [14, 4.5], [18, 7.5]], 1),
+        'circle-radius': zoomInterp([[10, ['case', isNormal, 2, 4]], [13, ['case', isNormal, 2, 5]], [15, ['case', isNormal, 4, 6]], [18, ['case', isNormal, 7.5, 9.5]]], 1),
+        'circle-opacity': zoomInterp([[13, ['case', isNormal, 0.55, 1]], [14.5, 1]], 1),
+        'circle-stroke-opacity': zoomInterp([[13, ['case', isNormal, 0.55, 1]], [14.5, 1]], 1),
         'circle-stroke-color': ['case', isNormal, COLORS.cabinetStroke, COLORS.streetlightFault],
-        'circle-stroke-width': ['case', isNormal, 1.5, 2.5],
+        'circle-stroke-width': zoomInterp([[13, ['case', isNormal, 0.8, 2.5]], [15, ['case', isNormal, 1.5, 2.5]]], 1),
       },
     },
   ];
@@ -183,9 +188,10 @@ export function selectionLayers(): LayerSpecification[] {
       filter: ['==', ['get', 'kind'], 'lamp'],
       paint: {
         'circle-color': ['match', ['get', 'status'], 'normal', COLORS.streetlightOk, 'off', COLORS.streetlightOff, COLORS.streetlightFault],
-        'circle-radius': zoomInterp([[10, 2.5], [14, 3.5], [18, 6]], 1),
+        // The lamps not working stay as large as on their own layer, so they still read red on the drawn circuit.
+        'circle-radius': zoomInterp([[10, ['case', isNormal, 2.5, 3.5]], [14, ['case', isNormal, 3.5, 5.5]], [18, ['case', isNormal, 6, 8.5]]], 1),
         'circle-stroke-color': COLORS.circuitSelected,
-        'circle-stroke-width': 1.5,
+        'circle-stroke-width': ['case', isNormal, 1.5, 2],
       },
     },
     {
