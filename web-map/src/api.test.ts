@@ -197,6 +197,14 @@ describe('dispatch calls', () => {
     expect(header(calls[1], 'content-type')).toBe('application/json');
   });
 
+  it('fetches a lamp and a circuit by code', async () => {
+    const { client, calls } = api((url) => json(url.includes('circuits') ? { code: '36070301060000001-1', lamps: [] } : { code: '36070301037000001' }));
+    await expect(client.lamp('36070301037000001')).resolves.toEqual({ code: '36070301037000001' });
+    await expect(client.circuit('36070301060000001-1')).resolves.toMatchObject({ code: '36070301060000001-1' });
+    expect(calls.map((c) => c.url)).toEqual(['/api/streetlights/36070301037000001', '/api/circuits/36070301060000001-1']);
+    expect(header(calls[1], 'authorization')).toBe('Bearer tok-123');
+  });
+
   it('a refused assignment throws the problem detail', async () => {
     const { client } = api(() => problem(409, 'Conflict', 'Crew 5 is off shift.'));
     await expect(client.assign(42, 5)).rejects.toMatchObject({ status: 409, detail: 'Crew 5 is off shift.' });

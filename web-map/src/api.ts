@@ -1,9 +1,11 @@
 import type {
   CandidateList,
+  CircuitView,
   Crew,
   GridCollection,
   GridLevel,
   IncidentDetail,
+  LampView,
   LocateResult,
   Me,
   Offer,
@@ -69,6 +71,10 @@ export interface Api {
   candidates(id: number): Promise<CandidateList>;
   /** Offers incident `id` to `crewId`, or to the best candidate when it is left out (admin, dispatcher). */
   assign(id: number, crewId?: number): Promise<Offer>;
+  /** A lamp or cabinet by its 17-digit code, with its circuit, cabinet and open reports. */
+  lamp(code: string): Promise<LampView>;
+  /** A circuit with its lamps in cable order (and as a line), its open faults and reports. */
+  circuit(code: string): Promise<CircuitView>;
 }
 
 /** Reads a failed response into an ApiError, preferring ProblemDetails' `detail`. */
@@ -220,5 +226,9 @@ export function createApi(options: ApiOptions): Api {
     candidates: (id) => getJson<CandidateList>(`${incidentPath(id)}/candidates`),
 
     assign: (id, crewId) => postJson<Offer>(`${incidentPath(id)}/assign`, crewId === undefined ? {} : { crewId }),
+
+    lamp: (code) => getJson<LampView>(`/api/streetlights/${encodeURIComponent(code)}`),
+
+    circuit: (code) => getJson<CircuitView>(`/api/circuits/${encodeURIComponent(code)}`),
   };
 }

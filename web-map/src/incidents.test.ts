@@ -33,7 +33,7 @@ const en = () => {
 };
 
 /** Evaluates a paint property expression of a circle layer for a feature with `properties` at `zoom`. */
-function evaluate(property: 'circle-color' | 'circle-radius' | 'circle-stroke-width', expression: unknown, properties: Record<string, unknown>, zoom = 14) {
+function evaluate(property: 'circle-color' | 'circle-radius' | 'circle-stroke-width' | 'circle-stroke-color' | 'circle-opacity', expression: unknown, properties: Record<string, unknown>, zoom = 14) {
   const spec = (latest as unknown as { paint_circle: Record<string, unknown> }).paint_circle[property];
   const parsed = createPropertyExpression(expression, property, spec as never);
   if (parsed.result !== 'success') throw new Error(JSON.stringify(parsed.value));
@@ -77,7 +77,28 @@ describe('incident colours', () => {
     expect(evaluate('circle-stroke-width', paint['circle-stroke-width'], { state: 'overdue' })).toBeGreaterThan(
       evaluate('circle-stroke-width', paint['circle-stroke-width'], { state: 'new' }) as number,
     );
-    expect(paint['circle-stroke-color']).toBe('#ffffff');
+    expect(hex(evaluate('circle-stroke-color', paint['circle-stroke-color'], { state: 'overdue' }) as Color)).toBe('#ffffff');
+  });
+
+  it('draws circuit and cabinet faults larger with a thick dark-red ring, absorbed reports small and faint', () => {
+    const point = incidentLayers().find((l) => l.id === 'incidents-point')!;
+    const paint = (point as unknown as { paint: Record<string, ExpressionSpecification> }).paint;
+    const lamp = { state: 'new', asset: 'lamp' };
+    const absorbed = { state: 'new', asset: 'lamp', fault_id: 9 };
+    for (const asset of ['circuit', 'cabinet']) {
+      const fault = { state: 'new', asset };
+      for (const zoom of [10, 14, 18]) {
+        const r = (p: Record<string, unknown>) => evaluate('circle-radius', paint['circle-radius'], p, zoom) as number;
+        expect(r(fault), `${asset} z${zoom}`).toBeGreaterThan(r({ state: 'overdue' }));
+        expect(r(absorbed)).toBeLessThan(r(lamp));
+      }
+      expect(hex(evaluate('circle-stroke-color', paint['circle-stroke-color'], fault) as Color)).toBe(COLORS.incidentFaultStroke);
+      expect(evaluate('circle-stroke-width', paint['circle-stroke-width'], fault)).toBeGreaterThanOrEqual(3);
+    }
+    expect(hex(evaluate('circle-stroke-color', paint['circle-stroke-color'], lamp) as Color)).toBe('#ffffff');
+    expect(evaluate('circle-opacity', paint['circle-opacity'], absorbed)).toBeLessThan(evaluate('circle-opacity', paint['circle-opacity'], lamp) as number);
+    // A fault keeps the colour of its state: overdue stays crimson.
+    expect(hex(evaluate('circle-color', paint['circle-color'], { state: 'overdue', asset: 'circuit' }) as Color)).toBe(COLORS.incidentOverdue);
   });
 });
 

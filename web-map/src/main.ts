@@ -15,18 +15,23 @@ import { I18n, type StringKey } from './i18n';
 import { clearGridData, countsOf, prepareGridLayerData, setGridData, type GridCounts } from './layers/grids';
 import {
   addIncidents,
+  INCIDENT_SELECTED_LAYER,
   incidentAt,
   loadedIncidentCounts,
   refreshIncidentTiles,
   removeIncidents,
   selectIncident,
+  setFaultLabels,
+  type FaultLabels,
 } from './layers/incidents';
+import { circuitVertexCount, lampAt, removeSelection, showSelection, type SelectionFeature } from './layers/streetlights';
 import { createLiveView } from './liveView';
 import { addBasemap, applyVisibility, createMap, isStyleReady, removeBasemap, whenStyleLoaded } from './map';
 import { browserStorage as storage, deferred, type Deferred } from './ready';
 import { SOURCES } from './theme';
 import { byId } from './ui/dom';
 import { createIncidentPanel } from './ui/incidentPanel';
+import { createLampPanel } from './ui/lampPanel';
 import { createLegend } from './ui/legend';
 import { createLogin } from './ui/login';
 import { createNotices } from './ui/notices';
@@ -41,6 +46,14 @@ export interface GridGovHooks {
   ready: Promise<void>;
   /** Fetches incident `id` and shows it in `#incident-detail`; rejects if it cannot be loaded (or nobody is signed in). */
   openIncident(id: number): Promise<void>;
+  /** Fetches lamp or cabinet `code` and shows it in `#lamp-detail`; rejects if it cannot be loaded (or nobody is signed in). */
+  openLamp(code: string): Promise<void>;
+  /** "Show circuit" in the lamp panel: resolves once the lamp's circuit is drawn (source `circuit-selected`). */
+  showCircuit(): Promise<void>;
+  /** The number of vertices of the circuit line drawn now, or null when none is. */
+  selectedCircuit(): number | null;
+  /** The lamp or cabinet code drawn under a map pixel (what a click there opens), or null. */
+  lampAt(x: number, y: number): string | null;
   /** Reloads the incident tiles (new cache-busting URL); resolves when the map is idle again. */
   refreshIncidents(): Promise<void>;
   /** The latest fix the client accepted for crew `crewId` (from `GET /api/crews` or the hub), or null. */
@@ -84,6 +97,13 @@ window.gridgov = {
   map,
   ready: ready.promise,
   openIncident: (id) => openIncident(id),
+  openLamp: (code) => openLamp(code),
+  showCircuit: () => lampPanel.showCircuit(),
+  selectedCircuit: () => {
+    const n = circuitVertexCount(selection);
+    return n > 0 ? n : null;
+  },
+  lampAt: (x, y) => (loggedIn ? lampAt(map, { x, y }) : null),
   refreshIncidents: () => refreshIncidents(),
   crewPosition: (id) => liveView.crewPosition(id),
   renderedCrew: (id) => liveView.renderedCrew(id),
@@ -115,8 +135,8 @@ const closePopup = attachLocatePopup({
   i18n,
   enabled: () => loggedIn,
   describe: (error) => describeError(error, i18n),
-  // A click on an incident opens the incident, not the grid lookup.
-  skip: (event) => planner.isOpen || lifeCircle.isOpen || incidentAt(map, event.point) !== null,
+  // A click on an incident (or a lamp) opens it, not the grid lookup.
+  skip: (event) => planner.isOpen || lifeCircle.isOpen || incidentAt(map, event.point) !== null || lampAt(map, event.point) !== null,
 });
 const incidentPanel = createIncidentPanel({
   container: byId('incident-detail'),
@@ -126,6 +146,21 @@ const incidentPanel = createIncidentPanel({
   onChanged: () => reloadIncidentTiles(),
   onSelect: (id) => selectIncident(map, id),
   dispatch: { api, enabled: () => loggedIn && canDispatch(roles) },
+});
+
+/** What the lamp panel has drawn: the selected lamp's ring, its circuit's line and lamps. */
+let selection: SelectionFeature[] = [];
+const lampPanel = createLampPanel({
+  container: byId('lamp-detail'),
+  api,
+  i18n,
+  describe: (error) => describeError(error, i18n),
+  openIncident: (id) => void openIncident(id).catch(() => undefined),
+  draw: (lamp, circuit) => {
+    if (!isStyleReady(map)) return;
+    // Below the incidents, so a case on the circuit stays clickable.
+    selection = showSelection(map, { lamp, circuit }, INCIDENT_SELECTED_LAYER);
+  },
 });
 
 /** The large grids (code, name) of the county, for the admin's team form; set after sign-in. */
@@ -138,6 +173,7 @@ const admin = createAdminPanel({
   largeGrids: () => largeGrids,
   onOpen: () => {
     incidentPanel.close();
+    lampPanel.close();
     planner.close();
     lifeCircle.close();
   },
@@ -153,6 +189,7 @@ const planner = createPlannerView({
   onOpen: () => {
     closePopup();
     incidentPanel.close();
+    lampPanel.close();
     admin.close();
     lifeCircle.close();
   },
@@ -168,6 +205,7 @@ const lifeCircle = createLifeCircleView({
   onOpen: () => {
     closePopup();
     incidentPanel.close();
+    lampPanel.close();
     admin.close();
     planner.close();
   },
@@ -195,8 +233,22 @@ function openIncident(id: number): Promise<void> {
   admin.close();
   planner.close();
   lifeCircle.close();
+  lampPanel.close();
   return incidentPanel.open(id);
 }
+
+/** Only one of the incident and lamp panels is open at a time. */
+function openLamp(code: string): Promise<void> {
+  if (!loggedIn) return Promise.reject(new Error('not signed in'));
+  closePopup();
+  admin.close();
+  planner.close();
+  lifeCircle.close();
+  incidentPanel.close();
+  return lampPanel.open(code);
+}
+
+const faultLabels = (): FaultLabels => ({ circuit: i18n.t('lamp.kind.circuit'), cabinet: i18n.t('lamp.kind.cabinet') });
 
 /** New tile URL for the incidents source, so every tile is asked for again. False when signed out. */
 function reloadIncidentTiles(): boolean {
@@ -214,11 +266,16 @@ function refreshIncidents(): Promise<void> {
 map.on('click', (event) => {
   if (!loggedIn || planner.isOpen || lifeCircle.isOpen) return;
   const id = incidentAt(map, event.point);
-  if (id !== null) void openIncident(id).catch(() => undefined); // the failure is shown in the panel
+  if (id !== null) {
+    void openIncident(id).catch(() => undefined); // the failure is shown in the panel
+    return;
+  }
+  const lamp = lampAt(map, event.point);
+  if (lamp !== null) void openLamp(lamp).catch(() => undefined);
 });
 map.on('mousemove', (event) => {
   if (!loggedIn || planner.isOpen || lifeCircle.isOpen) return;
-  map.getCanvas().style.cursor = incidentAt(map, event.point) !== null ? 'pointer' : '';
+  map.getCanvas().style.cursor = incidentAt(map, event.point) !== null || lampAt(map, event.point) !== null ? 'pointer' : '';
 });
 const countIncidentsSoon = debounce(() => loggedIn && legend.setIncidentCounts(loadedIncidentCounts(map)), 250);
 map.on('sourcedata', (event) => {
@@ -236,6 +293,7 @@ function applyLanguage(): void {
   document.documentElement.lang = i18n.current === 'zh' ? 'zh-CN' : 'en';
   document.title = i18n.t('app.title');
   i18n.apply(body);
+  if (loggedIn && isStyleReady(map)) setFaultLabels(map, faultLabels());
 }
 i18n.onChange(applyLanguage);
 applyLanguage();
@@ -292,7 +350,7 @@ async function start(session: Session): Promise<void> {
     if (gen !== generation) return;
     addBasemap(map, legend.visibility);
     planner.hideBaseGrids();
-    addIncidents(map, window.location.origin, legend.visibility.incidents);
+    addIncidents(map, window.location.origin, legend.visibility.incidents, faultLabels());
     window.clearInterval(incidentTimer);
     incidentTimer = window.setInterval(() => {
       if (!document.hidden) reloadIncidentTiles();
@@ -337,7 +395,10 @@ function logout(message?: LoginMessage): void {
   if (wasLoggedIn) {
     closePopup();
     incidentPanel.close();
+    lampPanel.close();
+    selection = [];
     if (isStyleReady(map)) {
+      removeSelection(map);
       removeIncidents(map);
       removeBasemap(map);
       clearGridData(map);

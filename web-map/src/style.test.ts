@@ -59,17 +59,25 @@ describe('style', () => {
     expect(ids.indexOf('large-grid-fill')).toBeLessThan(ids.indexOf('large-grid-line'));
     expect(ids.indexOf('post-radius')).toBeLessThan(ids.indexOf('post-point'));
     // The grid labels top the grid layers; the incidents are drawn above everything.
-    expect(ids.slice(-4)).toEqual(['large-grid-label', 'incidents-selected', 'incidents-point', 'incidents-label']);
+    expect(ids.slice(-5)).toEqual(['large-grid-label', 'incidents-selected', 'incidents-point', 'incidents-label', 'incidents-fault-label']);
+    // Faulted circuits under the lamps, faulty lamps above the working ones, cabinets on top; all under the posts.
+    const order = ['circuit-faults', 'streetlights', 'streetlight-faults', 'streetlight-cabinets', 'post-point'].map((id) => ids.indexOf(id));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(ids.indexOf('large-grid-fill')).toBeLessThan(order[0]!);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('maps every layer to exactly one legend group, streetlights hidden by default', () => {
+  it('maps every layer to exactly one legend group, streetlights shown by default', () => {
     const grouped = Object.values(LAYER_GROUPS).flat();
     expect([...grouped].sort()).toEqual(allLayerIds().filter((id) => id !== 'background').sort());
-    expect(DEFAULT_VISIBILITY.streetlights).toBe(false);
-    const lights = basemapLayers().find((l) => l.layer.id === 'streetlights')!.layer;
-    expect(lights.layout?.visibility).toBe('none');
-    expect(lights.minzoom).toBe(15);
+    expect(DEFAULT_VISIBILITY.streetlights).toBe(true);
+    expect([...LAYER_GROUPS.streetlights].sort()).toEqual(['circuit-faults', 'streetlight-cabinets', 'streetlight-faults', 'streetlights']);
+    for (const id of LAYER_GROUPS.streetlights) {
+      const layer = basemapLayers().find((l) => l.layer.id === id)!.layer;
+      expect(layer.layout?.visibility, id).toBeUndefined();
+      // Faults and cabinets from z10 (the tiles start there); the working lamps from z13, where the tiles have them.
+      expect(layer.minzoom, id).toBe(id === 'streetlights' ? 13 : 10);
+    }
   });
 
   it('shows the incidents by default, with a z8 tile source', () => {

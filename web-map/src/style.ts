@@ -9,17 +9,18 @@ export { basemapLayers, basemapSources, type PositionedLayer } from './layers/ba
 export { gridLayers } from './layers/gridLayers';
 export { incidentLayers, incidentSource } from './layers/incidents';
 export { crewLayers, crewSource } from './layers/crews';
-export { COLORS, FAULT_STATUSES, SOURCES } from './theme';
+export { COLORS, SOURCES, STREETLIGHT_STATUSES } from './theme';
+export { streetlightLayers, selectionLayers } from './layers/streetlights';
 
 /** Legend groups → the layers each checkbox shows or hides. */
 export const LAYER_GROUPS = {
   largeGrid: ['large-grid-fill', 'large-grid-line', 'large-grid-label'],
   unitGrid: ['unit-grid-line', 'unit-grid-label'],
   posts: ['post-radius', 'post-radius-line', 'post-point', 'post-label'],
-  streetlights: ['streetlights'],
+  streetlights: ['circuit-faults', 'streetlights', 'streetlight-faults', 'streetlight-cabinets'],
   roads: ['roads-casing', 'roads-alley', 'roads-secondary', 'roads-main', 'roads-trunk', 'roads-label'],
   buildings: ['buildings'],
-  incidents: ['incidents-selected', 'incidents-point', 'incidents-label'],
+  incidents: ['incidents-selected', 'incidents-point', 'incidents-label', 'incidents-fault-label'],
   crews: ['crews-point', 'crews-label'],
 } as const;
 
@@ -29,7 +30,8 @@ export const DEFAULT_VISIBILITY: Record<LayerGroup, boolean> = {
   largeGrid: true,
   unitGrid: true,
   posts: true,
-  streetlights: false,
+  // On: faults are drawn at every zoom, the working lamps only from z13 (small), so the town view stays readable.
+  streetlights: true,
   roads: true,
   buildings: true,
   incidents: true,

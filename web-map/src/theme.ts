@@ -22,7 +22,18 @@ export const COLORS = {
   post: '#d23f3f',
   postLabel: '#8c1d1d',
   streetlightOk: '#f0b400',
+  streetlightOkStroke: '#6b5a1e',
   streetlightFault: '#d7263d',
+  streetlightOff: '#6b7280',
+  // Lamps not working keep a ring of the lamp yellow: a red dot ringed white is a key post.
+  streetlightFaultStroke: '#f0b400',
+  // Cabinets (配电箱): larger, dark, ringed in lamp yellow (red when faulty), so they never read as a lamp.
+  cabinet: '#1f2937',
+  cabinetStroke: '#f0b400',
+  circuitFault: '#d7263d',
+  circuitSelected: '#7c3aed',
+  // Circuit and cabinet fault cases on the incident layer: a thick ring in this colour around the state colour.
+  incidentFaultStroke: '#7f1d1d',
   // Incidents by display class. Overdue is a deeper crimson than the posts' red and is drawn larger,
   // with a wider white ring, so it is not mistaken for a post marker.
   incidentNew: '#2563eb',
@@ -56,12 +67,17 @@ export const SOURCES = {
   roads: 'roads',
   buildings: 'buildings',
   streetlights: 'streetlights',
+  circuitSelected: 'circuit-selected',
   incidents: 'incidents',
   crews: 'crews',
 } as const;
 
-/** Street-light `status` values drawn as faulty; anything else is drawn as working. */
-export const FAULT_STATUSES = ['fault', 'faulty', 'broken', 'off', 'offline', 'repair', 'damaged', '故障'];
+/** Street-light `status` values (`GET /tiles/streetlights`): normal, faulty (an open case names it), off (switched off on purpose). */
+export const STREETLIGHT_STATUSES = ['normal', 'faulty', 'off'] as const;
+
+/** GB/T 47678.5 component codes: a lamp (路灯) and a power cabinet (配电箱). */
+export const LAMP_COMPONENT = '01037';
+export const CABINET_COMPONENT = '01060';
 
 
 export const zoomInterp = (stops: Array<[number, number | ExpressionSpecification]>, base = 1.5): ExpressionSpecification =>

@@ -1,4 +1,4 @@
-import type { FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
+import type { FeatureCollection, LineString, MultiPolygon, Point, Polygon } from 'geojson';
 
 /** Response of `POST /api/auth/token`. */
 export interface TokenResponse {
@@ -264,4 +264,50 @@ export interface GeofenceEvent {
 export interface SubscribeResult {
   tiles: unknown;
   bbox: [number, number, number, number];
+}
+
+/** An open case about a lamp, circuit or cabinet, as the lamp and circuit panels list it. */
+export interface CaseRef {
+  id: number;
+  status: string;
+  category: string;
+  /** lamp | circuit | cabinet */
+  assetKind?: string | null;
+  assetCode?: string | null;
+  /** The circuit or cabinet fault a lamp report was absorbed into. */
+  faultId?: number | null;
+  reportedAt: string;
+  teamId?: number | null;
+}
+
+/** Response of `GET /api/streetlights/{code}`: a lamp (component 01037) or a cabinet (01060). Null fields are left out. */
+export interface LampView {
+  code: string;
+  component: string;
+  lon: number;
+  lat: number;
+  /** normal | faulty | off */
+  status: string;
+  unitGridCode?: string | null;
+  circuitSeq?: number | null;
+  poleCode?: string | null;
+  lampType?: string | null;
+  powerW?: number | null;
+  /** YYYY-MM-DD */
+  installedOn?: string | null;
+  circuit?: { code: string; lamps: number; lampsFaulty: number; status: string } | null;
+  cabinet?: { code: string; lon: number; lat: number; status: string; circuits: number } | null;
+  openReports?: CaseRef[];
+}
+
+/** Response of `GET /api/circuits/{code}`. */
+export interface CircuitView {
+  code: string;
+  status: string;
+  cabinet?: { code: string; lon: number; lat: number; status: string; circuits: number } | null;
+  lamps: Array<{ code: string; seq?: number | null; lon: number; lat: number; status: string }>;
+  /** The lamps in cable order: a LineString (a Point for a circuit of one lamp). */
+  path: LineString | Point;
+  openFaults?: CaseRef[];
+  openReports?: CaseRef[];
 }

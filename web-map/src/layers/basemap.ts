@@ -1,5 +1,6 @@
 import type { LayerSpecification, VectorSourceSpecification } from 'maplibre-gl';
-import { byClass, COLORS, FAULT_STATUSES, halo, SOURCES, zoomInterp } from '../theme';
+import { byClass, COLORS, halo, SOURCES, zoomInterp } from '../theme';
+import { streetlightLayers } from './streetlights';
 
 /** Authenticated vector tile sources, added after login. `origin` makes the URLs absolute for the workers. */
 export function basemapSources(origin: string): Record<string, VectorSourceSpecification> {
@@ -36,7 +37,7 @@ const roadLine = (cls: 'trunk' | 'main' | 'secondary' | 'alley', color: string, 
   },
 });
 
-/** Roads, buildings, street lights, each with the grid layer it goes under. */
+/** Roads, buildings, streetlights (see ./streetlights), each with the grid layer it goes under. */
 export function basemapLayers(): PositionedLayer[] {
   return [
     {
@@ -78,29 +79,8 @@ export function basemapLayers(): PositionedLayer[] {
     roadLine('secondary', COLORS.roadSecondary, 11, [[11, 0.5], [13, 1.2], [16, 4.5], [18, 11]]),
     roadLine('main', COLORS.roadMain, 10, [[10, 0.8], [13, 2], [16, 7], [18, 16]]),
     roadLine('trunk', COLORS.roadTrunk, 10, [[10, 1.2], [13, 3], [16, 10], [18, 22]]),
-    {
-      before: 'post-point',
-      layer: {
-        id: 'streetlights',
-        type: 'circle',
-        source: SOURCES.streetlights,
-        'source-layer': 'streetlights',
-        minzoom: 15,
-        layout: { visibility: 'none' },
-        paint: {
-          'circle-color': [
-            'match',
-            ['downcase', ['to-string', ['get', 'status']]],
-            FAULT_STATUSES,
-            COLORS.streetlightFault,
-            COLORS.streetlightOk,
-          ],
-          'circle-radius': zoomInterp([[15, 1.6], [18, 3.5]], 1),
-          'circle-stroke-color': '#6b5a1e',
-          'circle-stroke-width': 0.4,
-        },
-      },
-    },
+    // Faulted circuits, lamps and cabinets: above the grids, below the posts and every label.
+    ...streetlightLayers().map((layer) => ({ before: 'post-point', layer })),
     {
       before: 'unit-grid-label',
       layer: {

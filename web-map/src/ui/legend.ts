@@ -40,11 +40,21 @@ const ROWS: LegendRow[] = [
     key: 'legend.incidents',
     count: 'incidents',
     swatch: { kind: 'circle', color: INCIDENT_STATE_COLORS.open, size: 9, stroke: COLORS.incidentStroke },
-    items: INCIDENT_STATES.map((state) => ({
-      key: `incidentState.${state}` as StringKey,
-      count: `incidents-${state}` as CountKey,
-      swatch: { kind: 'circle', color: INCIDENT_STATE_COLORS[state], size: INCIDENT_SIZES[state], stroke: COLORS.incidentStroke },
-    })),
+    items: [
+      ...INCIDENT_STATES.map((state) => ({
+        key: `incidentState.${state}` as StringKey,
+        count: `incidents-${state}` as CountKey,
+        swatch: { kind: 'circle' as const, color: INCIDENT_STATE_COLORS[state], size: INCIDENT_SIZES[state], stroke: COLORS.incidentStroke },
+      })),
+      {
+        key: 'legend.faultCase',
+        swatch: { kind: 'circle', color: INCIDENT_STATE_COLORS.new, size: 13, stroke: COLORS.incidentFaultStroke },
+      },
+      {
+        key: 'legend.absorbedReport',
+        swatch: { kind: 'circle', color: INCIDENT_STATE_COLORS.open, size: 6, stroke: COLORS.incidentStroke, opacity: 0.45 },
+      },
+    ],
   },
   {
     group: 'crews',
@@ -76,8 +86,11 @@ const ROWS: LegendRow[] = [
     key: 'legend.streetlights',
     swatch: { kind: 'circle', color: COLORS.streetlightOk, size: 6 },
     items: [
-      { key: 'legend.streetlightOk', swatch: { kind: 'circle', color: COLORS.streetlightOk, size: 6 } },
-      { key: 'legend.streetlightFault', swatch: { kind: 'circle', color: COLORS.streetlightFault, size: 6 } },
+      { key: 'legend.streetlightOk', swatch: { kind: 'circle', color: COLORS.streetlightOk, size: 4 } },
+      { key: 'legend.streetlightFault', swatch: { kind: 'circle', color: COLORS.streetlightFault, size: 8, stroke: COLORS.streetlightFaultStroke } },
+      { key: 'legend.streetlightOff', swatch: { kind: 'circle', color: COLORS.streetlightOff, size: 8, stroke: COLORS.streetlightFaultStroke } },
+      { key: 'legend.cabinet', swatch: { kind: 'circle', color: COLORS.cabinet, size: 9, stroke: COLORS.cabinetStroke } },
+      { key: 'legend.circuitFault', swatch: { kind: 'line', color: COLORS.circuitFault, width: 2.5, dashed: true } },
     ],
   },
   {
@@ -193,6 +206,7 @@ export function createLegend(
   body.append(
     el('p', { class: 'legend-hint', 'data-i18n': 'legend.clickHint' }),
     el('p', { class: 'legend-hint', 'data-i18n': 'legend.incidentHint' }),
+    el('p', { class: 'legend-hint', 'data-i18n': 'legend.normalLampsHint' }),
   );
   container.replaceChildren(header, body);
 
