@@ -1,15 +1,11 @@
 using System.Collections.Concurrent;
-using NetTopologySuite.Features;
-using NetTopologySuite.Geometries;
-using NetTopologySuite.IO.VectorTiles;
-using NetTopologySuite.IO.VectorTiles.Mapbox;
-using Tile = NetTopologySuite.IO.VectorTiles.Tiles.Tile;
+using GridGov.Geo.Tiles;
 
 namespace GridGov.Api.Streetlights;
 
 /// <summary>
 /// The streetlights tile layer from memory: the lamps the index already holds, the statuses the status snapshot holds,
-/// written as Mapbox Vector Tiles by NetTopologySuite.IO.VectorTiles. Two layers: <c>streetlights</c> (points: code,
+/// written as Mapbox Vector Tiles by <see cref="MvtWriter"/>. Two layers: <c>streetlights</c> (points: code,
 /// component, status, circuit_code, circuit_seq; every lamp and cabinet from z13, below that only those not normal,
 /// so a fault is never hidden by zoom) and <c>circuits</c> (the lamps of each faulted circuit as a line in cable order,
 /// at every zoom). A tile is kept until the lamps or their statuses change. PostGIS holds the same data and the
@@ -26,7 +22,6 @@ public sealed class StreetlightTiles(StreetlightIndex index, StreetlightStatus s
     private readonly ConcurrentDictionary<(int Z, int X, int Y), byte[]> _cache = new();
     private (object? Lamps, object? Status) _cachedFor;
     private readonly Lock _cacheLock = new();
-    private static readonly GeometryFactory LonLat = new(new PrecisionModel(), 4490);
 
     /// <summary>The tile's bytes; empty when nothing is in it.</summary>
     public async Task<byte[]> TileAsync(int z, int x, int y, CancellationToken ct)
@@ -60,21 +55,17 @@ public sealed class StreetlightTiles(StreetlightIndex index, StreetlightStatus s
 
     private static byte[] Encode(Frame frame, StreetlightStatus.Snapshot states, int z, int x, int y)
     {
-        var tile = new Tile(x, y, z);
-        // The margin ST_AsMVTGeom keeps in the SQL tiles (a buffer of 16 of 4,096): a lamp on the edge is drawn in both neighbours.
-        var mx = (tile.Right - tile.Left) * 16 / 4096;
-        var my = (tile.Top - tile.Bottom) * 16 / 4096;
-        var (west, east, south, north) = (tile.Left - mx, tile.Right + mx, tile.Bottom - my, tile.Top + my);
+        // The margins ST_AsMVTGeom keeps in the SQL tiles: 16 of 4,096 for points (a lamp on the edge is drawn in both
+        // neighbours), 64 for lines.
+        var (west, south, east, north) = MvtWriter.Bounds(z, x, y, 16);
         var all = frame.Lamps.All;
-        var points = new Layer { Name = "streetlights" };
+        var writer = new MvtWriter(z, x, y);
+        var points = writer.AddLayer("streetlights");
         void Add(int i)
         {
             var l = all[i];
             if (l.Lat < south || l.Lat > north || l.Lon < west || l.Lon > east) return;
-            var attributes = new AttributesTable { { "code", l.Code }, { "component", l.Component }, { "status", states.Of(l.Code) } };
-            if (l.CircuitCode is { } c) attributes.Add("circuit_code", c);
-            if (l.CircuitSeq is { } s) attributes.Add("circuit_seq", s);
-            points.Features.Add(new Feature(LonLat.CreatePoint(new Coordinate(l.Lon, l.Lat)), attributes));
+            points.Point(l.Lon, l.Lat, [("code", l.Code), ("component", l.Component), ("status", states.Of(l.Code)), ("circuit_code", l.CircuitCode), ("circuit_seq", l.CircuitSeq)]);
         }
         if (z >= LampsFromZoom)
         {
@@ -86,23 +77,21 @@ public sealed class StreetlightTiles(StreetlightIndex index, StreetlightStatus s
             foreach (var code in states.NotNormal.Keys)
                 if (frame.Lamps.ByCode.TryGetValue(code, out var i)) Add(i);
         }
-        var lines = new Layer { Name = "circuits" };
-        // Lines keep the wider buffer the SQL tiles give them (64 of 4,096).
-        var box = new Envelope(tile.Left - 4 * mx, tile.Right + 4 * mx, tile.Bottom - 4 * my, tile.Top + 4 * my);
+        var lines = writer.AddLayer("circuits");
+        var (lw, ls, le, ln) = MvtWriter.Bounds(z, x, y, 64);
         foreach (var (code, state) in states.NotNormal)
         {
             if (!frame.Lamps.CircuitLamps.TryGetValue(code, out var members) || members.Length < 2) continue;
-            var line = LonLat.CreateLineString(members.Select(i => new Coordinate(all[i].Lon, all[i].Lat)).ToArray());
-            if (!line.EnvelopeInternal.Intersects(box)) continue;
-            lines.Features.Add(new Feature(line, new AttributesTable { { "code", code }, { "status", state } }));
+            double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
+            foreach (var i in members)
+            {
+                (minX, maxX) = (Math.Min(minX, all[i].Lon), Math.Max(maxX, all[i].Lon));
+                (minY, maxY) = (Math.Min(minY, all[i].Lat), Math.Max(maxY, all[i].Lat));
+            }
+            if (maxX < lw || minX > le || maxY < ls || minY > ln) continue;
+            lines.Line(members.Select(i => (all[i].Lon, all[i].Lat)).ToList(), [("code", code), ("status", state)]);
         }
-        if (points.Features.Count == 0 && lines.Features.Count == 0) return [];
-        var vt = new VectorTile { TileId = tile.Id };
-        if (points.Features.Count > 0) vt.Layers.Add(points);
-        if (lines.Features.Count > 0) vt.Layers.Add(lines);
-        using var stream = new MemoryStream();
-        vt.Write(stream, MapboxTileWriter.DefaultMinLinealExtent, MapboxTileWriter.DefaultMinPolygonalExtent, 4096);
-        return stream.ToArray();
+        return writer.ToArray();
     }
 
     private static int LowerBound(double[] sorted, double value)
