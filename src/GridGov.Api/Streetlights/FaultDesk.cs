@@ -172,15 +172,19 @@ public sealed partial class FaultDesk(
         return fault;
     }
 
-    /// <summary>Links reports under a fault: they take its team (their open offers are withdrawn) and a history entry each.</summary>
+    /// <summary>Links reports under a fault: those no crew has taken take its team (their open offers are withdrawn); each gets a history entry.</summary>
     private async Task<IReadOnlyList<WithdrawnOffer>> LinkAsync(GridGovDb db, IReadOnlyCollection<Incident> children, Incident fault, string note, DateTimeOffset now, CancellationToken ct)
     {
         var moved = new List<Incident>();
         foreach (var c in children)
         {
             c.FaultId = fault.Id;
-            if (c.TeamId != fault.TeamId) moved.Add(c);
-            c.TeamId = fault.TeamId;
+            // A report a crew has taken stays with that crew (it closes with the fault all the same).
+            if (CaseTransitions.FollowsNewTeam(c.Status) && c.TeamId != fault.TeamId)
+            {
+                moved.Add(c);
+                c.TeamId = fault.TeamId;
+            }
             c.UpdatedAt = now;
             AddEvent(db, c, "link", now, note);
         }

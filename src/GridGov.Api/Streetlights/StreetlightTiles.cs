@@ -8,7 +8,7 @@ namespace GridGov.Api.Streetlights;
 /// written as Mapbox Vector Tiles by <see cref="MvtWriter"/>. Two layers: <c>streetlights</c> (points: code,
 /// component, status, circuit_code, circuit_seq; every lamp and cabinet from z13, below that only those not normal,
 /// so a fault is never hidden by zoom) and <c>circuits</c> (the lamps of each faulted circuit as a line in cable order,
-/// at every zoom). A tile is kept until the lamps or their statuses change. PostGIS holds the same data and the
+/// at every zoom). A tile is kept until the lamps change, or the status of a lamp or circuit on it. PostGIS holds the same data and the
 /// statement it would take (<see cref="Tiles.TilesApi"/>'s former streetlights SQL) is what the benchmark compares.
 /// </summary>
 public sealed class StreetlightTiles(StreetlightIndex index, StreetlightStatus status)
@@ -20,7 +20,7 @@ public sealed class StreetlightTiles(StreetlightIndex index, StreetlightStatus s
 
     private volatile Frame? _frame;
     private readonly ConcurrentDictionary<(int Z, int X, int Y), byte[]> _cache = new();
-    private (object? Lamps, object? Status) _cachedFor;
+    private (StreetlightIndex.Snapshot? Lamps, StreetlightStatus.Snapshot? Status) _cachedFor;
     private readonly Lock _cacheLock = new();
 
     /// <summary>The tile's bytes; empty when nothing is in it.</summary>
@@ -30,17 +30,67 @@ public sealed class StreetlightTiles(StreetlightIndex index, StreetlightStatus s
         var states = await status.CurrentAsync(ct);
         lock (_cacheLock)
         {
-            if (!ReferenceEquals(_cachedFor.Lamps, lamps) || !ReferenceEquals(_cachedFor.Status, states))
+            if (!ReferenceEquals(_cachedFor.Lamps, lamps))
             {
                 _cache.Clear();
+                _cachedFor = (lamps, states);
+            }
+            else if (!ReferenceEquals(_cachedFor.Status, states))
+            {
+                // Only the tiles around what changed status are drawn again (a report darkens one lamp, not the town).
+                if (_cachedFor.Status is StreetlightStatus.Snapshot before) Forget(lamps, before, states);
+                else _cache.Clear();
                 _cachedFor = (lamps, states);
             }
         }
         if (_cache.TryGetValue((z, x, y), out var hit)) return hit;
         var bytes = Encode(FrameOf(lamps), states, z, x, y);
-        if (_cache.Count >= MaxCached) _cache.Clear();
-        _cache[(z, x, y)] = bytes;
+        lock (_cacheLock)
+        {
+            // Kept only if nothing changed meanwhile: a tile drawn from older statuses must not outlive their change.
+            if (ReferenceEquals(_cachedFor.Lamps, lamps) && ReferenceEquals(_cachedFor.Status, states))
+            {
+                if (_cache.Count >= MaxCached) _cache.Clear();
+                _cache[(z, x, y)] = bytes;
+            }
+        }
         return bytes;
+    }
+
+    /// <summary>Drops the cached tiles (z10-z16, with their neighbours for the margins) over every lamp or circuit whose status changed.</summary>
+    private void Forget(StreetlightIndex.Snapshot lamps, StreetlightStatus.Snapshot before, StreetlightStatus.Snapshot after)
+    {
+        var changed = before.NotNormal.Keys.Concat(after.NotNormal.Keys).Distinct(StringComparer.Ordinal)
+            .Where(code => before.Of(code) != after.Of(code)).ToList();
+        if (changed.Count > 5_000)
+        {
+            _cache.Clear();
+            return;
+        }
+        foreach (var code in changed)
+        {
+            IEnumerable<int> members = lamps.ByCode.TryGetValue(code, out var i) ? [i]
+                : lamps.CircuitLamps.TryGetValue(code, out var circuit) ? circuit : [];
+            var places = members.Select(m => (lamps.All[m].Lon, lamps.All[m].Lat)).ToList();
+            if (places.Count == 0) continue;
+            var (west, east) = (places.Min(p => p.Lon), places.Max(p => p.Lon));
+            var (south, north) = (places.Min(p => p.Lat), places.Max(p => p.Lat));
+            for (var z = 10; z <= 16; z++)
+            {
+                var (x0, y0) = TileOf(west, north, z);
+                var (x1, y1) = TileOf(east, south, z);
+                for (var x = x0 - 1; x <= x1 + 1; x++)
+                for (var y = y0 - 1; y <= y1 + 1; y++)
+                    _cache.TryRemove((z, x, y), out _);
+            }
+        }
+    }
+
+    private static (int X, int Y) TileOf(double lon, double lat, int z)
+    {
+        var n = 1 << z;
+        var y = (1 - Math.Log(Math.Tan(lat * Math.PI / 180) + 1 / Math.Cos(lat * Math.PI / 180)) / Math.PI) / 2 * n;
+        return ((int)Math.Floor((lon + 180) / 360 * n), (int)Math.Floor(y));
     }
 
     private Frame FrameOf(StreetlightIndex.Snapshot lamps)
@@ -65,7 +115,8 @@ public sealed class StreetlightTiles(StreetlightIndex index, StreetlightStatus s
         {
             var l = all[i];
             if (l.Lat < south || l.Lat > north || l.Lon < west || l.Lon > east) return;
-            points.Point(l.Lon, l.Lat, [("code", l.Code), ("component", l.Component), ("status", states.Of(l.Code)), ("circuit_code", l.CircuitCode), ("circuit_seq", l.CircuitSeq)]);
+            points.Point(l.Lon, l.Lat, [("code", l.Code), ("component", l.Component), ("status", states.Of(l.Code)), ("circuit_code", l.CircuitCode)],
+                [("circuit_seq", l.CircuitSeq)]);
         }
         if (z >= LampsFromZoom)
         {

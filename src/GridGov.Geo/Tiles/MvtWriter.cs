@@ -28,7 +28,9 @@ public sealed class MvtWriter
         private readonly ArrayBufferWriter<byte> _feature = new(256);
         private readonly ArrayBufferWriter<byte> _packed = new(256);
         private readonly Dictionary<string, int> _keys = new(StringComparer.Ordinal);
-        private readonly Dictionary<object, int> _values = [];
+        // Values by type, so integers are not boxed and strings compare ordinally.
+        private readonly Dictionary<string, int> _strings = new(StringComparer.Ordinal);
+        private readonly Dictionary<long, int> _integers = [];
         private readonly List<object> _valueList = [];
         private readonly List<uint> _tags = new(16);
         private readonly List<uint> _geometry = new(64);
@@ -38,18 +40,18 @@ public sealed class MvtWriter
         public int Count { get; private set; }
 
         /// <summary>Adds a point feature at lon/lat with its attributes (null values are left out).</summary>
-        public void Point(double lon, double lat, ReadOnlySpan<(string Key, object? Value)> attributes)
+        public void Point(double lon, double lat, ReadOnlySpan<(string Key, string? Value)> strings, ReadOnlySpan<(string Key, long? Value)> integers = default)
         {
             var (x, y) = _owner.Pixel(lon, lat);
             _geometry.Clear();
             _geometry.Add(Command(1, 1));
             _geometry.Add(ZigZag(x));
             _geometry.Add(ZigZag(y));
-            Feature(1, attributes);
+            Feature(1, strings, integers);
         }
 
         /// <summary>Adds a line feature through lon/lat points (repeated pixels dropped); fewer than two distinct pixels add nothing.</summary>
-        public void Line(IReadOnlyList<(double Lon, double Lat)> points, ReadOnlySpan<(string Key, object? Value)> attributes)
+        public void Line(IReadOnlyList<(double Lon, double Lat)> points, ReadOnlySpan<(string Key, string? Value)> strings, ReadOnlySpan<(string Key, long? Value)> integers = default)
         {
             if (points.Count < 2) return;
             _geometry.Clear();
@@ -71,22 +73,38 @@ public sealed class MvtWriter
             }
             if (n == 0) return;
             _geometry[lineTo] = Command(2, n);
-            Feature(2, attributes);
+            Feature(2, strings, integers);
         }
 
-        private void Feature(int type, ReadOnlySpan<(string Key, object? Value)> attributes)
+        private int Key(string key)
+        {
+            if (!_keys.TryGetValue(key, out var k)) _keys[key] = k = _keys.Count;
+            return k;
+        }
+
+        private void Feature(int type, ReadOnlySpan<(string Key, string? Value)> strings, ReadOnlySpan<(string Key, long? Value)> integers)
         {
             _tags.Clear();
-            foreach (var (key, value) in attributes)
+            foreach (var (key, value) in strings)
             {
                 if (value is null) continue;
-                if (!_keys.TryGetValue(key, out var k)) _keys[key] = k = _keys.Count;
-                if (!_values.TryGetValue(value, out var v))
+                if (!_strings.TryGetValue(value, out var v))
                 {
-                    _values[value] = v = _valueList.Count;
+                    _strings[value] = v = _valueList.Count;
                     _valueList.Add(value);
                 }
-                _tags.Add((uint)k);
+                _tags.Add((uint)Key(key));
+                _tags.Add((uint)v);
+            }
+            foreach (var (key, value) in integers)
+            {
+                if (value is not { } n) continue;
+                if (!_integers.TryGetValue(n, out var v))
+                {
+                    _integers[n] = v = _valueList.Count;
+                    _valueList.Add(n);
+                }
+                _tags.Add((uint)Key(key));
                 _tags.Add((uint)v);
             }
             _feature.ResetWrittenCount();
@@ -116,13 +134,10 @@ public sealed class MvtWriter
                     case string s:
                         Bytes(value, 1, Encoding.UTF8.GetBytes(s));
                         break;
-                    case int or long:
-                        var l = Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture);
+                    case long l:
                         Varint(value, (6 << 3) | 0);
                         Varint(value, (ulong)((l << 1) ^ (l >> 63)));
                         break;
-                    default:
-                        throw new ArgumentException($"An MVT value here is a string or an integer, not {v.GetType().Name}.");
                 }
                 Bytes(layer, 4, value.WrittenSpan);
             }

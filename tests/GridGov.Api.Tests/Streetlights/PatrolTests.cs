@@ -51,7 +51,9 @@ public class PatrolTests(GridGovFactory app)
     public async Task Tonights_routes_cover_the_circuits_due_split_among_the_night_crews_and_checks_move_them_on()
     {
         using var dispatcher = await app.ClientFor("dispatcher");
-        // A night long ago, so nothing else in the suite has checked circuits on or near it.
+        // No test but this records patrols: start from none (a second run on the same database included).
+        await using (var clean = app.DataSource.CreateCommand("DELETE FROM circuit_checks")) await clean.ExecuteNonQueryAsync();
+        // A night long ago, before the suite's own reports.
         const string night = "2026-03-02", next = "2026-03-03";
         var plan = await (await dispatcher.GetAsync($"/api/streetlights/patrols/plan?night={night}")).Json(HttpStatusCode.OK);
         var circuits = plan.GetProperty("circuits").GetInt32();
