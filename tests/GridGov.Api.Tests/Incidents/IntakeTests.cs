@@ -40,11 +40,24 @@ public class IntakeTests(GridGovFactory app)
     [Fact]
     public async Task A_patrol_report_is_registered_at_once_and_the_street_light_goes_to_municipal()
     {
-        var spot = await Spots.Next(app);
+        // A lamp in the middle of the code order that no case names yet (the streetlight tests take theirs from the ends).
+        await using var pick = app.DataSource.CreateCommand("""
+            SELECT trim(s.code), ST_X(s.location), ST_Y(s.location) FROM streetlights s
+            WHERE s.component = '01037' AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.asset_code = s.code::text)
+            ORDER BY s.code OFFSET 10000 LIMIT 1
+            """);
+        string code;
+        double lon, lat;
+        await using (var r = await pick.ExecuteReaderAsync())
+        {
+            Assert.True(await r.ReadAsync());
+            (code, lon, lat) = (r.GetString(0), r.GetDouble(1), r.GetDouble(2));
+        }
         using var crew = await app.ClientFor("crew");
-        var created = await (await crew.Report("01037", "patrol", spot)).Json(HttpStatusCode.Created);
+        var created = await (await crew.Report("01037", "patrol", lon, lat + IncidentClient.NorthBy(3))).Json(HttpStatusCode.Created);
         Assert.Equal("registered", created.GetProperty("status").GetString());
         Assert.Equal("municipal", created.GetProperty("role").GetString());
+        Assert.Equal(code, created.GetProperty("assetCode").GetString());
     }
 
     [Fact]
