@@ -16,7 +16,6 @@ public sealed class MvtWriter
     private const double Half = Math.PI * EarthRadius;
     public const int Extent = 4096;
 
-    private readonly ArrayBufferWriter<byte> _tile = new(64 * 1024);
     private readonly double _minX, _maxY, _scale;
 
     /// <summary>One layer being written: its features, keys and values.</summary>
@@ -24,15 +23,14 @@ public sealed class MvtWriter
     {
         private readonly MvtWriter _owner;
         private readonly string _name;
-        private readonly ArrayBufferWriter<byte> _features = new(32 * 1024);
-        private readonly ArrayBufferWriter<byte> _feature = new(256);
-        private readonly ArrayBufferWriter<byte> _packed = new(256);
+        private Buffer _features = new(16 * 1024);
         private readonly Dictionary<string, int> _keys = new(StringComparer.Ordinal);
         // Values by type, so integers are not boxed and strings compare ordinally.
         private readonly Dictionary<string, int> _strings = new(StringComparer.Ordinal);
         private readonly Dictionary<long, int> _integers = [];
         private readonly List<object> _valueList = [];
-        private readonly List<uint> _tags = new(16);
+        private uint[] _tags = new uint[32];
+        private int _tagCount;
         private readonly List<uint> _geometry = new(64);
 
         internal Layer(MvtWriter owner, string name) => (_owner, _name) = (owner, name);
@@ -43,11 +41,25 @@ public sealed class MvtWriter
         public void Point(double lon, double lat, ReadOnlySpan<(string Key, string? Value)> strings, ReadOnlySpan<(string Key, long? Value)> integers = default)
         {
             var (x, y) = _owner.Pixel(lon, lat);
-            _geometry.Clear();
-            _geometry.Add(Command(1, 1));
-            _geometry.Add(ZigZag(x));
-            _geometry.Add(ZigZag(y));
-            Feature(1, strings, integers);
+            Tags(strings, integers);
+            // A point's geometry is always MoveTo(1) x y: written straight, its length known up front.
+            uint g0 = Command(1, 1), g1 = ZigZag(x), g2 = ZigZag(y);
+            var geometryLength = Size(g0) + Size(g1) + Size(g2);
+            var tagsLength = TagsLength();
+            var featureLength = (_tagCount > 0 ? 1 + Size((uint)tagsLength) + tagsLength : 0) + 2 + 1 + Size((uint)geometryLength) + geometryLength;
+            ref var w = ref _features;
+            w.Ensure(featureLength + 16);
+            w.Byte((2 << 3) | 2);
+            w.Varint((uint)featureLength);
+            WriteTags(ref w, tagsLength);
+            w.Byte((3 << 3) | 0);
+            w.Byte(1);
+            w.Byte((4 << 3) | 2);
+            w.Varint((uint)geometryLength);
+            w.Varint(g0);
+            w.Varint(g1);
+            w.Varint(g2);
+            Count++;
         }
 
         /// <summary>Adds a line feature through lon/lat points (repeated pixels dropped); fewer than two distinct pixels add nothing.</summary>
@@ -73,7 +85,22 @@ public sealed class MvtWriter
             }
             if (n == 0) return;
             _geometry[lineTo] = Command(2, n);
-            Feature(2, strings, integers);
+            Tags(strings, integers);
+            var geometryLength = 0;
+            foreach (var g in _geometry) geometryLength += Size(g);
+            var tagsLength = TagsLength();
+            var featureLength = (_tagCount > 0 ? 1 + Size((uint)tagsLength) + tagsLength : 0) + 2 + 1 + Size((uint)geometryLength) + geometryLength;
+            ref var w = ref _features;
+            w.Ensure(featureLength + 16);
+            w.Byte((2 << 3) | 2);
+            w.Varint((uint)featureLength);
+            WriteTags(ref w, tagsLength);
+            w.Byte((3 << 3) | 0);
+            w.Byte(2);
+            w.Byte((4 << 3) | 2);
+            w.Varint((uint)geometryLength);
+            foreach (var g in _geometry) w.Varint(g);
+            Count++;
         }
 
         private int Key(string key)
@@ -82,70 +109,171 @@ public sealed class MvtWriter
             return k;
         }
 
-        private void Feature(int type, ReadOnlySpan<(string Key, string? Value)> strings, ReadOnlySpan<(string Key, long? Value)> integers)
+        private void Tags(ReadOnlySpan<(string Key, string? Value)> strings, ReadOnlySpan<(string Key, long? Value)> integers)
         {
-            _tags.Clear();
+            _tagCount = 0;
+            if (_tags.Length < 2 * (strings.Length + integers.Length)) _tags = new uint[2 * (strings.Length + integers.Length)];
             foreach (var (key, value) in strings)
             {
                 if (value is null) continue;
-                if (!_strings.TryGetValue(value, out var v))
+                ref var v = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_strings, value, out var seen);
+                if (!seen)
                 {
-                    _strings[value] = v = _valueList.Count;
+                    v = _valueList.Count;
                     _valueList.Add(value);
                 }
-                _tags.Add((uint)Key(key));
-                _tags.Add((uint)v);
+                _tags[_tagCount++] = (uint)Key(key);
+                _tags[_tagCount++] = (uint)v;
             }
             foreach (var (key, value) in integers)
             {
                 if (value is not { } n) continue;
-                if (!_integers.TryGetValue(n, out var v))
+                ref var v = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_integers, n, out var seen);
+                if (!seen)
                 {
-                    _integers[n] = v = _valueList.Count;
+                    v = _valueList.Count;
                     _valueList.Add(n);
                 }
-                _tags.Add((uint)Key(key));
-                _tags.Add((uint)v);
+                _tags[_tagCount++] = (uint)Key(key);
+                _tags[_tagCount++] = (uint)v;
             }
-            _feature.ResetWrittenCount();
-            Packed(_feature, _packed, 2, _tags);
-            Varint(_feature, (3 << 3) | 0);
-            Varint(_feature, (ulong)type);
-            Packed(_feature, _packed, 4, _geometry);
-            Bytes(_features, 2, _feature.WrittenSpan);
-            Count++;
         }
 
-        internal void WriteTo(ArrayBufferWriter<byte> tile)
+        private int TagsLength()
         {
-            if (Count == 0) return;
-            var layer = new ArrayBufferWriter<byte>(_features.WrittenCount + 1024);
-            Varint(layer, (15 << 3) | 0);
-            Varint(layer, 2);
-            Bytes(layer, 1, Encoding.UTF8.GetBytes(_name));
-            layer.Write(_features.WrittenSpan);
-            foreach (var key in _keys.OrderBy(k => k.Value).Select(k => k.Key)) Bytes(layer, 3, Encoding.UTF8.GetBytes(key));
-            var value = new ArrayBufferWriter<byte>(64);
+            var length = 0;
+            for (var i = 0; i < _tagCount; i++) length += Size(_tags[i]);
+            return length;
+        }
+
+        private void WriteTags(ref Buffer w, int tagsLength)
+        {
+            if (_tagCount == 0) return;
+            w.Byte((2 << 3) | 2);
+            w.Varint((uint)tagsLength);
+            for (var i = 0; i < _tagCount; i++) w.Varint(_tags[i]);
+        }
+
+        internal void WriteTo(ref Buffer tile)
+        {
+            if (Count == 0)
+            {
+                _features.Release();
+                return;
+            }
+            var layer = new Buffer(_features.Length + 64 * _valueList.Count + 1024);
+            layer.Byte((15 << 3) | 0);
+            layer.Byte(2);
+            layer.Text(1, _name);
+            layer.Raw(_features.Span);
+            foreach (var key in _keys.OrderBy(k => k.Value).Select(k => k.Key)) layer.Text(3, key);
             foreach (var v in _valueList)
             {
-                value.ResetWrittenCount();
                 switch (v)
                 {
                     case string s:
-                        Bytes(value, 1, Encoding.UTF8.GetBytes(s));
+                        // Value { string_value = 1 } inside Layer.values = 4.
+                        var n = Encoding.UTF8.GetByteCount(s);
+                        layer.Ensure(n + 16);
+                        layer.Byte((4 << 3) | 2);
+                        layer.Varint((uint)(1 + Size((uint)n) + n));
+                        layer.Byte((1 << 3) | 2);
+                        layer.Varint((uint)n);
+                        layer.Utf8(s, n);
                         break;
                     case long l:
-                        Varint(value, (6 << 3) | 0);
-                        Varint(value, (ulong)((l << 1) ^ (l >> 63)));
+                        // Value { sint_value = 6 }.
+                        var z = (ulong)((l << 1) ^ (l >> 63));
+                        var zl = 0;
+                        for (var t = z; ; t >>= 7) { zl++; if (t < 0x80) break; }
+                        layer.Ensure(16);
+                        layer.Byte((4 << 3) | 2);
+                        layer.Varint((uint)(1 + zl));
+                        layer.Byte((6 << 3) | 0);
+                        for (; z >= 0x80; z >>= 7) layer.Byte((int)(z | 0x80) & 0xFF);
+                        layer.Byte((int)z);
                         break;
                 }
-                Bytes(layer, 4, value.WrittenSpan);
             }
-            Varint(layer, (5 << 3) | 0);
-            Varint(layer, Extent);
-            Bytes(tile, 3, layer.WrittenSpan);
+            layer.Ensure(8);
+            layer.Byte((5 << 3) | 0);
+            layer.Varint(Extent);
+            _features.Release();
+            tile.Ensure(layer.Length + 16);
+            tile.Byte((3 << 3) | 2);
+            tile.Varint((uint)layer.Length);
+            tile.Raw(layer.Span);
+            layer.Release();
         }
     }
+
+    /// <summary>
+    /// A growable byte array written front to back (a struct: no interface calls on the hot path), rented from the
+    /// shared pool: a tile of 15,000 lamps is 700 kB, and fresh arrays that size land on the large-object heap and
+    /// bring on full collections.
+    /// </summary>
+    internal struct Buffer(int capacity)
+    {
+        private byte[] _bytes = ArrayPool<byte>.Shared.Rent(capacity);
+        private int _length;
+
+        public void Release()
+        {
+            if (_bytes.Length > 0) ArrayPool<byte>.Shared.Return(_bytes);
+            _bytes = [];
+            _length = 0;
+        }
+
+        public readonly int Length => _length;
+
+        public readonly ReadOnlySpan<byte> Span => _bytes.AsSpan(0, _length);
+
+        public void Ensure(int more)
+        {
+            if (_length + more <= _bytes.Length) return;
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_bytes.Length * 2, _length + more));
+            _bytes.AsSpan(0, _length).CopyTo(bigger);
+            if (_bytes.Length > 0) ArrayPool<byte>.Shared.Return(_bytes);
+            _bytes = bigger;
+        }
+
+        public void Byte(int b) => _bytes[_length++] = (byte)b;
+
+        public void Raw(ReadOnlySpan<byte> bytes)
+        {
+            Ensure(bytes.Length);
+            bytes.CopyTo(_bytes.AsSpan(_length));
+            _length += bytes.Length;
+        }
+
+        public void Utf8(string s, int byteCount)
+        {
+            Encoding.UTF8.GetBytes(s, _bytes.AsSpan(_length, byteCount));
+            _length += byteCount;
+        }
+
+        /// <summary>A length-delimited UTF-8 string field.</summary>
+        public void Text(int field, string s)
+        {
+            var n = Encoding.UTF8.GetByteCount(s);
+            Ensure(n + 16);
+            Byte((field << 3) | 2);
+            Varint((uint)n);
+            Utf8(s, n);
+        }
+
+        public void Varint(uint v)
+        {
+            while (v >= 0x80)
+            {
+                _bytes[_length++] = (byte)(v | 0x80);
+                v >>= 7;
+            }
+            _bytes[_length++] = (byte)v;
+        }
+    }
+
+    private static int Size(uint v) => v < 1u << 7 ? 1 : v < 1u << 14 ? 2 : v < 1u << 21 ? 3 : v < 1u << 28 ? 4 : 5;
 
     private readonly List<Layer> _layers = [];
 
@@ -173,12 +301,14 @@ public sealed class MvtWriter
         return layer;
     }
 
-    /// <summary>The tile's bytes (layers without features are left out; no layer at all gives an empty array).</summary>
+    /// <summary>The tile's bytes (layers without features are left out; no layer at all gives an empty array). Once per writer.</summary>
     public byte[] ToArray()
     {
-        _tile.ResetWrittenCount();
-        foreach (var layer in _layers) layer.WriteTo(_tile);
-        return _tile.WrittenSpan.ToArray();
+        var tile = new Buffer(64 * 1024);
+        foreach (var layer in _layers) layer.WriteTo(ref tile);
+        var bytes = tile.Span.ToArray();
+        tile.Release();
+        return bytes;
     }
 
     private (int X, int Y) Pixel(double lon, double lat)
@@ -191,32 +321,4 @@ public sealed class MvtWriter
     private static uint Command(int id, int count) => (uint)((id & 0x7) | (count << 3));
 
     private static uint ZigZag(int n) => (uint)((n << 1) ^ (n >> 31));
-
-    private static void Varint(IBufferWriter<byte> w, ulong v)
-    {
-        var span = w.GetSpan(10);
-        var i = 0;
-        while (v >= 0x80)
-        {
-            span[i++] = (byte)(v | 0x80);
-            v >>= 7;
-        }
-        span[i++] = (byte)v;
-        w.Advance(i);
-    }
-
-    private static void Bytes(IBufferWriter<byte> w, int field, ReadOnlySpan<byte> bytes)
-    {
-        Varint(w, (ulong)((field << 3) | 2));
-        Varint(w, (ulong)bytes.Length);
-        w.Write(bytes);
-    }
-
-    private static void Packed(IBufferWriter<byte> w, ArrayBufferWriter<byte> scratch, int field, List<uint> values)
-    {
-        if (values.Count == 0) return;
-        scratch.ResetWrittenCount();
-        foreach (var v in values) Varint(scratch, v);
-        Bytes(w, field, scratch.WrittenSpan);
-    }
 }
