@@ -44,7 +44,7 @@ public class ShutdownTests(GridGovFactory app)
         using var client = host.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", await app.TokenFor("dispatcher"));
         var waiting = client.Report("06002", "hotline", await Spots.Next(app), clientRequestId: key);
-        await LiveKit.Eventually(() => Blocks(holder), "the intake batch waits on the held row");
+        await LiveKit.Eventually(() => Blocks(holder), "the intake batch waits on the held row", timeoutSeconds: 60);
 
         await StopAsync(host.Services.GetRequiredService<IncidentWriter>());
         await ProblemAssert.IsProblem(await waiting, HttpStatusCode.ServiceUnavailable, "shutting down");
@@ -78,7 +78,8 @@ public class ShutdownTests(GridGovFactory app)
         using var admin = host.CreateClient();
         admin.DefaultRequestHeaders.Authorization = new("Bearer", await app.TokenFor("admin"));
         var waiting = admin.PostAsJsonAsync("/api/positions", new[] { LiveKit.Fix(crew.Id, spot.Lon, spot.Lat, DateTimeOffset.UtcNow) });
-        await LiveKit.Eventually(() => Blocks(holder), "the position batch waits on the held row");
+        // A second host starts first; on a loaded machine (the whole suite, two cores) that has taken most of 20 s.
+        await LiveKit.Eventually(() => Blocks(holder), "the position batch waits on the held row", timeoutSeconds: 60);
 
         await StopAsync(host.Services.GetRequiredService<PositionWriter>());
         await ProblemAssert.IsProblem(await waiting, HttpStatusCode.ServiceUnavailable, "shutting down");
