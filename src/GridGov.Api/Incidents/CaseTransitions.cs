@@ -150,7 +150,10 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
     }
 
     /// <summary>A case about an asset stays with the asset's group whatever the map; any other follows <see cref="FollowsNewTeam"/>.</summary>
-    public static bool FollowsGridTeam(Incident incident) => incident.AssetKind is null && incident.FaultId is null && FollowsNewTeam(incident.Status);
+    public static bool FollowsGridTeam(Incident incident) => FollowsGridTeam(incident.AssetKind, incident.FaultId, incident.Status);
+
+    /// <inheritdoc cref="FollowsGridTeam(Incident)"/>
+    public static bool FollowsGridTeam(string? assetKind, long? faultId, IncidentStatus status) => assetKind is null && faultId is null && FollowsNewTeam(status);
 
     /// <summary>A case follows a new map's team until a crew takes it; after that, the team handling it finishes it.</summary>
     public static bool FollowsNewTeam(IncidentStatus status) =>

@@ -49,7 +49,7 @@ public sealed partial class PlanPublisher(GridGovDb db, CaseTransitions transiti
         foreach (var i in routed)
         {
             if (map.RouteAt(i.X, i.Y, settings.NearestGridFallbackM) is not { } route) continue;
-            var teamMoves = i.AssetKind is null && i.FaultId is null && CaseTransitions.FollowsNewTeam(i.Status) && route.TeamId != i.TeamId;
+            var teamMoves = CaseTransitions.FollowsGridTeam(i.AssetKind, i.FaultId, i.Status) && route.TeamId != i.TeamId;
             if (route.UnitGridCode != i.UnitGridCode || route.LargeGridCode != i.LargeGridCode || teamMoves) routes[i.Id] = route;
         }
         var ids = routes.Keys.ToList();

@@ -82,7 +82,7 @@ public sealed partial class FaultDesk(
         {
             var reports = await OpenReportsAsync(db, circuit, now, ct);
             if (!reports.Contains(report)) reports.Add(report);
-            var verdict = FaultRule.Judge(circuit, "circuit", snap.Circuits.GetValueOrDefault(circuit, 1),
+            var verdict = FaultRule.Judge(circuit, "circuit", snap.CircuitLamps.TryGetValue(circuit, out var members) ? members.Length : 1,
                 reports.Select(r => r.AssetCode).Distinct().Count(), settings.FaultCount, settings.FaultShare, settings.FaultWindowHours);
             if (!verdict.Fault)
             {

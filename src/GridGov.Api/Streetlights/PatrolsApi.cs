@@ -209,7 +209,7 @@ public static class PatrolsApi
         if (codes.Count == 0) v.Add("circuits", "'circuits' lists the circuit codes the patrol checked (at least one).");
         if (codes.Count > 2000) v.Add("circuits", "At most 2,000 circuits at once.");
         var snap = await index.CurrentAsync(ct);
-        var unknown = codes.Where(c => !snap.Circuits.ContainsKey(c)).Take(20).ToList();
+        var unknown = codes.Where(c => !snap.CircuitLamps.ContainsKey(c)).Take(20).ToList();
         if (unknown.Count > 0) v.Add("circuits", $"These are not circuits of the county: {string.Join(", ", unknown.Select(Validation.Clip))}.");
         int? crew = body.CrewId;
         if (actor.ConfinedToTeam is not null)
@@ -247,7 +247,7 @@ public static class PatrolsApi
         var snap = await index.CurrentAsync(ct);
         var checks = await db.CircuitChecks.AsNoTracking().Where(c => c.Night <= d).GroupBy(c => c.CircuitCode)
             .Select(g => new { g.Key, Last = g.Max(c => c.Night), Recent = g.Count(c => c.Night >= since) }).ToDictionaryAsync(x => x.Key, ct);
-        var all = snap.Circuits.Keys.Order(StringComparer.Ordinal).ToList();
+        var all = snap.CircuitLamps.Keys.Order(StringComparer.Ordinal).ToList();
         var covered = all.Count(c => checks.TryGetValue(c, out var x) && x.Recent > 0);
         var uncovered = all.Where(c => !(checks.TryGetValue(c, out var x) && x.Recent > 0)).Take(500)
             .Select(c => new CircuitCoverage(c, checks.TryGetValue(c, out var x) ? x.Last : null, 0)).ToList();

@@ -16,14 +16,12 @@ public sealed class StreetlightIndex(NpgsqlDataSource dataSource, ILogger<Street
     public const string LampComponent = "01037";
     public const string CabinetComponent = "01060";
 
-    /// <param name="Circuits">Per circuit: how many lamps it feeds.</param>
     /// <param name="CabinetCircuits">Per cabinet: its circuits.</param>
-    /// <param name="CircuitLamps">Per circuit: its lamps (positions in <paramref name="All"/>) in cable order.</param>
+    /// <param name="CircuitLamps">Per circuit: its lamps (positions in <paramref name="All"/>) in cable order; its length is the circuit's lamp count.</param>
     public sealed record Snapshot(IReadOnlyList<Lamp> All, PointIndex Index, IReadOnlyDictionary<string, int> ByCode,
-        IReadOnlyDictionary<string, int> Circuits, IReadOnlyDictionary<string, string[]> CabinetCircuits, IReadOnlyDictionary<string, int[]> CircuitLamps);
+        IReadOnlyDictionary<string, string[]> CabinetCircuits, IReadOnlyDictionary<string, int[]> CircuitLamps);
 
-    private volatile Snapshot _current = new([], PointIndex.Build([]), new Dictionary<string, int>(), new Dictionary<string, int>(),
-        new Dictionary<string, string[]>(), new Dictionary<string, int[]>());
+    private volatile Snapshot _current = new([], PointIndex.Build([]), new Dictionary<string, int>(), new Dictionary<string, string[]>(), new Dictionary<string, int[]>());
 
     public Snapshot Current => _current;
 
@@ -39,22 +37,17 @@ public sealed class StreetlightIndex(NpgsqlDataSource dataSource, ILogger<Street
                     r.GetString(5).Trim(), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetInt32(7)));
         var index = PointIndex.Build(lamps.Select(l => (l.Lon, l.Lat)).ToList());
         var onCircuits = lamps.Where(l => l.Component == LampComponent && l.CircuitCode is not null).GroupBy(l => l.CircuitCode!, StringComparer.Ordinal).ToList();
-        var circuits = onCircuits.ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var cabinets = onCircuits.GroupBy(g => g.First().CabinetCode, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(c => c.Key).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
         var byCode = lamps.Select((l, i) => (l.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal);
         var inOrder = onCircuits.ToDictionary(g => g.Key,
             g => g.OrderBy(l => l.CircuitSeq ?? int.MaxValue).ThenBy(l => l.Code, StringComparer.Ordinal).Select(l => byCode[l.Code]).ToArray(), StringComparer.Ordinal);
-        _current = new Snapshot(lamps, index, byCode, circuits, cabinets, inOrder);
+        _current = new Snapshot(lamps, index, byCode, cabinets, inOrder);
     }
 
     /// <summary>Lamps (component 01037) within the radius, nearest first.</summary>
-    public async Task<IReadOnlyList<(Lamp Lamp, double DistanceM)>> NearestLampsAsync(double lon, double lat, double radiusM, int limit, CancellationToken ct)
-    {
-        await WhenLoadedAsync(ct);
-        var s = _current;
-        return s.Index.Nearest(lon, lat, radiusM, limit, i => s.All[i].Component == LampComponent).Select(n => (s.All[n.Id], n.DistanceM)).ToList();
-    }
+    public Task<IReadOnlyList<(Lamp Lamp, double DistanceM)>> NearestLampsAsync(double lon, double lat, double radiusM, int limit, CancellationToken ct) =>
+        NearestAsync(LampComponent, lon, lat, radiusM, limit, ct);
 
     /// <summary>Components of one kind within the radius, nearest first.</summary>
     public async Task<IReadOnlyList<(Lamp Lamp, double DistanceM)>> NearestAsync(string component, double lon, double lat, double radiusM, int limit, CancellationToken ct)

@@ -77,20 +77,13 @@ public sealed class StreetlightTiles(StreetlightIndex index, StreetlightStatus s
             var (south, north) = (places.Min(p => p.Lat), places.Max(p => p.Lat));
             for (var z = 10; z <= 16; z++)
             {
-                var (x0, y0) = TileOf(west, north, z);
-                var (x1, y1) = TileOf(east, south, z);
+                var (x0, y0) = Live.LiveGroups.TileXY(west, north, z);
+                var (x1, y1) = Live.LiveGroups.TileXY(east, south, z);
                 for (var x = x0 - 1; x <= x1 + 1; x++)
                 for (var y = y0 - 1; y <= y1 + 1; y++)
                     _cache.TryRemove((z, x, y), out _);
             }
         }
-    }
-
-    private static (int X, int Y) TileOf(double lon, double lat, int z)
-    {
-        var n = 1 << z;
-        var y = (1 - Math.Log(Math.Tan(lat * Math.PI / 180) + 1 / Math.Cos(lat * Math.PI / 180)) / Math.PI) / 2 * n;
-        return ((int)Math.Floor((lon + 180) / 360 * n), (int)Math.Floor(y));
     }
 
     private Frame FrameOf(StreetlightIndex.Snapshot lamps)

@@ -76,8 +76,8 @@ public static partial class StreetlightsApi
             .Select(s => new { s.PoleCode, s.LampType, s.PowerW, s.InstalledOn, s.Status }).FirstAsync(ct);
         // The statuses a panel shows are read fresh: the one just reported must read faulty at once.
         var circuitStatus = lamp.CircuitCode is null ? null : await db.Circuits.AsNoTracking().Where(c => c.Code == lamp.CircuitCode).Select(c => c.Status).FirstOrDefaultAsync(ct);
-        var circuit = lamp.CircuitCode is not null && snap.Circuits.TryGetValue(lamp.CircuitCode, out var lamps)
-            ? new CircuitRef(lamp.CircuitCode, lamps, await db.Streetlights.CountAsync(s => s.CircuitCode == lamp.CircuitCode && s.Status != "normal", ct), circuitStatus ?? "normal") : null;
+        var circuit = lamp.CircuitCode is not null && snap.CircuitLamps.TryGetValue(lamp.CircuitCode, out var lamps)
+            ? new CircuitRef(lamp.CircuitCode, lamps.Length, await db.Streetlights.CountAsync(s => s.CircuitCode == lamp.CircuitCode && s.Status != "normal", ct), circuitStatus ?? "normal") : null;
         var reports = await OpenCasesAsync(db, IncidentsApi.ActorOf(user), i => i.AssetCode == code, ct);
         return TypedResults.Ok(new LampView(lamp.Code, lamp.Component, lamp.Lon, lamp.Lat, row.Status, lamp.UnitGridCode, lamp.CircuitSeq,
             row.PoleCode, row.LampType, row.PowerW, row.InstalledOn, circuit, Cabinet(snap, states, lamp.CabinetCode), reports));
