@@ -466,7 +466,8 @@ webmap_build() {
     newer="$({
       find "$wm" -maxdepth 1 -type f \( -name index.html -o -name '*.json' -o -name '*.config.*' \
         -o -name '.env*' \) -newer "$WWWROOT_INDEX" -print
-      find "$wm/src" "$wm/public" -newer "$WWWROOT_INDEX" -print 2>/dev/null
+      # Every page's entry (the crew's phone app m/, the resident's report/) rebuilds as src/ does.
+      find "$wm/src" "$wm/public" "$wm/m" "$wm/report" -newer "$WWWROOT_INDEX" -print 2>/dev/null
     } | head -n 1 || true)"
     if [[ -z "$newer" ]]; then
       say "web map is up to date (src/GridGov.Api/wwwroot)"

@@ -1,9 +1,19 @@
+/// <reference types="node" />
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { mobilePwa } from './m/pwa.config';
 
 const api = 'http://127.0.0.1:5080';
 
+/** The pages: the map (/), the crew's phone app (/m/), the resident's report page (/report); a page not there yet is skipped. */
+const pages = Object.fromEntries(
+  Object.entries({ main: 'index.html', m: 'm/index.html', report: 'report/index.html' }).filter(([, file]) => existsSync(resolve(import.meta.dirname, file))),
+);
+
 export default defineConfig({
   base: '/',
+  plugins: [mobilePwa()],
   build: {
     outDir: '../src/GridGov.Api/wwwroot',
     emptyOutDir: true,
@@ -12,6 +22,7 @@ export default defineConfig({
     // maplibre-gl alone is ~1 MB minified; it is split into its own chunk below.
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
+      input: pages,
       output: {
         // The MapLibre worker is copied as an asset; give it a .js name so any static file
         // server (ASP.NET's included) serves it with a JavaScript MIME type.

@@ -61,6 +61,9 @@ public static class ServiceDefaults
                     detail: $"There is no endpoint at {ctx.Request.Method} {ctx.Request.Path}; see /openapi/v1.json or /docs for the API."))
                 .AllowAnonymous().ExcludeFromDescription();
         }
+        // The crew's phone app is a page of its own (m/index.html) with client routes under /m/.
+        app.MapFallbackToFile("/m", "m/index.html").AllowAnonymous();
+        app.MapFallbackToFile("/m/{**rest}", "m/index.html").AllowAnonymous();
         app.MapFallbackToFile("index.html").AllowAnonymous();
         return app;
     }

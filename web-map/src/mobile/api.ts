@@ -1,0 +1,192 @@
+import { createHttp, type ApiOptions, type Http } from '../api';
+import type { IncidentDetail, Me, TokenResponse } from '../types';
+
+/** A photo of a case (GET /api/incidents/{id}/photos item). */
+export interface PhotoView {
+  id: number;
+  incidentId: number;
+  kind: 'before' | 'after' | string;
+  url: string;
+  thumbUrl?: string;
+  width?: number;
+  height?: number;
+  createdAt?: string;
+  by?: string;
+}
+
+export interface CaseDetail extends IncidentDetail {
+  photos?: PhotoView[];
+  afterPhotoRequired?: boolean;
+}
+
+export interface CaseSummary {
+  id: number;
+  status: string;
+  category: string;
+  categoryName: string;
+  lon: number;
+  lat: number;
+  reportedAt: string;
+  deadline?: string | null;
+  overdue: boolean;
+  description?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** GET /api/offers item. */
+export interface OfferView {
+  id: number;
+  incidentId: number;
+  crewId: number;
+  status: string;
+  offeredAt: string;
+  expiresAt: string;
+  distanceM?: number | null;
+  etaS?: number | null;
+  byRoad?: boolean;
+}
+
+/** The hub's `offer` message (OfferMessage in Live/LiveNotifier.cs). */
+export interface OfferMessage {
+  offerId: number;
+  incidentId: number;
+  categoryCode: string;
+  categoryName?: string | null;
+  lon: number;
+  lat: number;
+  expiresAt: string;
+  distanceM?: number | null;
+  etaS?: number | null;
+  byRoad?: boolean;
+}
+
+export interface NearbyIncident {
+  id: number;
+  status: string;
+  categoryCode: string;
+  categoryName?: string | null;
+  lon: number;
+  lat: number;
+  distanceM: number;
+  etaS: number;
+  byRoad: boolean;
+}
+
+export interface WorkLogCase {
+  incidentId: number;
+  category: string;
+  categoryName: string;
+  at: string;
+  action: string;
+  note?: string | null;
+}
+
+export interface WorkLog {
+  crewId: number;
+  crew: string;
+  date: string;
+  found: WorkLogCase[];
+  handled: WorkLogCase[];
+  patrolDistanceM?: number | null;
+  points?: number | null;
+  monthPoints?: number | null;
+}
+
+export interface CategoryView {
+  code: string;
+  major: string;
+  majorName?: string;
+  name: string;
+  nameEn?: string;
+  role?: string;
+  active?: boolean;
+}
+
+export interface RouteFeature {
+  type: 'Feature';
+  geometry: { type: 'LineString'; coordinates: [number, number][] };
+  properties: { distanceM: number; etaS: number; byRoad: boolean };
+}
+
+export interface Created {
+  id: number;
+  status: string;
+}
+
+export interface DutyAnswer {
+  crewId: number;
+  onDuty: boolean;
+  since?: string;
+}
+
+export type MeWithDuty = Me & { onDuty?: boolean };
+
+export interface MobileApi {
+  http: Http;
+  login(username: string, password: string): Promise<TokenResponse>;
+  me(): Promise<MeWithDuty>;
+  duty(crewId: number, onDuty: boolean): Promise<DutyAnswer>;
+  offers(): Promise<OfferView[]>;
+  acceptOffer(id: number): Promise<OfferView>;
+  declineOffer(id: number, reason?: string): Promise<OfferView>;
+  myCases(): Promise<Page<CaseSummary>>;
+  incident(id: number): Promise<CaseDetail>;
+  transition(id: number, action: string, note?: string): Promise<CaseDetail>;
+  photos(id: number): Promise<PhotoView[]>;
+  uploadPhoto(id: number, photo: Blob, kind: 'before' | 'after'): Promise<PhotoView>;
+  /** The image at `url` (a photo's url or thumbUrl) with the Bearer header. */
+  photoBlob(url: string): Promise<Blob>;
+  nearest(crewId: number): Promise<NearbyIncident[]>;
+  route(id: number, from?: { lon: number; lat: number }): Promise<RouteFeature>;
+  worklog(crewId: number, date: string): Promise<WorkLog>;
+  categories(): Promise<CategoryView[]>;
+  report(body: { clientRequestId: string; category: string; lon: number; lat: number; description?: string }): Promise<Created>;
+}
+
+export function createMobileApi(options: ApiOptions): MobileApi {
+  const http = createHttp(options);
+  const { request } = http;
+  const inc = (id: number): string => `/api/incidents/${encodeURIComponent(String(id))}`;
+  return {
+    http,
+    async login(username, password) {
+      const response = await http.send(
+        '/api/auth/token',
+        { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) },
+        false,
+      );
+      if (!response.ok) return http.fail(response, false);
+      return (await response.json()) as TokenResponse;
+    },
+    me: () => request('GET', '/api/me'),
+    duty: (crewId, onDuty) => request('POST', `/api/crews/${crewId}/duty`, { onDuty }),
+    offers: () => request('GET', '/api/offers'),
+    acceptOffer: (id) => request('POST', `/api/offers/${id}/accept`, {}),
+    declineOffer: (id, reason) => request('POST', `/api/offers/${id}/decline`, reason ? { reason } : {}),
+    myCases: () => request('GET', '/api/incidents?mine=true&pageSize=100'),
+    incident: (id) => request('GET', inc(id)),
+    transition: (id, action, note) => request('POST', `${inc(id)}/transitions`, note ? { action, note } : { action }),
+    photos: (id) => request('GET', `${inc(id)}/photos`),
+    uploadPhoto(id, photo, kind) {
+      const form = new FormData();
+      form.append('file', photo, 'photo.jpg');
+      form.append('kind', kind);
+      return request('POST', `${inc(id)}/photos?kind=${kind}`, form);
+    },
+    async photoBlob(url) {
+      const response = await http.send(url, { method: 'GET', headers: { Accept: 'image/*' } }, true);
+      if (!response.ok) return http.fail(response, true);
+      return response.blob();
+    },
+    nearest: (crewId) => request('GET', `/api/crews/${crewId}/nearest-incidents?limit=5`),
+    route: (id, from) =>
+      request('GET', from ? `${inc(id)}/route?lon=${from.lon.toFixed(7)}&lat=${from.lat.toFixed(7)}` : `${inc(id)}/route`),
+    worklog: (crewId, date) => request('GET', `/api/crews/${crewId}/worklog?date=${date}`),
+    categories: () => request('GET', '/api/categories'),
+    report: (body) => request('POST', '/api/incidents', { ...body, source: 'patrol' }),
+  };
+}
