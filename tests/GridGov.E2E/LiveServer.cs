@@ -17,7 +17,8 @@ public class LiveServer : IAsyncLifetime
     }
 
     /// <param name="databaseVariable">The environment variable naming the database (./gridgov test sets each).</param>
-    protected LiveServer(string databaseVariable) => _factory = new Factory(databaseVariable);
+    /// <param name="settings">Extra configuration of this server only (e.g. Live:Shifts), as UseSetting pairs.</param>
+    protected LiveServer(string databaseVariable, IReadOnlyDictionary<string, string>? settings = null) => _factory = new Factory(databaseVariable, settings);
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -90,7 +91,7 @@ public class LiveServer : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class Factory(string databaseVariable) : WebApplicationFactory<Program>
+    private sealed class Factory(string databaseVariable, IReadOnlyDictionary<string, string>? settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -102,6 +103,7 @@ public class LiveServer : IAsyncLifetime
                 ? key : Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)));
             builder.UseSetting("GridGov:LoadDemo", "true");
             builder.UseSetting("Auth:LoginPermitsPerMinute", "100000");
+            foreach (var (name, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(name, value);
         }
     }
 }

@@ -175,7 +175,7 @@ export function createMobileApi(options: ApiOptions): MobileApi {
       const form = new FormData();
       form.append('file', photo, 'photo.jpg');
       form.append('kind', kind);
-      return request('POST', `${inc(id)}/photos?kind=${kind}`, form);
+      return request('POST', `${inc(id)}/photos`, form);
     },
     async photoBlob(url) {
       const response = await http.send(url, { method: 'GET', headers: { Accept: 'image/*' } }, true);

@@ -422,7 +422,9 @@ async function loadOffers(): Promise<void> {
 
 function showOffer(message: OfferMessage): void {
   if (offers.has(message.offerId)) return;
-  const node = el('article', { class: 'm-card m-offer', 'data-offer-id': String(message.offerId), 'data-incident-id': String(message.incidentId) });
+  const node = el('article', {
+    class: 'm-card m-offer', 'data-offer-id': String(message.offerId), 'data-incident-id': String(message.incidentId), 'data-expires-at': message.expiresAt,
+  });
   let problem = '';
   let busy = false;
   let done = false;
