@@ -218,10 +218,13 @@ public class MobileCrewTests(MobileLiveServer server) : IClassFixture<MobileLive
         Assert.Single(after);
         Assert.True(after[0].GetProperty("width").GetInt32() <= 2048);
 
-        // The route to the case on the small map (loaded only now).
+        // The route to the case on the small map: MapLibre is loaded only now.
+        const string MapLibreLoaded = "() => performance.getEntriesByType('resource').some(e => /\\/assets\\/maplibre-/.test(e.name))";
+        Assert.False(await page.EvaluateAsync<bool>(MapLibreLoaded), "MapLibre was loaded before the route view opened");
         await page.ClickAsync("#case-actions button[data-action=route]");
         await page.WaitForFunctionAsync($"() => document.body.dataset.routeDrawn === '{incidentId}'", null, Long);
         await Expect(page.Locator("#route-summary")).ToContainTextAsync("约");
+        Assert.True(await page.EvaluateAsync<bool>(MapLibreLoaded));
         await page.ScreenshotAsync(new() { Path = Shot("route") });
 
         // Today's work log counts the handled case.
@@ -231,7 +234,11 @@ public class MobileCrewTests(MobileLiveServer server) : IClassFixture<MobileLive
         await Expect(page.Locator("#worklog")).ToContainTextAsync($"#{incidentId}");
         await page.ScreenshotAsync(new() { Path = Shot("worklog") });
 
-        // A problem found on patrol: category, my position, note, photo.
+        // A problem found on patrol: category, my position, note, photo. A few metres on, so never the very spot of
+        // an earlier run's report.
+        var (hereLon, hereLat) = (lon + (Random.Shared.NextDouble() - 0.5) * 0.0002, lat + (Random.Shared.NextDouble() - 0.5) * 0.0002);
+        await context.SetGeolocationAsync(new Geolocation { Longitude = (float)hereLon, Latitude = (float)hereLat, Accuracy = 8 });
+        await page.WaitForFunctionAsync("x => Math.abs(window.gridgovMobile.here().lon - x) < 2e-5", hereLon, Long);
         await page.ClickAsync("#tabbar button[data-tab=report]");
         await Expect(page.Locator("#report-category option[value='" + category + "']")).ToHaveCountAsync(1, new() { Timeout = 15000 });
         await page.SelectOptionAsync("#report-category", category);
@@ -240,7 +247,10 @@ public class MobileCrewTests(MobileLiveServer server) : IClassFixture<MobileLive
         await Expect(page.Locator("#report-position")).ToContainTextAsync("±");
         await page.ScreenshotAsync(new() { Path = Shot("report") });
         await page.ClickAsync("#report-submit");
-        await Expect(page.Locator("#report-result[data-kind=ok]")).ToContainTextAsync("已上报", new() { Timeout = 30000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('#report-result').textContent !== ''", null, Long);
+        var kind = await page.Locator("#report-result").GetAttributeAsync("data-kind");
+        Assert.True(kind == "ok", await page.Locator("#report-result").TextContentAsync());
+        await Expect(page.Locator("#report-result")).ToContainTextAsync("已上报");
         var reported = long.Parse((await page.Locator("#report-result").GetAttributeAsync("data-incident-id"))!);
         var patrol = await Json(await dispatcher.GetAsync($"/api/incidents/{reported}"));
         Assert.Equal("patrol", patrol.GetProperty("source").GetString());
@@ -333,7 +343,10 @@ public class MobileCrewTests(MobileLiveServer server) : IClassFixture<MobileLive
         await card.Locator("button[data-action=accept]").ClickAsync();
         var problem = card.Locator(".m-offer-problem");
         await Expect(problem).ToBeVisibleAsync(Visible);
+        await Expect(problem).ToContainTextAsync("此派单已失效");
         await Expect(problem).ToContainTextAsync($"Offer {offerId} expired");
+        await Expect(card.Locator(".m-countdown")).ToHaveTextAsync("此派单已失效");
+        await Expect(card.Locator("button[data-action=accept]")).ToHaveCountAsync(0);
         Assert.Equal("409", await card.GetAttributeAsync("data-problem"));
         await page.ScreenshotAsync(new() { Path = Shot("offer-expired") });
         Assert.Empty(errors);

@@ -294,6 +294,7 @@ async function start(s: Session): Promise<void> {
         if (changed) {
           renderGeo();
           renderNet();
+          renderDuty();
         }
       },
       here: (p) => {
@@ -355,7 +356,7 @@ function renderDuty(): void {
   // The button says what a tap does: 上班 when off duty, 下班 when on.
   button.textContent = onDuty ? t('duty.off') : t('duty.on');
   button.setAttribute('aria-pressed', String(onDuty));
-  byId('duty-state').textContent = onDuty ? t('duty.stateOn') : t('duty.stateOff');
+  byId('duty-state').textContent = !onDuty ? t('duty.stateOff') : geo === 'denied' || geo === 'unsupported' ? t('duty.stateOnNoGeo') : t('duty.stateOn');
   if (session) body.dataset.onDuty = String(onDuty);
 }
 
@@ -426,8 +427,15 @@ function showOffer(message: OfferMessage): void {
     class: 'm-card m-offer', 'data-offer-id': String(message.offerId), 'data-incident-id': String(message.incidentId), 'data-expires-at': message.expiresAt,
   });
   let problem = '';
+  /** The server said the offer is past answering (409 expired or withdrawn, 404, 403). */
+  let gone = false;
   let busy = false;
   let done = false;
+  const countdownText = (): string => {
+    if (gone) return t('offer.gone');
+    const left = secondsLeft(message.expiresAt, Date.now());
+    return left > 0 ? t('offer.countdown', { time: formatCountdown(left) }) : t('offer.expired');
+  };
   const card: OfferCard = {
     message,
     render() {
@@ -438,22 +446,26 @@ function showOffer(message: OfferMessage): void {
         el('p', { class: 'm-offer-meta' },
           [message.distanceM != null ? t('offer.distance', { d: formatDistance(message.distanceM, lang) }) : '',
             message.etaS != null ? t('offer.eta', { eta: formatEta(message.etaS, lang) }) : ''].filter(Boolean).join(' · ')),
-        el('div', { class: 'm-countdown', 'data-expired': String(left <= 0), role: 'timer' },
-          left > 0 ? t('offer.countdown', { time: formatCountdown(left) }) : t('offer.expired')),
-        problem ? el('p', { class: 'm-offer-problem', role: 'alert' }, problem) : '',
-        done ? el('p', { class: 'm-result', 'data-kind': 'ok' }, t('offer.accepted')) : el('div', { class: 'm-actions' },
-          el('button', { class: 'm-btn m-btn-bad', type: 'button', 'data-action': 'decline', disabled: busy }, t('offer.decline')),
-          el('button', { class: 'm-btn m-btn-primary', type: 'button', 'data-action': 'accept', disabled: busy || !!problem }, t('offer.accept')),
-        ),
+        el('div', { class: 'm-countdown', 'data-expired': String(gone || left <= 0), role: 'timer' }, countdownText()),
+        problem
+          ? el('div', { class: 'm-offer-problem', role: 'alert' }, gone ? el('strong', {}, t('offer.gone')) : '', el('p', {}, problem))
+          : '',
+        done
+          ? el('p', { class: 'm-result', 'data-kind': 'ok' }, t('offer.accepted'))
+          : gone
+            ? el('div', { class: 'm-actions' }, el('button', { class: 'm-btn', type: 'button', 'data-action': 'dismiss' }, t('handle.cancel')))
+            : el('div', { class: 'm-actions' },
+                el('button', { class: 'm-btn m-btn-bad', type: 'button', 'data-action': 'decline', disabled: busy }, t('offer.decline')),
+                el('button', { class: 'm-btn m-btn-primary', type: 'button', 'data-action': 'accept', disabled: busy }, t('offer.accept')),
+              ),
       );
     },
     tick() {
       const timer = node.querySelector<HTMLElement>('.m-countdown');
       if (!timer) return;
-      const left = secondsLeft(message.expiresAt, Date.now());
-      timer.dataset.expired = String(left <= 0);
-      // The server decides: the buttons stay, a late answer gets its message on the card.
-      timer.textContent = left > 0 ? t('offer.countdown', { time: formatCountdown(left) }) : t('offer.expired');
+      timer.dataset.expired = String(gone || secondsLeft(message.expiresAt, Date.now()) <= 0);
+      // The server decides: the buttons stay at 0:00, a late answer gets the server's message on the card.
+      timer.textContent = countdownText();
     },
     remove() {
       node.remove();
@@ -492,14 +504,12 @@ function showOffer(message: OfferMessage): void {
     } catch (e) {
       busy = false;
       problem = describe(e);
-      card.render();
       // Past the answer (expired, withdrawn, taken): the card stays with the server's word and a way to close it.
       if (e instanceof ApiError && (e.status === 409 || e.status === 404 || e.status === 403)) {
+        gone = true;
         node.dataset.problem = String(e.status);
-        node.querySelector('.m-actions')?.replaceChildren(
-          el('button', { class: 'm-btn', type: 'button', 'data-action': 'dismiss' }, t('handle.cancel')),
-        );
       }
+      card.render();
     }
   });
   offers.set(message.offerId, card);
@@ -686,16 +696,27 @@ async function takeAction(id: number, action: string): Promise<void> {
   }
 }
 
+/** A chosen photo shows as a preview, and its button says which file it is. */
+function previewPhoto(input: HTMLInputElement, preview: HTMLImageElement): void {
+  const show = (): void => {
+    const file = input.files?.[0];
+    const label = document.querySelector<HTMLElement>(`label[for='${input.id}']`);
+    if (preview.src) URL.revokeObjectURL(preview.src);
+    if (file) {
+      preview.src = URL.createObjectURL(file);
+      preview.hidden = false;
+    } else {
+      preview.removeAttribute('src');
+      preview.hidden = true;
+    }
+    if (label) label.textContent = file ? t('handle.photoChosen', { name: file.name }) : t('handle.takePhoto');
+  };
+  input.addEventListener('change', show);
+  input.form?.addEventListener('reset', () => window.setTimeout(show, 0));
+}
 const handlePhoto = byId<HTMLInputElement>('handle-photo');
-handlePhoto.addEventListener('change', () => {
-  const preview = byId<HTMLImageElement>('handle-preview');
-  const file = handlePhoto.files?.[0];
-  if (preview.src) URL.revokeObjectURL(preview.src);
-  if (file) {
-    preview.src = URL.createObjectURL(file);
-    preview.hidden = false;
-  } else preview.hidden = true;
-});
+previewPhoto(handlePhoto, byId<HTMLImageElement>('handle-preview'));
+previewPhoto(byId<HTMLInputElement>('report-photo'), byId<HTMLImageElement>('report-preview'));
 byId('handle-cancel').addEventListener('click', () => {
   byId<HTMLFormElement>('handle-form').hidden = true;
 });
@@ -717,7 +738,6 @@ byId<HTMLFormElement>('handle-form').addEventListener('submit', async (event) =>
     const note = byId<HTMLTextAreaElement>('handle-note').value.trim();
     await api.transition(c.id, 'handle', note || undefined);
     byId<HTMLFormElement>('handle-form').reset();
-    byId<HTMLImageElement>('handle-preview').hidden = true;
     byId<HTMLFormElement>('handle-form').hidden = true;
     const message = byId('case-message');
     await loadCase(c.id);
@@ -831,13 +851,21 @@ byId<HTMLFormElement>('report-form').addEventListener('submit', async (event) =>
     const created = await api.report({
       clientRequestId: reportRequestId, category, lon: here.lon, lat: here.lat, ...(description ? { description } : {}),
     });
-    const file = byId<HTMLInputElement>('report-photo').files?.[0];
-    if (file) await api.uploadPhoto(created.id, await downscale(file), 'before');
     reportRequestId = null;
+    const file = byId<HTMLInputElement>('report-photo').files?.[0];
+    let photoProblem = '';
+    if (file) {
+      try {
+        await api.uploadPhoto(created.id, await downscale(file), 'before');
+      } catch (e) {
+        // The case is filed either way; say so, and why the photo did not go.
+        photoProblem = t('report.photoFailed', { detail: describe(e) });
+      }
+    }
     byId<HTMLFormElement>('report-form').reset();
-    result.dataset.kind = 'ok';
+    result.dataset.kind = photoProblem ? 'error' : 'ok';
     result.dataset.incidentId = String(created.id);
-    result.textContent = t('report.done', { id: created.id, status: statusName(created.status) });
+    result.textContent = t('report.done', { id: created.id, status: statusName(created.status) }) + (photoProblem ? ` ${photoProblem}` : '');
     void loadCases();
   } catch (e) {
     result.textContent = t('report.failed', { detail: describe(e) });
