@@ -371,6 +371,26 @@ public class MobileCrewTests(MobileLiveServer server) : IClassFixture<MobileLive
         await page.WaitForFunctionAsync("() => document.body.dataset.worklogLoaded === 'true'", null, Long);
         await page.ClickAsync("#lang-toggle");
         await Expect(banner).ToContainTextAsync("Browser settings → Site permissions → Location");
+
+        // A PWA: the service worker (scope /m/) installs with the app shell precached; the manifest is served.
+        var scope = await page.EvaluateAsync<string>("""
+            async () => {
+              const reg = await navigator.serviceWorker.ready;
+              const names = await caches.keys();
+              const cached = (await Promise.all(names.map(async n => (await (await caches.open(n)).keys()).map(r => new URL(r.url).pathname)))).flat();
+              return reg.scope + ' ' + cached.join(' ');
+            }
+            """);
+        Assert.StartsWith(new Uri(server.BaseAddress, "/m/") + " ", scope);
+        Assert.Contains("/m/index.html", scope);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var manifest = await Json(await http.GetAsync("/m/manifest.webmanifest"));
+        Assert.Equal("/m/", manifest.GetProperty("start_url").GetString());
+        using (var icon = await http.GetAsync("/m/icon.svg"))
+            Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
+        // /m and the app's own routes under /m/ are the app's page, not the map's.
+        foreach (var path in new[] { "/m", "/m/", "/m/case/5" })
+            Assert.Contains("id=\"duty-toggle\"", await http.GetStringAsync(path));
         await Expect(page.Locator("#tabbar button[data-tab=log]")).ToHaveTextAsync("Log");
         Assert.Empty(errors);
     }

@@ -44,7 +44,10 @@ public static class ServiceDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        // The phone app's web manifest (m/manifest.webmanifest) is not among the built-in types.
+        var types = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider();
+        types.Mappings[".webmanifest"] = "application/manifest+json";
+        app.UseStaticFiles(new StaticFileOptions { ContentTypeProvider = types });
         app.UseGridGovAuth();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("GridGov API")).AllowAnonymous();
@@ -63,7 +66,8 @@ public static class ServiceDefaults
         }
         // The crew's phone app is a page of its own (m/index.html) with client routes under /m/.
         app.MapFallbackToFile("/m", "m/index.html").AllowAnonymous();
-        app.MapFallbackToFile("/m/{**rest}", "m/index.html").AllowAnonymous();
+        // nonfile: /m/icon.svg, /m/manifest.webmanifest stay with the static files (an endpoint here would shadow them).
+        app.MapFallbackToFile("/m/{*path:nonfile}", "m/index.html").AllowAnonymous();
         app.MapFallbackToFile("index.html").AllowAnonymous();
         return app;
     }
