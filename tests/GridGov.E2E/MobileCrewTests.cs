@@ -7,8 +7,8 @@ namespace GridGov.E2E;
 
 /// <summary>
 /// The service for the phone app's tests: every shift on round the clock (the demo crew is on the middle shift, and
-/// the tests run at any hour), no workload cap (the other suites leave cases with the same crew), and no duplicate
-/// merging of the cases these tests file.
+/// the tests run at any hour), no workload cap (the other suites leave cases with the same crew), no duplicate
+/// merging of the cases these tests file, photos in a temporary directory.
 /// </summary>
 public sealed class MobileLiveServer() : LiveServer("GRIDGOV_TEST_DB", new Dictionary<string, string>
 {
@@ -17,6 +17,8 @@ public sealed class MobileLiveServer() : LiveServer("GRIDGOV_TEST_DB", new Dicti
     ["Live:Shifts:Late:0"] = "00:00-24:00",
     ["Live:WorkloadCap"] = "1000",
     ["Incidents:DuplicateRadiusM"] = "0.01",
+    // The photos these tests upload go to a temporary directory, not data/photos in the source tree.
+    ["Photos:Directory"] = Path.Combine(Path.GetTempPath(), "gridgov-e2e-mobile-photos"),
 });
 
 /// <summary>

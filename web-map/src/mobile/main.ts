@@ -562,6 +562,10 @@ async function loadCases(): Promise<void> {
   void loadNearest();
 }
 byId('cases-refresh').addEventListener('click', () => void loadCases());
+// The crew's cases change at the dispatch desk too (sent back, extended, verified): looked at again now and then.
+window.setInterval(() => {
+  if (session && !document.hidden && body.dataset.view === 'home' && currentTab === 'tasks') void loadCases();
+}, 60_000);
 
 async function loadNearest(): Promise<void> {
   if (crewId === null) return;
