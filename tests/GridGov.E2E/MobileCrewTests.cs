@@ -100,9 +100,30 @@ public class MobileCrewTests(MobileLiveServer server) : IClassFixture<MobileLive
         }
     }
 
+    /// <summary>
+    /// Waits until a fix at (lon, lat) would not be too fast after the crew's latest stored one (the server refuses
+    /// over 50 m/s; an earlier test may have left the crew 100 m away a second ago).
+    /// </summary>
+    private async Task Settle(int crewId, double lon, double lat)
+    {
+        await using var cmd = server.DataSource.CreateCommand("""
+            SELECT ST_DistanceSphere(location, ST_SetSRID(ST_MakePoint($2, $3), ST_SRID(location))), extract(epoch FROM now() - t)::float8
+            FROM crew_positions WHERE crew_id = $1
+            """);
+        cmd.Parameters.AddWithValue(crewId);
+        cmd.Parameters.AddWithValue(lon);
+        cmd.Parameters.AddWithValue(lat);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return;
+        var wait = reader.GetDouble(0) / 20 - reader.GetDouble(1); // at most 20 m/s, well under the limit
+        if (wait > 0) await Task.Delay(TimeSpan.FromSeconds(Math.Min(wait, 30)));
+    }
+
     /// <summary>A phone-sized context at (lon, lat), with or without the location permission, signed in as crew at /m/.</summary>
     private async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> Phone(double lon, double lat, bool allowLocation = true, bool screenshotLogin = false)
     {
+        var (crewId, _) = await CrewAndGrid();
+        await Settle(crewId, lon, lat);
         var options = new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 390, Height = 844 },
@@ -146,7 +167,15 @@ public class MobileCrewTests(MobileLiveServer server) : IClassFixture<MobileLive
         await page.WaitForFunctionAsync("() => document.body.dataset.onDuty === 'true'", null, Long);
         await Expect(page.Locator("#duty-toggle")).ToHaveTextAsync("下班");
         await page.WaitForFunctionAsync("() => document.body.dataset.hub === 'connected'", null, Long);
-        await page.WaitForFunctionAsync("() => window.gridgovMobile.reports.some(r => r.response.accepted > 0 || r.response.duplicates > 0)", null, Long);
+        try
+        {
+            await page.WaitForFunctionAsync("() => window.gridgovMobile.reports.some(r => r.response.accepted > 0 || r.response.duplicates > 0)", null, Long);
+        }
+        catch (TimeoutException)
+        {
+            var state = await page.EvaluateAsync<JsonElement>("() => ({ reports: window.gridgovMobile.reports, queued: window.gridgovMobile.queued(), here: window.gridgovMobile.here(), geo: document.body.dataset.geo, now: new Date().toISOString() })");
+            throw new Xunit.Sdk.XunitException($"no fix of the phone was stored: {state}");
+        }
     }
 
     /// <summary>A real JPEG made by the browser's canvas (a 1200×900 test card).</summary>
@@ -318,6 +347,56 @@ public class MobileCrewTests(MobileLiveServer server) : IClassFixture<MobileLive
         foreach (var x in moves) Assert.Contains(stored, s => Math.Abs(s.Lon - x) < 2e-5);
         var rejected = await page.EvaluateAsync<int>("() => window.gridgovMobile.reports.reduce((n, r) => n + r.response.rejected, 0)");
         Assert.Equal(0, rejected);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Reopened_without_network_the_app_starts_from_its_cache_and_keeps_every_fix()
+    {
+        var (crewId, points) = await CrewAndGrid();
+        var (lon, lat) = points[0];
+        var (context, page, errors) = await Phone(lon, lat);
+        await using var _ = context;
+        await OnDuty(page);
+        await page.EvaluateAsync("async () => { await navigator.serviceWorker.ready; }");
+        await page.WaitForFunctionAsync("() => window.gridgovMobile.queueLength() === 0", null, Long);
+
+        await context.SetOfflineAsync(true);
+        await page.WaitForFunctionAsync("() => document.body.dataset.online === 'false'", null, Long);
+        async Task Walk(int step)
+        {
+            await context.SetGeolocationAsync(new Geolocation { Longitude = (float)(lon - 0.00025 * step), Latitude = (float)lat, Accuracy = 8 });
+            await page.WaitForFunctionAsync("x => Math.abs(window.gridgovMobile.here().lon - x) < 2e-5", lon - 0.00025 * step, Long);
+            await page.WaitForTimeoutAsync(1200);
+        }
+        await Walk(1);
+        await Walk(2);
+        var before = await page.EvaluateAsync<int>("() => window.gridgovMobile.queueLength()");
+        Assert.True(before >= 2, $"{before} fixes queued");
+
+        // The phone reopens the app in the dead zone: the page comes from the service worker, the queue from IndexedDB.
+        await page.ReloadAsync();
+        await page.WaitForFunctionAsync("() => document.body.dataset.mobileReady === 'true'", null, Long);
+        await page.WaitForFunctionAsync("n => window.gridgovMobile.queueLength() >= n", before, Long);
+        await Walk(3);
+        await Walk(4);
+        var queued = await page.EvaluateAsync<JsonElement>("() => window.gridgovMobile.queued()");
+        Assert.True(queued.GetArrayLength() >= before + 2, queued.ToString());
+        await Expect(page.Locator("#net-banner")).ToContainTextAsync("离线");
+
+        await context.SetOfflineAsync(false);
+        await page.WaitForFunctionAsync("() => window.gridgovMobile.queueLength() === 0", null, new() { Timeout = 60000 });
+        var wanted = queued.EnumerateArray().Select(f => DateTimeOffset.Parse(f.GetProperty("t").GetString()!)).ToList();
+        await using var cmd = server.DataSource.CreateCommand("SELECT t FROM position_history WHERE crew_id = $1 AND t >= $2 AND t <= $3 ORDER BY t");
+        cmd.Parameters.AddWithValue(crewId);
+        cmd.Parameters.AddWithValue(wanted[0].UtcDateTime);
+        cmd.Parameters.AddWithValue(wanted[^1].UtcDateTime);
+        var stored = new List<DateTimeOffset>();
+        await using (var reader = await cmd.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) stored.Add(new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero));
+        var answers = await page.EvaluateAsync<JsonElement>("() => window.gridgovMobile.reports");
+        Assert.True(wanted.Count == stored.Count, $"queued {queued}\nstored {string.Join(", ", stored.Select(t => t.ToString("O")))}\nanswers {answers}");
+        for (var i = 0; i < wanted.Count; i++) Assert.True(Math.Abs((stored[i] - wanted[i]).TotalMilliseconds) < 1, $"fix {i}: {stored[i]:O} vs {wanted[i]:O}");
         Assert.Empty(errors);
     }
 

@@ -2,7 +2,7 @@ import { ApiError } from '../api';
 import { msUntilExpiry, sessionFromToken, SessionStore, type Session } from '../auth';
 import { browserStorage, deferred, type Deferred } from '../ready';
 import { byId, el } from '../ui/dom';
-import { createMobileApi, type CaseDetail, type CaseSummary, type OfferMessage, type PhotoView } from './api';
+import { createMobileApi, type CaseDetail, type CaseSummary, type MeWithDuty, type OfferMessage, type PhotoView } from './api';
 import { clockTime, fill, formatCountdown, formatDistance, formatEta, localDate, secondsLeft, type Lang } from './format';
 import { idbQueueStore } from './idbStore';
 import { downscale } from './photo';
@@ -259,6 +259,33 @@ async function signIn(): Promise<void> {
   }
 }
 
+const ME_KEY = 'gridgov.m.me';
+
+/**
+ * GET /api/me, remembered: opened in a dead zone (the page from the service worker's cache), the app starts with the
+ * crew it had last time for this user, keeps taking fixes into the queue and catches up once the network is back.
+ */
+async function whoAmI(username: string): Promise<MeWithDuty> {
+  try {
+    const me = await api.me();
+    try {
+      local.setItem(ME_KEY, JSON.stringify(me));
+    } catch {
+      // not remembered
+    }
+    return me;
+  } catch (e) {
+    if (!(e instanceof ApiError && e.isNetwork)) throw e;
+    try {
+      const cached = JSON.parse(local.getItem(ME_KEY) ?? 'null') as MeWithDuty | null;
+      if (cached && cached.username === username) return cached;
+    } catch {
+      // nothing usable remembered
+    }
+    throw e;
+  }
+}
+
 async function start(s: Session): Promise<void> {
   const gen = ++generation;
   session = s;
@@ -267,7 +294,7 @@ async function start(s: Session): Promise<void> {
   window.clearTimeout(expiryTimer);
   expiryTimer = window.setTimeout(() => signOut('login.expired'), Math.max(0, Math.min(msUntilExpiry(s, Date.now()), 2 ** 31 - 1)));
   try {
-    const me = await api.me();
+    const me = await whoAmI(s.username);
     if (gen !== generation) return;
     const id = me.crewId == null ? NaN : Number(me.crewId);
     if (!Number.isFinite(id)) {
@@ -326,6 +353,11 @@ function signOut(message?: MobileKey): void {
   session = null;
   crewId = null;
   sessions.clear();
+  try {
+    local.removeItem(ME_KEY);
+  } catch {
+    // ignore
+  }
   window.clearTimeout(expiryTimer);
   void tracker?.stop();
   tracker = null;
@@ -370,6 +402,12 @@ byId('duty-toggle').addEventListener('click', async () => {
   try {
     const answer = await api.duty(crewId, want);
     onDuty = answer?.onDuty ?? want;
+    try {
+      const cached = JSON.parse(local.getItem(ME_KEY) ?? 'null') as MeWithDuty | null;
+      if (cached) local.setItem(ME_KEY, JSON.stringify({ ...cached, onDuty }));
+    } catch {
+      // not remembered
+    }
     tracker?.setDuty(onDuty);
     if (onDuty) tracker?.watch();
     else void queue.flush();

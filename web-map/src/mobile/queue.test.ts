@@ -88,6 +88,14 @@ describe('FixQueue', () => {
     expect(q.snapshot().map((f) => f.t)).toEqual([fix(1).t, fix(2).t, fix(3).t]);
   });
 
+  it('does not queue the same fix twice (a reopened page gets the cached position again)', async () => {
+    const q = new FixQueue({ store: memoryStore([fix(1), fix(2)]), canSend: () => false, send: async (b) => ok(b) });
+    await q.add(fix(2));
+    await q.add(fix(1));
+    await q.add(fix(3));
+    expect(q.snapshot().map((f) => f.t)).toEqual([fix(1).t, fix(2).t, fix(3).t]);
+  });
+
   it('does not lose a fix added while a batch is in flight', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -54,6 +54,17 @@ export function insertOrdered(list: Fix[], fix: Fix): Fix[] {
   return list;
 }
 
+/** Whether `list` (in time order) holds a fix of the same crew at the same time. */
+export function hasFix(list: readonly Fix[], fix: Fix): boolean {
+  const t = Date.parse(fix.t);
+  for (let i = list.length - 1; i >= 0; i--) {
+    const other = Date.parse(list[i]!.t);
+    if (other < t) return false;
+    if (other === t && list[i]!.crewId === fix.crewId) return true;
+  }
+  return false;
+}
+
 /** The next batch to send: the oldest `size` fixes (at least 1, at most the server's limit). */
 export function nextBatch(list: readonly Fix[], size = BATCH_SIZE): Fix[] {
   return list.slice(0, Math.max(1, Math.min(size, 1000)));
@@ -116,7 +127,13 @@ export class FixQueue {
     return this.loaded;
   }
 
+  /**
+   * Queues a fix; the same fix again (same crew and time: a reopened page is handed the browser's cached position)
+   * is not queued twice.
+   */
   async add(fix: Fix): Promise<void> {
+    await this.loaded;
+    if (hasFix(this.items, fix)) return;
     insertOrdered(this.items, fix);
     if (this.items.length > MAX_QUEUED) this.items.splice(0, this.items.length - MAX_QUEUED);
     this.options.changed?.(this.items.length);

@@ -125,7 +125,16 @@ export class Tracker {
           return;
         }
         this.options.hubState('reconnecting');
-        await new Promise((r) => window.setTimeout(r, Math.min(30_000, 2_000 * (attempt + 1))));
+        // The next try after a growing wait, or at once when the phone comes back online.
+        await new Promise<void>((r) => {
+          const done = (): void => {
+            window.clearTimeout(timer);
+            window.removeEventListener('online', done);
+            r();
+          };
+          const timer = window.setTimeout(done, Math.min(30_000, 2_000 * (attempt + 1)));
+          window.addEventListener('online', done);
+        });
       }
     }
   }
