@@ -33,8 +33,9 @@ public class PhotoTests(GridGovFactory app)
         Assert.Equal("before", created.GetProperty("kind").GetString());
         Assert.Equal("staff", created.GetProperty("by").GetString());
         Assert.Equal($"/api/photos/{photoId}", created.GetProperty("url").GetString());
-        Assert.Equal(2560, created.GetProperty("width").GetInt32());
-        Assert.Equal(1707, created.GetProperty("height").GetInt32());
+        // Decoded straight at 6/8 (the largest eighth within 2,560 px): 2250 × 1500.
+        Assert.Equal(2250, created.GetProperty("width").GetInt32());
+        Assert.Equal(1500, created.GetProperty("height").GetInt32());
 
         var stored = await dispatcher.GetByteArrayAsync($"/api/photos/{photoId}");
         Assert.Equal([0xFF, 0xD8], stored[..2]);
@@ -43,7 +44,7 @@ public class PhotoTests(GridGovFactory app)
         using (var codec = SKCodec.Create(new MemoryStream(stored)))
         {
             Assert.Equal(SKEncodedImageFormat.Jpeg, codec.EncodedFormat);
-            Assert.Equal(2560, codec.Info.Width);
+            Assert.Equal(2250, codec.Info.Width);
             Assert.Equal(SKEncodedOrigin.TopLeft, codec.EncodedOrigin);
         }
         var thumb = await dispatcher.GetByteArrayAsync($"/api/photos/{photoId}?size=thumb");
