@@ -41,6 +41,7 @@ export const ACTION_WORDS: Words = {
   offerDeclined: { zh: '另找处理人员', en: 'Looking for another crew' },
   offerExpired: { zh: '另找处理人员', en: 'Looking for another crew' },
   reroute: { zh: '转给负责部门', en: 'Passed to the team in charge' },
+  linked: { zh: '并入同一故障一起处理', en: 'Joined with the same fault' },
 };
 
 const wordOf = (words: Words, code: string | null | undefined, lang: Lang, unknown: { zh: string; en: string }): string => {
