@@ -11,7 +11,7 @@ public static class AuthApi
 {
     public sealed record TokenRequest(string? Username, string? Password);
     public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt, string[] Roles);
-    public sealed record MeResponse(string Username, string[] Roles, int? TeamId, int? CrewId);
+    public sealed record MeResponse(string Username, string[] Roles, int? TeamId, int? CrewId, bool? OnDuty = null);
 
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
@@ -43,11 +43,12 @@ public static class AuthApi
         return TypedResults.Ok(new TokenResponse(token, expires, user.Roles));
     }
 
-    private static Ok<MeResponse> Me(ClaimsPrincipal user) => TypedResults.Ok(new MeResponse(
+    private static Ok<MeResponse> Me(ClaimsPrincipal user, Live.CrewDirectory crews) => TypedResults.Ok(new MeResponse(
         user.FindFirst("sub")!.Value,
         user.FindAll("role").Select(c => c.Value).ToArray(),
         user.ClaimInt("team_id"),
-        user.ClaimInt("crew_id")));
+        user.ClaimInt("crew_id"),
+        user.ClaimInt("crew_id") is { } crew ? crews.OffDutySince(crew) is null : null));
 
     private static readonly User UnknownUser = new()
     {

@@ -1,6 +1,7 @@
 using GridGov.Api.Auth;
 using GridGov.Api.Basemap;
 using GridGov.Api.Grids;
+using GridGov.Api.Incidents;
 using GridGov.Api.Teams;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -193,5 +194,24 @@ internal sealed class AppStateConfiguration : IEntityTypeConfiguration<AppState>
         b.ToTable("app_state");
         b.HasKey(x => x.Key);
         b.Property(x => x.Key).HasMaxLength(64);
+    }
+}
+
+internal sealed class IncidentPhotoConfiguration : IEntityTypeConfiguration<GridGov.Api.Photos.IncidentPhoto>
+{
+    public void Configure(EntityTypeBuilder<GridGov.Api.Photos.IncidentPhoto> b)
+    {
+        b.ToTable("incident_photos");
+        b.Property(x => x.Id).UseIdentityByDefaultColumn();
+        b.Property(x => x.Kind).HasMaxLength(10);
+        b.Property(x => x.ContentType).HasMaxLength(40);
+        b.Property(x => x.StorageKey).HasMaxLength(200);
+        b.Property(x => x.ThumbKey).HasMaxLength(200);
+        b.Property(x => x.By).HasMaxLength(10);
+        b.Property(x => x.Actor).HasMaxLength(100);
+        b.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        // The same bytes sent twice to one case are one photo: a retried upload returns the first.
+        b.HasIndex(x => new { x.IncidentId, x.UploadSha256 }).IsUnique();
+        b.HasIndex(x => new { x.IncidentId, x.Kind });
     }
 }

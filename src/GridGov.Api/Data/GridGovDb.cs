@@ -38,6 +38,7 @@ public sealed class GridGovDb(DbContextOptions<GridGovDb> options) : DbContext(o
     public DbSet<PlanGrid> PlanGrids => Set<PlanGrid>();
     public DbSet<PlanEdit> PlanEdits => Set<PlanEdit>();
     public DbSet<PlanEditGrid> PlanEditGrids => Set<PlanEditGrid>();
+    public DbSet<GridGov.Api.Photos.IncidentPhoto> IncidentPhotos => Set<GridGov.Api.Photos.IncidentPhoto>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

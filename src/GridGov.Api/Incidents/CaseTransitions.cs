@@ -59,7 +59,8 @@ public interface ICaseLinks
 /// the case leaves the offerable states or changes team; the caller saves in its transaction (the incident's xmin
 /// token refuses a stale write) and then calls <see cref="PublishAsync"/>. Scoped; not thread-safe.
 /// </summary>
-public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, CategoryCatalog categories, CalendarProvider calendar, ICaseLinks links)
+public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, CategoryCatalog categories, CalendarProvider calendar, ICaseLinks links,
+    Photos.IHandlingEvidence evidence)
 {
     /// <summary>
     /// Decides and applies. A refusal is the workflow's <see cref="IncidentWorkflow.Forbidden"/> or
@@ -76,6 +77,8 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
             case IncidentWorkflow.Forbidden or IncidentWorkflow.Conflict:
                 return (null, decision);
             case IncidentWorkflow.Allowed allowed:
+                if (action == IncidentAction.Handle && await evidence.MissingAsync(db, incident, ct) is { } missing)
+                    return (null, new IncidentWorkflow.Conflict(missing));
                 var rule = IncidentWorkflow.Rules[action];
                 var note = command.Note?.Trim();
                 if (rule.NoteRequired && string.IsNullOrEmpty(note))

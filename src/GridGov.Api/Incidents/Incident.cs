@@ -66,6 +66,8 @@ public sealed class Incident
     /// <summary>Where it came in: web, api, open311:&lt;key name&gt;.</summary>
     public required string Channel { get; set; }
     public string? ReportedBy { get; set; }
+    /// <summary>A resident's phone number for a call back, if they gave one; staff see it, the public never.</summary>
+    public string? ReporterPhone { get; set; }
     public int? ReporterCrewId { get; set; }
     public string? UnitGridCode { get; set; }
     public string? LargeGridCode { get; set; }

@@ -16,7 +16,8 @@ public sealed record IncidentDetail(
     DateTimeOffset? OverdueAt, DateTimeOffset? EscalatedAt, DateTimeOffset? RegisteredAt, DateTimeOffset? DispatchedAt,
     DateTimeOffset? HandledAt, DateTimeOffset? ClosedAt, int? HandlerCrewId, string? HandlerName, int? Score, int ReworkCount,
     IReadOnlyList<HistoryEntry> History, IReadOnlyList<string> AvailableActions,
-    string? AssetKind = null, long? FaultId = null, IReadOnlyList<long>? Linked = null);
+    string? AssetKind = null, long? FaultId = null, IReadOnlyList<long>? Linked = null,
+    IReadOnlyList<Photos.PhotoView>? Photos = null, bool AfterPhotoRequired = false, string? ReporterPhone = null);
 
 /// <summary>One row of GET /api/incidents.</summary>
 public sealed record IncidentSummary(

@@ -39,7 +39,7 @@ public sealed class IncidentsSettings
 /// <summary>The body of POST /api/incidents (CONTRACT.md).</summary>
 public sealed record IncidentRequest(
     string? ClientRequestId, string? Category, string? Source, double? Lon, double? Lat,
-    string? Description, string? AssetCode, string? Crs);
+    string? Description, string? AssetCode, string? Crs, string? Phone = null);
 
 public sealed record Routing(RoutingRule Rule, double? DistanceM, string Note);
 
@@ -49,7 +49,8 @@ public sealed record DuplicateRef(long Id, IncidentStatus Status);
 public sealed record IncidentCreated(
     long Id, IncidentStatus Status, string? UnitGridCode, string? LargeGridCode, int? TeamId, CrewRole Role,
     DateTimeOffset? Deadline, string Category, Routing Routing, DuplicateRef? DuplicateOf,
-    string? AssetCode = null, string? AssetKind = null, RollUpResult? Fault = null);
+    string? AssetCode = null, string? AssetKind = null, RollUpResult? Fault = null,
+    string? CategoryName = null, string? TeamName = null, string? TrackingToken = null, string? TrackingUrl = null);
 
 /// <summary>A validated, routed incident ready to be written.</summary>
 /// <param name="TeamId">The responsible team: the asset's group for an asset case, else the grid's team.</param>
@@ -58,7 +59,7 @@ public sealed record NewIncident(
     string RequestKey, string? ClientRequestId, byte[] RequestHash, Category Category, IncidentSource Source,
     double Lon, double Lat, string? Description, string? AssetCode, string Channel, string Actor, string? ActorRole,
     int? ReporterCrewId, GridMap.Route? Route, Routing Routing, IncidentStatus Status, DateTimeOffset ReportedAt,
-    DateTimeOffset Deadline, string EventNote, int? TeamId = null, string? AssetKind = null);
+    DateTimeOffset Deadline, string EventNote, int? TeamId = null, string? AssetKind = null, string? ReporterPhone = null);
 
 /// <summary>What an asset register says of a report: the asset it is about, where it stands and whose it is.</summary>
 /// <param name="Kind">lamp, cabinet or circuit; null when the category needs an asset and none was in reach (flagged).</param>
@@ -147,6 +148,7 @@ public sealed class IncidentIntake(
         if (description is { Length: > 0 } && description.Length > settings.MaxDescriptionLength)
             v.Add("description", $"'description' is {description.Length} characters; at most {settings.MaxDescriptionLength} are accepted.");
 
+        var phone = CleanPhone(body.Phone, v);
         var actor = user.Identity?.IsAuthenticated == true ? user.Identity.Name ?? "(staff)" : null;
         if (!v.IsValid || category is null || lon is null || lat is null) return null;
 
@@ -177,7 +179,7 @@ public sealed class IncidentIntake(
             : settings.AutoRegisterSources.Contains(source) ? IncidentStatus.Registered
             : IncidentStatus.Reported;
         var deadline = calendar.Current.Deadline(now, category.DeadlineValue, category.DeadlineUnit);
-        var hash = Hash(category.Code, source, lon.Value, lat.Value, crs, description, asset);
+        var hash = Hash(category.Code, source, lon.Value, lat.Value, crs, description, asset, phone);
         return new NewIncident(
             crid is null ? "s:" + Guid.CreateVersion7().ToString("N") : "c:" + crid, crid, hash, category, source,
             x, y, string.IsNullOrEmpty(description) ? null : description, match is null ? asset : match.Code, channel,
@@ -185,7 +187,28 @@ public sealed class IncidentIntake(
             actor is null ? null : string.Join(",", user.FindAll("role").Select(c => c.Value)),
             user.ClaimInt("crew_id"), route, routing, status, now, deadline,
             status == IncidentStatus.Registered ? $"{JsonNames.Of(source)} 上报，自动立案" : $"{JsonNames.Of(source)} 上报",
-            teamId, match?.Kind);
+            teamId, match?.Kind, phone);
+    }
+
+    /// <summary>A call-back number as digits (an optional leading +), or null; anything else is a field error.</summary>
+    internal static string? CleanPhone(string? raw, Validation v)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var trimmed = raw.Trim();
+        var digits = new string(trimmed.Where(c => c is not (' ' or '-' or '(' or ')')).ToArray());
+        var plus = digits.StartsWith('+');
+        if (plus) digits = digits[1..];
+        if (digits.Length is < 5 or > 15 || !digits.All(char.IsAsciiDigit))
+        {
+            v.Add("phone", $"'phone' is a phone number of 5 to 15 digits (spaces and dashes allowed), e.g. 13800138000 or 0571-12345678; got '{Clip(trimmed)}'.");
+            return null;
+        }
+        if (!plus && digits.Length == 11 && digits[0] == '1' && digits[1] is < '3' or > '9')
+        {
+            v.Add("phone", $"'{Clip(trimmed)}' is not a mobile number (11 digits starting 13-19).");
+            return null;
+        }
+        return plus ? "+" + digits : digits;
     }
 
     private static string TeamLabel(GridMap.Route r) => r.TeamId is { } t ? $"队伍 {t}" : "（该大网格未配队伍）";
@@ -211,10 +234,13 @@ public sealed class IncidentIntake(
             : trimmed;
     }
 
-    public static byte[] Hash(string category, IncidentSource source, double lon, double lat, InputCrs crs, string? description, string? asset)
+    public static byte[] Hash(string category, IncidentSource source, double lon, double lat, InputCrs crs, string? description, string? asset,
+        string? phone = null)
     {
         var canonical = string.Join('\u001f', category, source, lon.ToString("0.#######", CultureInfo.InvariantCulture),
             lat.ToString("0.#######", CultureInfo.InvariantCulture), crs, description ?? "", asset ?? "");
+        // Appended only when given, so the hashes of reports without a number stay what they were.
+        if (phone is not null) canonical += '\u001f' + phone;
         return SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
     }
 

@@ -12,7 +12,7 @@ internal static class IncidentTransitions
         Enum.GetValues<IncidentAction>().ToDictionary(IncidentWorkflow.Name, StringComparer.OrdinalIgnoreCase);
 
     public static async Task<IResult> Apply(
-        long id, TransitionRequest? body, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, CaseTransitions transitions,
+        long id, TransitionRequest? body, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, Photos.PhotoSettings photos, CaseTransitions transitions,
         TimeProvider clock, CancellationToken ct)
     {
         var actor = IncidentsApi.ActorOf(user);
@@ -35,7 +35,7 @@ internal static class IncidentTransitions
         if (refusal is not null)
         {
             if (refusal is IncidentWorkflow.Conflict && await IsReplay(db, incident, action, actor, now, ct))
-                return TypedResults.Ok(await IncidentsApi.LoadDetail(db, categories, id, actor, now, ct));
+                return TypedResults.Ok(await IncidentsApi.LoadDetail(db, categories, photos, id, actor, now, ct));
             return CaseTransitions.Problem(refusal);
         }
         if (applied is null) return v.Problem();
@@ -50,7 +50,7 @@ internal static class IncidentTransitions
                 detail: $"Incident {id} was changed by someone else while you acted; reload it and try again.");
         }
         await transitions.PublishAsync(incident, now, applied);
-        return TypedResults.Ok(await IncidentsApi.LoadDetail(db, categories, id, actor, now, ct));
+        return TypedResults.Ok(await IncidentsApi.LoadDetail(db, categories, photos, id, actor, now, ct));
     }
 
     /// <summary>A retried request whose first attempt already went through answers 200, not 409.</summary>

@@ -183,6 +183,7 @@ public sealed partial class IncidentWriter(
             p.Add(Double(settings.DuplicateWindowHours * 3600));
             p.Add(Double(settings.DuplicateRadiusM));
             p.Add(Array(items.Select(n => n.AssetKind)));
+            p.Add(Array(items.Select(n => n.ReporterPhone)));
             // Prepared once per pooled connection: parsing it each time costs more than writing a small batch.
             await command.PrepareAsync(ct);
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -234,11 +235,11 @@ public sealed partial class IncidentWriter(
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::text[],
                 $9::text[], $10::int[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[], $16::float8[], $17::text[],
                 $18::text[], $19::text[], $20::text[], $21::timestamptz[], $22::timestamptz[], $23::text[], $24::text[], $25::bytea[],
-                $26::text[], $27::int[], $30::text[])
+                $26::text[], $27::int[], $30::text[], $31::text[])
                 WITH ORDINALITY AS t(request_key, category_code, source, status, lon, lat, description, asset_code, channel,
                     reporter_crew_id, unit_grid_code, large_grid_code, team_id, role, routing, routing_distance_m, routing_note,
                     reported_by, actor, actor_role, reported_at, deadline, deadline_rule, client_request_id, request_hash, note, leader,
-                    asset_kind, ord)
+                    asset_kind, reporter_phone, ord)
         ), located AS MATERIALIZED (
             SELECT input.*, ST_SetSRID(ST_MakePoint(input.lon, input.lat), 4490) AS geom,
                 nextval(pg_get_serial_sequence('incidents', 'id')) AS new_id,
@@ -266,12 +267,14 @@ public sealed partial class IncidentWriter(
         ), ins AS (
             INSERT INTO incidents (id, request_key, category_code, source, status, location, description, asset_code, asset_kind, channel,
                 reporter_crew_id, unit_grid_code, large_grid_code, team_id, role, routing, routing_distance_m, routing_note, reported_by,
-                duplicate_of, reported_at, updated_at, deadline, deadline_rule, registered_at, client_request_id, request_hash, rework_count)
+                duplicate_of, reported_at, updated_at, deadline, deadline_rule, registered_at, client_request_id, request_hash, rework_count,
+                reporter_phone)
             OVERRIDING SYSTEM VALUE
             SELECT new_id, request_key, category_code, source, CASE WHEN dup_of IS NULL THEN status ELSE 'Voided' END, geom,
                 description, asset_code, asset_kind, channel, reporter_crew_id, unit_grid_code, large_grid_code, team_id, role, routing,
                 routing_distance_m, routing_note, reported_by, dup_of, reported_at, reported_at, deadline, deadline_rule,
-                CASE WHEN dup_of IS NULL AND status = 'Registered' THEN reported_at END, client_request_id, request_hash, 0
+                CASE WHEN dup_of IS NULL AND status = 'Registered' THEN reported_at END, client_request_id, request_hash, 0,
+                reporter_phone
             FROM resolved ORDER BY ord
             ON CONFLICT (request_key) DO NOTHING
             RETURNING id, request_key, status, unit_grid_code, large_grid_code, team_id, deadline, duplicate_of, request_hash, category_code

@@ -22,7 +22,7 @@ public static class IncidentsApi
         group.MapPost("/", Create).AllowAnonymous().RequireRateLimiting(ResidentRateLimit)
             .WithSummary("Report a problem at a point. Anonymous callers may report only as source 'resident'. The same clientRequestId returns the first incident (200).");
         group.MapGet("/", List).RequireAuthorization(Policies.Staff)
-            .WithSummary("A page of incidents, newest first; filters status (comma list), largeGrid, teamId, category, source, overdue, bbox=minLon,minLat,maxLon,maxLat. A crew sees its own team's only.");
+            .WithSummary("A page of incidents, newest first; filters status (comma list), largeGrid, teamId, category, source, overdue, mine (a crew's own cases), bbox=minLon,minLat,maxLon,maxLat. A crew sees its own team's only.");
         group.MapGet("/{id:long}", Get).RequireAuthorization(Policies.Staff).WithSummary("An incident with its full history.");
         group.MapPost("/{id:long}/transitions", IncidentTransitions.Apply).RequireAuthorization(Policies.Staff)
             .WithSummary("Move an incident through the closed loop: register, dispatch, accept, start, handle, verify, close, sendBack, extend, park, void, reopen.");
@@ -37,7 +37,8 @@ public static class IncidentsApi
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.ResidentPermitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
 
     private static async Task<IResult> Create(
-        IncidentRequest? body, string? crs, ClaimsPrincipal user, IncidentIntake intake, IncidentWriter writer, IIncidentRollUp rollUp, CancellationToken ct)
+        IncidentRequest? body, string? crs, ClaimsPrincipal user, IncidentIntake intake, IncidentWriter writer, IIncidentRollUp rollUp,
+        GridGovDb db, Photos.TrackingTokens tokens, CancellationToken ct)
     {
         var v = new Validation();
         var incident = await intake.PrepareAsync(body, user, user.Identity?.IsAuthenticated == true ? "api" : "web", crs, v, ct);
@@ -45,11 +46,13 @@ public static class IncidentsApi
         if (user.Identity?.IsAuthenticated != true && incident.Source != IncidentSource.Resident)
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in to report as staff",
                 detail: $"Without a token a report can only come from source 'resident'; '{JsonNames.Of(incident.Source)}' needs a signed-in user (POST /api/auth/token).");
-        return await Submit(incident, writer, rollUp, ct);
+        // A resident gets the link to follow their case; staff follow it in the map.
+        return await Submit(incident, writer, rollUp, ct, db, user.Identity?.IsAuthenticated == true ? null : tokens);
     }
 
     /// <summary>Writes a prepared report and answers 201, 200 for a retry, or 409 when the key was used for a different report.</summary>
-    internal static async Task<IResult> Submit(NewIncident incident, IncidentWriter writer, IIncidentRollUp rollUp, CancellationToken ct)
+    internal static async Task<IResult> Submit(NewIncident incident, IncidentWriter writer, IIncidentRollUp rollUp, CancellationToken ct,
+        GridGovDb? db = null, Photos.TrackingTokens? tokens = null)
     {
         var (result, fault) = await StoreAsync(incident, writer, rollUp, ct);
         if (!result.Created && !result.RequestHash.AsSpan().SequenceEqual(incident.RequestHash))
@@ -58,7 +61,11 @@ public static class IncidentsApi
         var body = new IncidentCreated(result.Id, result.Status, result.UnitGridCode, result.LargeGridCode, result.TeamId,
             incident.Category.Role, result.Deadline, result.CategoryCode, incident.Routing,
             result.DuplicateOf is { } d ? new DuplicateRef(d, result.DuplicateStatus ?? IncidentStatus.Reported) : null,
-            incident.AssetCode, incident.AssetKind, fault);
+            incident.AssetCode, incident.AssetKind, fault, incident.Category.Name);
+        if (db is not null && result.TeamId is { } teamId)
+            body = body with { TeamName = await db.Teams.AsNoTracking().Where(t => t.Id == teamId).Select(t => t.Name).FirstOrDefaultAsync(ct) };
+        if (tokens is not null && tokens.For(result.Id) is { } token)
+            body = body with { TrackingToken = token, TrackingUrl = Photos.TrackingTokens.UrlFor(result.Id, token) };
         return result.Created ? TypedResults.Created($"/api/incidents/{result.Id}", body) : TypedResults.Ok(body);
     }
 
@@ -89,16 +96,17 @@ public static class IncidentsApi
     }
 
     private static async Task<Results<Ok<IncidentDetail>, ProblemHttpResult>> Get(
-        long id, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
+        long id, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, Photos.PhotoSettings photos, TimeProvider clock, CancellationToken ct)
     {
-        var detail = await LoadDetail(db, categories, id, ActorOf(user), clock.GetUtcNow(), ct);
+        var detail = await LoadDetail(db, categories, photos, id, ActorOf(user), clock.GetUtcNow(), ct);
         return detail is null ? NotFound(id) : TypedResults.Ok(detail);
     }
 
     internal static ProblemHttpResult NotFound(long id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such incident",
         detail: $"There is no incident {id} that you can see.");
 
-    internal static async Task<IncidentDetail?> LoadDetail(GridGovDb db, CategoryCatalog categories, long id, Actor actor, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<IncidentDetail?> LoadDetail(GridGovDb db, CategoryCatalog categories, Photos.PhotoSettings photos, long id, Actor actor,
+        DateTimeOffset now, CancellationToken ct)
     {
         var i = await db.Incidents.AsNoTracking().Visible(actor, db).FirstOrDefaultAsync(x => x.Id == id, ct);
         if (i is null) return null;
@@ -120,15 +128,24 @@ public static class IncidentsApi
             i.OverdueAt, i.EscalatedAt, i.RegisteredAt, i.DispatchedAt, i.HandledAt, i.ClosedAt, i.HandlerCrewId, handler,
             i.Score, i.ReworkCount, history,
             IncidentWorkflow.Available(CaseFacts.Of(i), actor).Select(IncidentWorkflow.Name).ToList(),
-            i.AssetKind, i.FaultId, await db.Incidents.Where(x => x.FaultId == id).OrderBy(x => x.Id).Select(x => x.Id).ToListAsync(ct));
+            i.AssetKind, i.FaultId, await db.Incidents.Where(x => x.FaultId == id).OrderBy(x => x.Id).Select(x => x.Id).ToListAsync(ct),
+            await Photos.PhotosApi.ViewsAsync(db, id, null, ct), photos.RequiresAfterPhoto(i.CategoryCode),
+            // A resident's number is for the dispatch center's call back; crews and the public do not see it.
+            actor.ConfinedToTeam is null && (actor.Roles.Contains(Roles.Dispatcher) || actor.Roles.Contains(Roles.Admin)) ? i.ReporterPhone : null);
     }
 
     private static async Task<IResult> List(
-        string? status, string? largeGrid, int? teamId, string? category, string? source, bool? overdue, string? bbox, string? crs,
+        string? status, string? largeGrid, int? teamId, string? category, string? source, bool? overdue, bool? mine, string? bbox, string? crs,
         int? page, int? pageSize, HttpRequest http, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        var query = db.Incidents.AsNoTracking().Visible(ActorOf(user), db);
+        var actor = ActorOf(user);
+        var query = db.Incidents.AsNoTracking().Visible(actor, db);
+        if (mine is true)
+        {
+            if (actor.CrewId is { } me) query = query.Where(i => i.HandlerCrewId == me);
+            else v.Add("mine", "'mine=true' lists a crew member's own cases; this user is not a crew member.");
+        }
         var statuses = ParseStatuses(status, v);
         if (statuses is { Count: > 0 }) query = query.Where(i => statuses.Contains(i.Status));
         if (!string.IsNullOrWhiteSpace(largeGrid)) query = query.Where(i => i.LargeGridCode == largeGrid.Trim());

@@ -44,7 +44,8 @@ public static class ListsApi
     public sealed record CommunityBoard(string CommunityCode, string Community, IReadOnlyList<LeaderboardEntry> Members);
 
     public sealed record WorkLogCase(long IncidentId, string Category, string CategoryName, DateTimeOffset At, string Action, string? Note);
-    public sealed record WorkLog(int CrewId, string Crew, DateOnly Date, IReadOnlyList<WorkLogCase> Found, IReadOnlyList<WorkLogCase> Handled, double? PatrolDistanceM);
+    public sealed record WorkLog(int CrewId, string Crew, DateOnly Date, IReadOnlyList<WorkLogCase> Found, IReadOnlyList<WorkLogCase> Handled, double? PatrolDistanceM,
+        int Points = 0, int MonthPoints = 0);
 
     private const string Pages = " JSON: a page { items, total, page, pageSize, next } (page, pageSize; next is the following page's URL, absent on the last);"
         + " format=csv: every row, streamed, for a spreadsheet.";
@@ -337,9 +338,14 @@ public static class ListsApi
             .OrderBy(e => e.Id)
             .Select(e => new { e.IncidentId, CategoryCode = db.Incidents.Where(i => i.Id == e.IncidentId).Select(i => i.CategoryCode).First(), e.At, e.Action, e.Note })
             .ToListAsync(ct);
+        var monthStart = cal.StartOfDay(new DateOnly(day.Year, day.Month, 1));
+        var monthEnd = cal.StartOfDay(new DateOnly(day.Year, day.Month, 1).AddMonths(1));
+        var points = await db.CrewPoints.AsNoTracking().Where(p => p.CrewId == id && p.At >= monthStart && p.At < monthEnd)
+            .GroupBy(p => p.At >= start && p.At < end).Select(g => new { Day = g.Key, Sum = g.Sum(p => p.Points) }).ToListAsync(ct);
         return TypedResults.Ok(new WorkLog(id, crew.Name, day,
             found.Select(f => new WorkLogCase(f.Id, f.CategoryCode, categories.NameOf(f.CategoryCode), f.ReportedAt, "report", f.Description)).ToList(),
             handled.Select(h => new WorkLogCase(h.IncidentId, h.CategoryCode, categories.NameOf(h.CategoryCode), h.At, h.Action, h.Note)).ToList(),
-            Math.Round(Live.Trails.Distance(await trails.FixesAsync(id, start, end, ct)), 1)));
+            Math.Round(Live.Trails.Distance(await trails.FixesAsync(id, start, end, ct)), 1),
+            points.Where(p => p.Day).Sum(p => p.Sum), points.Sum(p => p.Sum)));
     }
 }

@@ -20,10 +20,27 @@ public sealed class CrewDirectory(NpgsqlDataSource dataSource, TimeProvider cloc
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, LiveFix> _last = new();
     private long _lastReloadTicks;
     private readonly SemaphoreSlim _reload = new(1, 1);
+    private volatile Dictionary<int, DateTimeOffset> _offDuty = [];
+    private readonly object _dutyLock = new();
 
     public IReadOnlyCollection<CrewState> All => _crews.Values;
 
     public CrewState? Find(int id) => _crews.GetValueOrDefault(id);
+
+    /// <summary>Since when the crew signed off duty in the phone app, or null while it is on duty.</summary>
+    public DateTimeOffset? OffDutySince(int crewId) => _offDuty.TryGetValue(crewId, out var since) ? since : null;
+
+    /// <summary>Called after the duty change is committed (and on reload from the table).</summary>
+    internal void SetDuty(int crewId, DateTimeOffset? offSince)
+    {
+        lock (_dutyLock)
+        {
+            var next = new Dictionary<int, DateTimeOffset>(_offDuty);
+            if (offSince is { } since) next[crewId] = since;
+            else next.Remove(crewId);
+            _offDuty = next;
+        }
+    }
 
     /// <summary>The crew's latest accepted fix, or null.</summary>
     public LiveFix? LastFix(int crewId) => _last.GetValueOrDefault(crewId);
@@ -51,9 +68,10 @@ public sealed class CrewDirectory(NpgsqlDataSource dataSource, TimeProvider cloc
         {
             Interlocked.Exchange(ref _lastReloadTicks, clock.GetTimestamp());
             var crews = new Dictionary<int, CrewState>();
+            var offDuty = new Dictionary<int, DateTimeOffset>();
             await using var cmd = dataSource.CreateCommand("""
                 SELECT c.id, c.name, c.employee_no, c.team_id, t.name, t.large_grid_code, c.role, c.shift, c.is_lead,
-                       ST_X(p.location), ST_Y(p.location), p.t, p.accuracy_m
+                       ST_X(p.location), ST_Y(p.location), p.t, p.accuracy_m, c.off_duty_since
                 FROM crews c JOIN teams t ON t.id = c.team_id LEFT JOIN crew_positions p ON p.crew_id = c.id
                 WHERE c.active
                 """);
@@ -65,8 +83,10 @@ public sealed class CrewDirectory(NpgsqlDataSource dataSource, TimeProvider cloc
                     Enum.Parse<CrewRole>(reader.GetString(6)), Enum.Parse<Shift>(reader.GetString(7)), reader.GetBoolean(8));
                 if (!reader.IsDBNull(9))
                     SetLastFix(id, new LiveFix(reader.GetDouble(9), reader.GetDouble(10), reader.GetFieldValue<DateTimeOffset>(11), reader.IsDBNull(12) ? null : reader.GetFloat(12)));
+                if (!reader.IsDBNull(13)) offDuty[id] = reader.GetFieldValue<DateTimeOffset>(13);
             }
             _crews = crews;
+            lock (_dutyLock) _offDuty = offDuty;
         }
         finally
         {

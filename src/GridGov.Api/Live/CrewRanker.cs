@@ -9,7 +9,7 @@ namespace GridGov.Api.Live;
 /// </summary>
 public sealed record Candidate(int CrewId, string Name, int TeamId, string TeamName, CrewRole Role, double DistanceM, double EtaS, bool ByRoad, double StraightM, bool Support);
 
-/// <summary>A crew left out, and why (reason codes: offShift, wrongRole, atCapacity, stale, noPosition, declined, offered).</summary>
+/// <summary>A crew left out, and why (reason codes: offDuty, offShift, wrongRole, atCapacity, stale, noPosition, declined, offered).</summary>
 public sealed record Exclusion(int CrewId, string Name, string Reason, string Detail);
 
 public sealed record CandidateRanking(long IncidentId, IReadOnlyList<Candidate> Candidates, IReadOnlyList<Exclusion> Excluded);
@@ -68,6 +68,8 @@ public sealed class CrewRanker(CrewDirectory crews, RoadNetwork roads, ShiftSche
     {
         if (crew.Role != role)
             return ("wrongRole", $"{crew.Name} is {crew.Role.ToString().ToLowerInvariant()}; this case needs {role.ToString().ToLowerInvariant()}.");
+        if (crews.OffDutySince(crew.Id) is { } off)
+            return ("offDuty", $"{crew.Name} signed off duty at {off:HH:mm} UTC (下班) in the phone app.");
         if (!shifts.IsOn(crew.Shift, now))
             return ("offShift", $"{crew.Name}'s {crew.Shift.ToString().ToLowerInvariant()} shift ({shifts.Describe(crew.Shift)}) is not on now.");
         if (context.OfferedTo == crew.Id)

@@ -15,7 +15,7 @@ public sealed record CrewPositionView(double Lon, double Lat, DateTimeOffset T, 
 
 public sealed record CrewView(
     int Id, string Name, string EmployeeNo, int TeamId, string TeamName, string? LargeGridCode, CrewRole Role, Shift Shift, bool IsLead,
-    bool OnShift, CrewPositionView? Position);
+    bool OnShift, CrewPositionView? Position, bool OnDuty = true);
 
 public sealed record AssignRequest(int? CrewId);
 
@@ -89,7 +89,7 @@ public static class LiveApi
         var actor = IncidentsApi.ActorOf(user);
         var now = clock.GetUtcNow();
         var list = crews.All.Where(c => actor.ConfinedToTeam is not { } team || c.TeamId == team).OrderBy(c => c.Id)
-            .Select(c => View(c, crews.LastFix(c.Id), shifts, now)).ToList();
+            .Select(c => View(c, crews.LastFix(c.Id), shifts, now) with { OnDuty = crews.OffDutySince(c.Id) is null }).ToList();
         return TypedResults.Ok(list);
     }
 

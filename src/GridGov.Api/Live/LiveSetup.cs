@@ -49,6 +49,7 @@ public static class LiveSetup
     public static WebApplication MapLive(this WebApplication app)
     {
         app.MapLiveApi();
+        app.MapCrewAppApi();
         // A connection lives no longer than its token (and LiveConnections closes it at once when the user is disabled).
         app.MapHub<LiveHub>("/hubs/live", o => o.CloseOnAuthenticationExpiration = true);
         return app;

@@ -37,6 +37,7 @@ internal static class CommandHost
             builder.Services.AddPlans();
             // The workflow asks the streetlight feature about assets and linked cases (not run here: nothing reloads).
             Streetlights.StreetlightsSetup.AddStreetlights(builder.Services, builder.Configuration);
+            Photos.PhotosApi.AddPhotos(builder.Services, builder.Configuration);
         }
         var host = builder.Build();
         await host.PrepareDatabaseAsync();

@@ -62,4 +62,6 @@ public sealed class Crew
     public string? Phone { get; set; }
     /// <summary>A crew that left is kept (its cases, points and trails name it) but no longer on duty or listed.</summary>
     public bool Active { get; set; } = true;
+    /// <summary>Since when the crew signed off duty in the phone app (下班); null while on duty. Off duty, no offers.</summary>
+    public DateTimeOffset? OffDutySince { get; set; }
 }

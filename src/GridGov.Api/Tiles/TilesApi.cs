@@ -84,10 +84,15 @@ public static class TilesApi
     /// <summary>A layer's tile statement (parameters @z, @x, @y), for the benchmark that times it.</summary>
     public static string LayerSql(string layer) => Layers[layer].Sql;
 
+    /// <summary>Layers anyone may draw: the basemap of the resident's page. Cases, lamps and walking distances are staff's.</summary>
+    private static readonly string[] PublicLayers = ["roads", "buildings", "grids"];
+
     public static IEndpointRouteBuilder MapTilesApi(this IEndpointRouteBuilder app)
     {
+        // The basemap layers (roads, buildings, grids) are public: the resident's report page draws them without a
+        // sign-in. Every other layer needs staff (checked in the handler, per layer).
         app.MapGet("/tiles/{layer}/{z:int}/{x:int}/{y:int}.pbf", GetTile)
-            .RequireAuthorization(Policies.Staff)
+            .AllowAnonymous()
             .WithTags("Tiles")
             .WithSummary("A Mapbox Vector Tile of one layer (grids, roads, buildings, lifecircle?class=, streetlights, incidents); 204 when empty.");
         return app;
@@ -99,6 +104,11 @@ public static class TilesApi
         if (!Layers.TryGetValue(layer, out var spec))
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown layer",
                 detail: $"There is no tile layer '{(layer.Length > 30 ? layer[..30] : layer)}'; layers: {string.Join(", ", Layers.Keys)}.");
+        if (!PublicLayers.Contains(layer) && !(await services.GetRequiredService<IAuthorizationService>().AuthorizeAsync(http.User, Policies.Staff)).Succeeded)
+            return http.User.Identity?.IsAuthenticated == true
+                ? TypedResults.Forbid()
+                : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in",
+                    detail: $"The '{layer}' layer needs a signed-in user (POST /api/auth/token); only {string.Join(", ", PublicLayers)} are public.");
         if (z is < 0 or > 22 || x < 0 || y < 0 || x >= 1 << z || y >= 1 << z)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["z/x/y"] = [$"Tile {z}/{x}/{y} does not exist: z must be 0-22 and x, y within 0..2^z-1."] },
                 detail: $"Tile {z}/{x}/{y} does not exist: z must be 0-22 and x, y within 0..2^z-1.");
@@ -112,7 +122,7 @@ public static class TilesApi
                 return TypedResults.Forbid();
             await services.GetRequiredService<LifeCircles.WalkNetwork>().WhenLoadedAsync(ct);
         }
-        http.Response.Headers.CacheControl = layer is "incidents" or "lifecircle" or "streetlights" ? "private, no-cache" : "private, max-age=60";
+        http.Response.Headers.CacheControl = layer is "incidents" or "lifecircle" or "streetlights" ? "private, no-cache" : "public, max-age=60";
         if (z < spec.MinZoom) return TypedResults.NoContent();
         if (layer == "streetlights")
         {

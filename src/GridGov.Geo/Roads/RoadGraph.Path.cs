@@ -60,4 +60,43 @@ public sealed partial class RoadGraph
         back.Reverse();
         return new RoutePath(back, total);
     }
+
+    /// <summary>
+    /// A way between two snapped spots: leave the first edge at <see cref="LeaveAtSource"/> (else its target), follow
+    /// <see cref="Path"/>, enter the last edge at <see cref="EnterAtSource"/>. On one edge, <see cref="Path"/> is null.
+    /// Fractions are along each edge from its source (0) to its target (1).
+    /// </summary>
+    public sealed record SpotRoute(long FromEdgeId, double FromFraction, bool LeaveAtSource, RoutePath? Path,
+        long ToEdgeId, double ToFraction, bool EnterAtSource, double LengthM);
+
+    /// <summary>
+    /// The shortest way by road from one snapped spot to another (the walks onto and off the road included in
+    /// <see cref="SpotRoute.LengthM"/>): the best of leaving and entering each edge at either end, or straight along
+    /// the edge when both lie on it. Null when they are not connected.
+    /// </summary>
+    public SpotRoute? Route(RoadSnap from, RoadSnap to)
+    {
+        double fromLen = _edgeLength[from.Edge], toLen = _edgeLength[to.Edge];
+        var ff = fromLen > 0 ? Math.Clamp(from.AlongM / fromLen, 0, 1) : 0;
+        var tf = toLen > 0 ? Math.Clamp(to.AlongM / toLen, 0, 1) : 0;
+        SpotRoute? best = null;
+        if (from.Edge == to.Edge)
+            best = new SpotRoute(_edgeIds[from.Edge], ff, false, null, _edgeIds[to.Edge], tf, false,
+                from.OffsetM + Math.Abs(from.AlongM - to.AlongM) + to.OffsetM);
+        foreach (var leaveAtSource in new[] { true, false })
+        {
+            var a = leaveAtSource ? _edgeSource[from.Edge] : _edgeTarget[from.Edge];
+            var lead = leaveAtSource ? from.AlongM : fromLen - from.AlongM;
+            foreach (var enterAtSource in new[] { true, false })
+            {
+                var b = enterAtSource ? _edgeSource[to.Edge] : _edgeTarget[to.Edge];
+                var tail = enterAtSource ? to.AlongM : toLen - to.AlongM;
+                if (Path(_nodeIds[a], _nodeIds[b]) is not { } path) continue;
+                var total = from.OffsetM + lead + path.LengthM + tail + to.OffsetM;
+                if (best is null || total < best.LengthM - 1e-9)
+                    best = new SpotRoute(_edgeIds[from.Edge], ff, leaveAtSource, path, _edgeIds[to.Edge], tf, enterAtSource, total);
+            }
+        }
+        return best;
+    }
 }

@@ -782,6 +782,11 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("reporter_crew_id");
 
+                    b.Property<string>("ReporterPhone")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("reporter_phone");
+
                     b.Property<byte[]>("RequestHash")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -1243,6 +1248,92 @@ namespace GridGov.Api.Data.Migrations
                     b.ToTable("open311_keys", (string)null);
                 });
 
+            modelBuilder.Entity("GridGov.Api.Photos.IncidentPhoto", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("by");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("content_type");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int?>("CrewId")
+                        .HasColumnType("integer")
+                        .HasColumnName("crew_id");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("storage_key");
+
+                    b.Property<string>("ThumbKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("thumb_key");
+
+                    b.Property<byte[]>("UploadSha256")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("upload_sha256");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
+
+                    b.HasKey("Id")
+                        .HasName("pk_incident_photos");
+
+                    b.HasIndex("IncidentId", "Kind")
+                        .HasDatabaseName("ix_incident_photos_incident_id_kind");
+
+                    b.HasIndex("IncidentId", "UploadSha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_incident_photos_incident_id_upload_sha256");
+
+                    b.ToTable("incident_photos", (string)null);
+                });
+
             modelBuilder.Entity("GridGov.Api.Plans.Plan", b =>
                 {
                     b.Property<long>("Id")
@@ -1505,6 +1596,10 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("name");
 
+                    b.Property<DateTimeOffset?>("OffDutySince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("off_duty_since");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
@@ -1746,6 +1841,16 @@ namespace GridGov.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_incident_offers_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Photos.IncidentPhoto", b =>
+                {
+                    b.HasOne("GridGov.Api.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_incident_photos_incidents_incident_id");
                 });
 
             modelBuilder.Entity("GridGov.Api.Plans.Plan", b =>

@@ -1,0 +1,116 @@
+using SkiaSharp;
+
+namespace GridGov.Api.Photos;
+
+/// <summary>A photo as stored: a JPEG re-encoded from the decoded pixels (so no metadata of the upload survives) and its thumbnail.</summary>
+public sealed record ProcessedPhoto(byte[] Image, int Width, int Height, byte[] Thumb);
+
+/// <summary>Why an upload is not a photo we keep; <see cref="Status"/> is the HTTP status to answer.</summary>
+public sealed class PhotoRefused(int status, string title, string detail) : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string Title { get; } = title;
+}
+
+/// <summary>
+/// Checks an upload by its content (Skia's codecs read the magic bytes; the file name and the declared type are not
+/// trusted), turns it upright by its EXIF orientation, scales it to <see cref="PhotoSettings.MaxSide"/> and encodes a
+/// JPEG and a thumbnail from the pixels. Re-encoding drops every EXIF, XMP, ICC and comment segment of the upload:
+/// location, camera serials and anything hidden there (a script, a second file) are gone.
+/// </summary>
+public sealed class PhotoProcessor(PhotoSettings settings)
+{
+    private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+
+    public ProcessedPhoto Process(ReadOnlySpan<byte> upload)
+    {
+        using var data = SKData.CreateCopy(upload);
+        using var codec = SKCodec.Create(data)
+            ?? throw new PhotoRefused(415, "Not an image", "The file is not an image GridGov can read; send a photo as JPEG, PNG or WebP.");
+        var format = codec.EncodedFormat;
+        if (format is not (SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Png or SKEncodedImageFormat.Webp))
+            throw new PhotoRefused(415, "Unsupported image type",
+                $"The file is a {format.ToString().ToUpperInvariant()} image; send JPEG, PNG or WebP (on an iPhone: Settings → Camera → Formats → Most Compatible).");
+        if (codec.FrameCount > 1)
+            throw new PhotoRefused(415, "Animated image", "The file is an animation; send a single photo.");
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > settings.MaxPixels)
+            throw new PhotoRefused(415, "Image too large",
+                $"The image is {info.Width}×{info.Height} pixels; at most {settings.MaxPixels / 1_000_000} megapixels are accepted.");
+
+        using var decoded = Decode(codec, settings.MaxSide);
+        using var upright = Upright(decoded, codec.EncodedOrigin, settings.MaxSide);
+        var image = Encode(upright, settings.JpegQuality);
+        using var thumb = Fit(upright, settings.ThumbSide);
+        return new ProcessedPhoto(image, upright.Width, upright.Height, Encode(thumb, settings.ThumbQuality));
+    }
+
+    /// <summary>Decodes at the smallest size the codec can give that is still at least <paramref name="maxSide"/> (JPEG scales by eighths while decoding).</summary>
+    private static SKBitmap Decode(SKCodec codec, int maxSide)
+    {
+        var info = codec.Info;
+        var longest = Math.Max(info.Width, info.Height);
+        var size = longest > maxSide ? codec.GetScaledDimensions((float)maxSide / longest) : new SKSizeI(info.Width, info.Height);
+        if (Math.Max(size.Width, size.Height) < Math.Min(maxSide, longest)) size = new SKSizeI(info.Width, info.Height);
+        var target = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul, SKColorSpace.CreateSrgb());
+        var bitmap = new SKBitmap(target);
+        var result = codec.GetPixels(target, bitmap.GetPixels());
+        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        {
+            bitmap.Dispose();
+            throw new PhotoRefused(415, "Damaged image", $"The image could not be decoded ({result}); send the photo again.");
+        }
+        if (result == SKCodecResult.IncompleteInput)
+        {
+            bitmap.Dispose();
+            throw new PhotoRefused(415, "Incomplete image", "The image is cut short (the upload stopped early?); send the photo again.");
+        }
+        return bitmap;
+    }
+
+    /// <summary>The pixels turned as the EXIF orientation says, fitted into <paramref name="maxSide"/>, on white (a PNG's transparency becomes white).</summary>
+    private static SKBitmap Upright(SKBitmap source, SKEncodedOrigin origin, int maxSide)
+    {
+        var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        int w = swap ? source.Height : source.Width, h = swap ? source.Width : source.Height;
+        var scale = Math.Min(1.0, (double)maxSide / Math.Max(w, h));
+        int tw = Math.Max(1, (int)Math.Round(w * scale)), th = Math.Max(1, (int)Math.Round(h * scale));
+        var result = new SKBitmap(new SKImageInfo(tw, th, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var canvas = new SKCanvas(result);
+        canvas.Clear(SKColors.White);
+        canvas.Scale((float)tw / w, (float)th / h);
+        canvas.Concat(Orientation(origin, source.Width, source.Height));
+        using var image = SKImage.FromBitmap(source);
+        canvas.DrawImage(image, 0, 0, Sampling);
+        canvas.Flush();
+        return result;
+    }
+
+    /// <summary>The transform from the stored pixels (w×h) to the upright picture (EXIF orientations 1-8).</summary>
+    internal static SKMatrix Orientation(SKEncodedOrigin origin, int w, int h) => origin switch
+    {
+        SKEncodedOrigin.TopRight => new SKMatrix(-1, 0, w, 0, 1, 0, 0, 0, 1),
+        SKEncodedOrigin.BottomRight => new SKMatrix(-1, 0, w, 0, -1, h, 0, 0, 1),
+        SKEncodedOrigin.BottomLeft => new SKMatrix(1, 0, 0, 0, -1, h, 0, 0, 1),
+        SKEncodedOrigin.LeftTop => new SKMatrix(0, 1, 0, 1, 0, 0, 0, 0, 1),
+        SKEncodedOrigin.RightTop => new SKMatrix(0, -1, h, 1, 0, 0, 0, 0, 1),
+        SKEncodedOrigin.RightBottom => new SKMatrix(0, -1, h, -1, 0, w, 0, 0, 1),
+        SKEncodedOrigin.LeftBottom => new SKMatrix(0, 1, 0, -1, 0, w, 0, 0, 1),
+        _ => SKMatrix.Identity,
+    };
+
+    private static SKBitmap Fit(SKBitmap source, int side)
+    {
+        var scale = Math.Min(1.0, (double)side / Math.Max(source.Width, source.Height));
+        var info = new SKImageInfo(Math.Max(1, (int)Math.Round(source.Width * scale)), Math.Max(1, (int)Math.Round(source.Height * scale)),
+            SKColorType.Rgba8888, SKAlphaType.Premul);
+        return source.Resize(info, Sampling) ?? throw new InvalidOperationException("Skia could not scale the photo.");
+    }
+
+    private static byte[] Encode(SKBitmap bitmap, int quality)
+    {
+        using var image = SKImage.FromBitmap(bitmap);
+        using var jpeg = image.Encode(SKEncodedImageFormat.Jpeg, quality) ?? throw new InvalidOperationException("Skia could not encode the photo.");
+        return jpeg.ToArray();
+    }
+}
