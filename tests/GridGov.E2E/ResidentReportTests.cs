@@ -249,7 +249,9 @@ public class ResidentReportTests(LiveServer server) : IClassFixture<LiveServer>
                 const r = m.getBoundingClientRect();
                 const d = Math.hypot(r.left + r.width / 2 - px, r.top + r.height / 2 - py);
                 const onScreen = r.top > 60 && r.bottom < window.innerHeight * 0.44 && r.left > 0 && r.right < window.innerWidth - 50;
-                if (d > 45 && onScreen && d < bestD) { best = m.dataset.code; bestD = d; }
+                const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                const mine = hit === m || hit?.parentElement === m;
+                if (d > 45 && onScreen && mine && d < bestD) { best = m.dataset.code; bestD = d; }
               }
               return best;
             }

@@ -146,6 +146,7 @@ export const zh = {
   'incidentAction.offerAccepted': '接受指派',
   'incidentAction.offerDeclined': '拒绝指派',
   'incidentAction.offerExpired': '指派超时',
+  'incidentAction.photo': '上传照片',
 
   'incidentSource.resident': '市民上报',
   'incidentSource.patrol': '网格巡查',
@@ -417,6 +418,7 @@ export const en: Record<StringKey, string> = {
   'incidentAction.offerAccepted': 'Offer accepted',
   'incidentAction.offerDeclined': 'Offer declined',
   'incidentAction.offerExpired': 'Offer expired',
+  'incidentAction.photo': 'Photo added',
 
   'incidentSource.resident': 'Resident',
   'incidentSource.patrol': 'Grid patrol',

@@ -101,7 +101,8 @@ function header(titleKey: Key): HTMLElement {
 }
 
 function button(label: string, onClick: () => void, attrs: Record<string, string | boolean | null | undefined> = {}): HTMLButtonElement {
-  const b = el('button', { type: 'button', class: 'report-button', ...attrs }, label);
+  const cls = typeof attrs.class === 'string' && attrs.class.includes('report-button') ? attrs.class : `report-button ${attrs.class ?? ''}`.trim();
+  const b = el('button', { type: 'button', ...attrs, class: cls }, label);
   b.addEventListener('click', onClick);
   return b;
 }
@@ -168,6 +169,8 @@ async function loadLamps(): Promise<void> {
     const lamps = await reportApi.lamps(state.pin.lon, state.pin.lat);
     if (mine !== lampSeq) return;
     state.lamps = lamps;
+    // Close enough that neighbouring lamps (often 10-30 m apart) are separate targets for a finger.
+    if (lamps.length) reportMap?.frame([...lamps.map((l): [number, number] => [l.lon, l.lat]), [state.pin.lon, state.pin.lat]]);
   } catch (error) {
     if (mine !== lampSeq) return;
     state.lampsError = explainError(error, state.lang);
@@ -386,8 +389,12 @@ function lampSheet(): Array<HTMLElement | null> {
     }
     out.push(list);
   }
-  if (state.assetCode) out.push(el('p', { class: 'report-note report-lamp-chosen', role: 'status' }, t('lampChosen', { code: state.assetCode })));
-  out.push(
+  // The choice and the way on sit above the list, in reach without scrolling past eight lamps.
+  const chosen = state.assetCode ? el('p', { class: 'report-note report-lamp-chosen', role: 'status' }, t('lampChosen', { code: state.assetCode })) : null;
+  out.splice(
+    2,
+    0,
+    chosen,
     el(
       'div',
       { class: 'report-nav' },

@@ -61,6 +61,8 @@ export interface ReportMap {
   setPin(lon: number, lat: number, fly?: boolean): void;
   /** Draws the lamps as tappable markers, `chosen` highlighted; [] removes them. */
   showLamps(lamps: NearbyLamp[], chosen: string | null, onTap: (lamp: NearbyLamp) => void): void;
+  /** Shows all of `points` as close up as the map allows (up to z19.5). */
+  frame(points: Array<[number, number]>): void;
   resize(): void;
 }
 
@@ -72,7 +74,7 @@ export function createReportMap(container: HTMLElement, onPin: (lon: number, lat
     center: START,
     zoom: 14,
     minZoom: 9,
-    maxZoom: 19,
+    maxZoom: 20,
     maxPitch: 0,
     dragRotate: false,
     pitchWithRotate: false,
@@ -126,6 +128,12 @@ export function createReportMap(container: HTMLElement, onPin: (lon: number, lat
         });
         return new Marker({ element: button }).setLngLat([lamp.lon, lamp.lat]).addTo(map);
       });
+    },
+    frame(points) {
+      if (!points.length) return;
+      const lons = points.map((p) => p[0]);
+      const lats = points.map((p) => p[1]);
+      map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 48, maxZoom: 19.5, animate: false });
     },
     resize: () => map.resize(),
   };
