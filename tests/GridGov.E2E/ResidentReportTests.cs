@@ -218,6 +218,12 @@ public class ResidentReportTests(LiveServer server) : IClassFixture<LiveServer>
         await page.WaitForFunctionAsync("() => document.body.dataset.trackState === 'notFound'", null, Long);
         await Expect(page.Locator("#not-found")).ToHaveTextAsync("没有找到这个案件");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("report-7-not-found.png") });
+
+        // Back on the form, this phone remembers the case and its link.
+        await page.GotoAsync(new Uri(server.BaseAddress, "/report").ToString());
+        var mine = page.Locator($"#my-reports a[data-id='{id}']");
+        await Expect(mine).ToContainTextAsync(categoryName);
+        Assert.StartsWith($"/report/{id}?t=", await mine.GetAttributeAsync("href"));
         Assert.DoesNotContain(errors, e => !e.Contains("404"));
     }
 

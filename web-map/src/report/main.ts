@@ -15,6 +15,10 @@ import { downscale } from './photo';
 import { text, type Key } from './strings';
 import {
   actionWords,
+  addMyReport,
+  MY_REPORTS_KEY,
+  readMyReports,
+  type MyReport,
   distanceWords,
   formatTime,
   isFinished,
@@ -41,6 +45,22 @@ function readLang(): Lang {
     return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';
   } catch {
     return 'zh';
+  }
+}
+
+function loadMyReports(): MyReport[] {
+  try {
+    return readMyReports(localStorage.getItem(MY_REPORTS_KEY));
+  } catch {
+    return [];
+  }
+}
+
+function remember(report: MyReport): void {
+  try {
+    localStorage.setItem(MY_REPORTS_KEY, JSON.stringify(addMyReport(loadMyReports(), report)));
+  } catch {
+    // private mode: the link on screen is all there is
   }
 }
 
@@ -252,6 +272,11 @@ async function send(): Promise<void> {
     return;
   }
   body.dataset.caseId = String(state.answer.id);
+  {
+    const a = state.answer;
+    const link = new URL(trackingLink(window.location.origin, a.trackingUrl, a.id, a.trackingToken));
+    remember({ id: a.id, path: link.pathname + link.search, category: a.categoryName ?? categoryName(state.category), at: new Date().toISOString() });
+  }
   state.step = 'done';
   await uploadPhoto();
 }
@@ -334,7 +359,22 @@ function whereSheet(): Array<HTMLElement | null> {
     if (!state.majors) void loadCategories();
     render();
   }, { id: 'where-next', class: 'report-button report-primary', disabled: !state.pin });
-  return [el('h2', {}, t('stepWhere')), el('p', { class: 'report-note' }, t('whereHint')), locateButton, geo, el('div', { class: 'report-nav' }, next)];
+  const mine = loadMyReports();
+  const myList = mine.length
+    ? el(
+        'section',
+        { class: 'report-mine', id: 'my-reports' },
+        el('h3', {}, t('myReports')),
+        el(
+          'ul',
+          {},
+          ...mine.slice(0, 5).map((r) =>
+            el('li', {}, el('a', { href: r.path, 'data-id': String(r.id) }, `#${r.id} ${r.category}`), el('span', { class: 'report-note' }, ` ${formatTime(r.at)}`)),
+          ),
+        ),
+      )
+    : null;
+  return [el('h2', {}, t('stepWhere')), el('p', { class: 'report-note' }, t('whereHint')), locateButton, geo, el('div', { class: 'report-nav' }, next), myList];
 }
 
 function whatSheet(): Array<HTMLElement | null> {

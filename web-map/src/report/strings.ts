@@ -91,6 +91,7 @@ const zh = {
   refresh: '刷新',
   newReport: '我也要报事',
   caseTitle: '案件 #{id}',
+  myReports: '我报过的问题（在本机）',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -185,6 +186,7 @@ const en: Record<Key, string> = {
   refresh: 'Refresh',
   newReport: 'Report a problem',
   caseTitle: 'Case #{id}',
+  myReports: 'My reports (on this phone)',
 };
 
 export const DICTIONARY: Record<Lang, Record<Key, string>> = { zh, en };

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   actionWords,
+  addMyReport,
+  MY_REPORTS_MAX,
+  readMyReports,
   distanceWords,
   fitWithin,
   formatTime,
@@ -109,5 +112,25 @@ describe('small things', () => {
     expect(formatTime('soon')).toBe('soon');
     expect(distanceWords(12.4, 'zh')).toBe('约 12 米');
     expect(distanceWords(12.6, 'en')).toBe('about 13 m');
+  });
+});
+
+describe('my reports', () => {
+  const r = (id: number) => ({ id, path: `/report/${id}?t=x`, category: '路灯异常', at: '2026-12-01T06:00:00Z' });
+  it('keeps the newest first, each case once, ten at most', () => {
+    let list = addMyReport([], r(1));
+    list = addMyReport(list, r(2));
+    list = addMyReport(list, r(1));
+    expect(list.map((x) => x.id)).toEqual([1, 2]);
+    for (let i = 3; i < 20; i++) list = addMyReport(list, r(i));
+    expect(list).toHaveLength(MY_REPORTS_MAX);
+    expect(list[0]?.id).toBe(19);
+  });
+
+  it('reads back only well-formed entries', () => {
+    expect(readMyReports(null)).toEqual([]);
+    expect(readMyReports('not json')).toEqual([]);
+    expect(readMyReports('{"id":1}')).toEqual([]);
+    expect(readMyReports(JSON.stringify([r(1), { id: 2, path: 'https://evil.example/', category: 'x', at: 'y' }, { id: 'x' }]))).toEqual([r(1)]);
   });
 });

@@ -140,3 +140,36 @@ export const distanceWords = (metres: number, lang: Lang): string => {
   const m = Math.max(0, Math.round(metres));
   return lang === 'zh' ? `约 ${m} 米` : `about ${m} m`;
 };
+
+/** A case this phone filed, remembered so its tracking link is not lost (localStorage `gridgov.myReports`). */
+export interface MyReport {
+  id: number;
+  path: string;
+  category: string;
+  at: string;
+}
+
+export const MY_REPORTS_KEY = 'gridgov.myReports';
+export const MY_REPORTS_MAX = 10;
+
+/** The stored list read back; anything malformed is dropped. */
+export function readMyReports(raw: string | null): MyReport[] {
+  if (!raw) return [];
+  try {
+    const list: unknown = JSON.parse(raw);
+    if (!Array.isArray(list)) return [];
+    return list
+      .filter(
+        (r): r is MyReport =>
+          !!r && typeof r === 'object' && Number.isSafeInteger((r as MyReport).id) && typeof (r as MyReport).path === 'string' &&
+          (r as MyReport).path.startsWith('/report/') && typeof (r as MyReport).category === 'string' && typeof (r as MyReport).at === 'string',
+      )
+      .slice(0, MY_REPORTS_MAX);
+  } catch {
+    return [];
+  }
+}
+
+/** `report` first, the same case not twice, at most MY_REPORTS_MAX. */
+export const addMyReport = (list: readonly MyReport[], report: MyReport): MyReport[] =>
+  [report, ...list.filter((r) => r.id !== report.id)].slice(0, MY_REPORTS_MAX);
