@@ -594,6 +594,9 @@ async function loadTracked(id: number, token: string): Promise<void> {
   renderTracking(id, token);
 }
 
+/** A server path as a link or image source: only this site's own paths (never `javascript:` or another origin). */
+const ownPath = (u: string | null | undefined): string | null => (u && u.startsWith('/') && !u.startsWith('//') ? u : null);
+
 function photoGroup(photos: PhotoView[], kind: 'before' | 'after'): HTMLElement | null {
   const mine = photos.filter((p) => (kind === 'after' ? p.kind === 'after' : p.kind !== 'after'));
   if (!mine.length) return null;
@@ -604,7 +607,9 @@ function photoGroup(photos: PhotoView[], kind: 'before' | 'after'): HTMLElement 
     el(
       'div',
       { class: 'report-photo-row' },
-      ...mine.map((p) => el('a', { href: p.url, target: '_blank', rel: 'noopener' }, el('img', { src: p.thumbUrl ?? p.url, alt: '', 'data-kind': kind, loading: 'lazy' }))),
+      ...mine.map((p) =>
+        el('a', { href: ownPath(p.url), target: '_blank', rel: 'noopener' }, el('img', { src: ownPath(p.thumbUrl) ?? ownPath(p.url), alt: '', 'data-kind': kind, loading: 'lazy' })),
+      ),
     ),
   );
 }

@@ -55,6 +55,14 @@ describe('incident photos', () => {
     expect(URL.revokeObjectURL).toHaveBeenCalledTimes(2);
   });
 
+  it('never sends the token to a URL that is not a path of this server', async () => {
+    const fetchPhoto = vi.fn(async () => ({}) as Blob);
+    const cache = createPhotoCache(fetchPhoto, () => undefined);
+    await expect(cache.load('https://elsewhere.example/p.jpg')).rejects.toThrow();
+    await expect(cache.load('//elsewhere.example/p.jpg')).rejects.toThrow();
+    expect(fetchPhoto).not.toHaveBeenCalled();
+  });
+
   it('draws nothing for a case without photos', () => {
     const cache = createPhotoCache(async () => ({}) as Blob, () => undefined);
     expect(renderPhotos([], cache, new I18n(new MemoryStorage()))).toBeNull();

@@ -41,7 +41,9 @@ export function createPhotoCache(fetchPhoto: FetchPhoto, onLoad: () => void): Ph
       if (!p) {
         const mine = generation;
         const map = ready;
-        p = fetchPhoto(url).then((blob) => {
+        // The Bearer token goes only to this server's own paths, never to a URL elsewhere.
+        const own = url.startsWith('/') && !url.startsWith('//');
+        p = (own ? fetchPhoto(url) : Promise.reject(new Error(`not a local photo path: ${url}`))).then((blob) => {
           const objectUrl = URL.createObjectURL(blob);
           if (mine !== generation) {
             URL.revokeObjectURL(objectUrl);
