@@ -20,7 +20,10 @@ public sealed class PhotoRefused(int status, string title, string detail) : Exce
 /// </summary>
 public sealed class PhotoProcessor(PhotoSettings settings)
 {
-    private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+    // Linear filtering for the last small step (the decoder has done the big one); mipmaps only for a thumbnail of an
+    // image the codec cannot scale while decoding (PNG).
+    private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.None);
+    private static readonly SKSamplingOptions Shrinking = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
     public ProcessedPhoto Process(ReadOnlySpan<byte> upload)
     {
@@ -38,11 +41,25 @@ public sealed class PhotoProcessor(PhotoSettings settings)
             throw new PhotoRefused(415, "Image too large",
                 $"The image is {info.Width}×{info.Height} pixels; at most {settings.MaxPixels / 1_000_000} megapixels are accepted.");
 
+        var origin = codec.EncodedOrigin;
         using var decoded = Decode(codec, settings.MaxSide);
-        using var upright = Upright(decoded, codec.EncodedOrigin, settings.MaxSide);
+        using var upright = Upright(decoded, origin, settings.MaxSide, Sampling);
         var image = Encode(upright, settings.JpegQuality);
-        using var thumb = Fit(upright, settings.ThumbSide);
-        return new ProcessedPhoto(image, upright.Width, upright.Height, Encode(thumb, settings.ThumbQuality));
+        // The thumbnail: a JPEG decodes again at an eighth or so of its size for next to nothing; others shrink the
+        // upright image through mipmaps.
+        byte[] thumb;
+        if (format == SKEncodedImageFormat.Jpeg)
+        {
+            using var small = Decode(codec, settings.ThumbSide);
+            using var turned = Upright(small, origin, settings.ThumbSide, Shrinking);
+            thumb = Encode(turned, settings.ThumbQuality);
+        }
+        else
+        {
+            using var turned = Fit(upright, settings.ThumbSide);
+            thumb = Encode(turned, settings.ThumbQuality);
+        }
+        return new ProcessedPhoto(image, upright.Width, upright.Height, thumb);
     }
 
     /// <summary>Decodes at the smallest size the codec can give that is still at least <paramref name="maxSide"/> (JPEG scales by eighths while decoding).</summary>
@@ -50,8 +67,15 @@ public sealed class PhotoProcessor(PhotoSettings settings)
     {
         var info = codec.Info;
         var longest = Math.Max(info.Width, info.Height);
-        var size = longest > maxSide ? codec.GetScaledDimensions((float)maxSide / longest) : new SKSizeI(info.Width, info.Height);
-        if (Math.Max(size.Width, size.Height) < Math.Min(maxSide, longest)) size = new SKSizeI(info.Width, info.Height);
+        var size = new SKSizeI(info.Width, info.Height);
+        if (longest > maxSide)
+            for (var eighths = 1; eighths < 8; eighths++)
+            {
+                var scaled = codec.GetScaledDimensions(eighths / 8f);
+                if (Math.Max(scaled.Width, scaled.Height) < maxSide) continue;
+                if (scaled.Width < size.Width) size = scaled;
+                break;
+            }
         var target = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul, SKColorSpace.CreateSrgb());
         var bitmap = new SKBitmap(target);
         var result = codec.GetPixels(target, bitmap.GetPixels());
@@ -69,7 +93,7 @@ public sealed class PhotoProcessor(PhotoSettings settings)
     }
 
     /// <summary>The pixels turned as the EXIF orientation says, fitted into <paramref name="maxSide"/>, on white (a PNG's transparency becomes white).</summary>
-    private static SKBitmap Upright(SKBitmap source, SKEncodedOrigin origin, int maxSide)
+    private static SKBitmap Upright(SKBitmap source, SKEncodedOrigin origin, int maxSide, SKSamplingOptions sampling)
     {
         var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         int w = swap ? source.Height : source.Width, h = swap ? source.Width : source.Height;
@@ -81,7 +105,7 @@ public sealed class PhotoProcessor(PhotoSettings settings)
         canvas.Scale((float)tw / w, (float)th / h);
         canvas.Concat(Orientation(origin, source.Width, source.Height));
         using var image = SKImage.FromBitmap(source);
-        canvas.DrawImage(image, 0, 0, Sampling);
+        canvas.DrawImage(image, 0, 0, sampling);
         canvas.Flush();
         return result;
     }
@@ -104,7 +128,7 @@ public sealed class PhotoProcessor(PhotoSettings settings)
         var scale = Math.Min(1.0, (double)side / Math.Max(source.Width, source.Height));
         var info = new SKImageInfo(Math.Max(1, (int)Math.Round(source.Width * scale)), Math.Max(1, (int)Math.Round(source.Height * scale)),
             SKColorType.Rgba8888, SKAlphaType.Premul);
-        return source.Resize(info, Sampling) ?? throw new InvalidOperationException("Skia could not scale the photo.");
+        return source.Resize(info, Shrinking) ?? throw new InvalidOperationException("Skia could not scale the photo.");
     }
 
     private static byte[] Encode(SKBitmap bitmap, int quality)
