@@ -12,6 +12,7 @@ export default defineConfig({
     // maplibre-gl alone is ~1 MB minified; it is split into its own chunk below.
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
+      input: { main: 'index.html', report: 'report/index.html' },
       output: {
         // The MapLibre worker is copied as an asset; give it a .js name so any static file
         // server (ASP.NET's included) serves it with a JavaScript MIME type.

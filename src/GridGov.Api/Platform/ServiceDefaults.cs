@@ -79,6 +79,8 @@ public static class ServiceDefaults
                     detail: $"There is no endpoint at {ctx.Request.Method} {ctx.Request.Path}; see /openapi/v1.json or /docs for the API."))
                 .AllowAnonymous().ExcludeFromDescription();
         }
+        // The resident's report page and its tracking links (/report/{id}?t=...): a page of its own.
+        app.MapFallbackToFile("/report/{**rest}", "report/index.html").AllowAnonymous();
         app.MapFallbackToFile("index.html").AllowAnonymous();
         return app;
     }
