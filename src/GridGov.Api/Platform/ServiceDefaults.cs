@@ -49,6 +49,16 @@ public static class ServiceDefaults
         return builder;
     }
 
+    /// <summary>
+    /// Vite names every asset by its content hash: a browser keeps those for good. The pages themselves (also when
+    /// served as a fallback) and the service worker are revalidated, so a new build reaches phones on their next load.
+    /// </summary>
+    private static readonly StaticFileOptions StaticFiles = new()
+    {
+        OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl =
+            ctx.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache",
+    };
+
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseConfiguredForwardedHeaders();
@@ -56,13 +66,7 @@ public static class ServiceDefaults
         app.UseStatusCodePages();
         app.UseResponseCompression();
         app.UseDefaultFiles();
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            // Vite names every asset by its content hash: a browser keeps those for good. The pages themselves and
-            // the service worker are revalidated, so a new build reaches phones on their next load.
-            OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl =
-                ctx.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache",
-        });
+        app.UseStaticFiles(StaticFiles);
         app.UseGridGovAuth();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("GridGov API")).AllowAnonymous();
@@ -80,8 +84,8 @@ public static class ServiceDefaults
                 .AllowAnonymous().ExcludeFromDescription();
         }
         // The resident's report page and its tracking links (/report/{id}?t=...): a page of its own.
-        app.MapFallbackToFile("/report/{**rest}", "report/index.html").AllowAnonymous();
-        app.MapFallbackToFile("index.html").AllowAnonymous();
+        app.MapFallbackToFile("/report/{**rest}", "report/index.html", StaticFiles).AllowAnonymous();
+        app.MapFallbackToFile("index.html", StaticFiles).AllowAnonymous();
         return app;
     }
 }
