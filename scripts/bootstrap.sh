@@ -27,7 +27,7 @@ PKGS_SERVER=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting postg
 # shellcheck disable=SC2034
 PKGS_TEST=(chromium fonts-wqy-zenhei fonts-noto-cjk)
 # shellcheck disable=SC2034
-PKGS_BENCH=(wrk)
+PKGS_BENCH=(wrk chromium fonts-noto-cjk)
 
 # shellcheck disable=SC2034
 CLUSTER_STARTED=0   # 1 when this invocation started the embedded cluster

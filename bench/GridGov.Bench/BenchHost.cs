@@ -42,7 +42,7 @@ internal static partial class BenchHost
 
     internal sealed record TokenDto(string AccessToken);
 
-    private static string ApiContentRoot()
+    internal static string ApiContentRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "GridGov.sln"))) return Path.Combine(dir.FullName, "src", "GridGov.Api");

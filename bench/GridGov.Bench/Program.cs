@@ -11,6 +11,7 @@ internal static class BenchMain
         ["plans"] = PlansBench.RunAsync,
         ["lifecircles"] = LifeCirclesBench.RunAsync,
         ["streetlights"] = StreetlightsBench.RunAsync,
+        ["phones"] = PhonesBench.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

@@ -248,6 +248,18 @@ public class MobileCrewTests(MobileLiveServer server) : IClassFixture<MobileLive
         var after = photos.EnumerateArray().Where(p => p.GetProperty("kind").GetString() == "after").ToList();
         Assert.Single(after);
         Assert.True(after[0].GetProperty("width").GetInt32() <= 2048);
+        // ... and on the dispatcher's map, the case's panel shows the after-photo.
+        var (desk, deskPage, deskErrors) = await server.SignedInPageAsync("dispatcher");
+        await using (desk)
+        {
+            await deskPage.EvaluateAsync("id => window.gridgov.openIncident(id)", incidentId);
+            await Expect(deskPage.Locator("#incident-photos img[data-kind=after]")).ToHaveCountAsync(1, new() { Timeout = 15000 });
+            await deskPage.WaitForFunctionAsync(
+                "() => { const i = document.querySelector('#incident-photos img[data-kind=after]'); return i && i.src.startsWith('blob:') && i.complete && i.naturalWidth > 0; }",
+                null, Long);
+            await deskPage.ScreenshotAsync(new() { Path = Shot("dispatcher-after-photo") });
+            Assert.Empty(deskErrors);
+        }
 
         // The route to the case on the small map: MapLibre is loaded only now.
         const string MapLibreLoaded = "() => performance.getEntriesByType('resource').some(e => /\\/assets\\/maplibre-/.test(e.name))";

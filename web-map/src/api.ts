@@ -75,6 +75,8 @@ export interface Api {
   lamp(code: string): Promise<LampView>;
   /** A circuit with its lamps in cable order (and as a line), its open faults and reports. */
   circuit(code: string): Promise<CircuitView>;
+  /** A photo's bytes (`url`/`thumbUrl` of a PhotoView), fetched with the Bearer header. */
+  photoBlob(url: string): Promise<Blob>;
 }
 
 /** Reads a failed response into an ApiError, preferring ProblemDetails' `detail`. */
@@ -230,5 +232,11 @@ export function createApi(options: ApiOptions): Api {
     lamp: (code) => getJson<LampView>(`/api/streetlights/${encodeURIComponent(code)}`),
 
     circuit: (code) => getJson<CircuitView>(`/api/circuits/${encodeURIComponent(code)}`),
+
+    async photoBlob(url) {
+      const response = await send(url, { method: 'GET' }, true);
+      if (!response.ok) return fail(response, true);
+      return response.blob();
+    },
   };
 }

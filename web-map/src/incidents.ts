@@ -44,7 +44,7 @@ export const INCIDENT_ACTIONS: readonly IncidentAction[] = [
 ];
 
 /** History-only actions written by the server itself. */
-export const HISTORY_ONLY_ACTIONS = ['report', 'overdue', 'escalate', 'offer', 'offerAccepted', 'offerDeclined', 'offerExpired'] as const;
+export const HISTORY_ONLY_ACTIONS = ['report', 'overdue', 'escalate', 'offer', 'offerAccepted', 'offerDeclined', 'offerExpired', 'photo'] as const;
 
 export const INCIDENT_SOURCES = [
   'resident',

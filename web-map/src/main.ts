@@ -146,6 +146,7 @@ const incidentPanel = createIncidentPanel({
   onChanged: () => reloadIncidentTiles(),
   onSelect: (id) => selectIncident(map, id),
   dispatch: { api, enabled: () => loggedIn && canDispatch(roles) },
+  photos: (url) => api.photoBlob(url),
 });
 
 /** What the lamp panel has drawn: the selected lamp's ring, its circuit's line and lamps. */

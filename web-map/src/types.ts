@@ -138,6 +138,25 @@ export interface IncidentDetail {
   reworkCount?: number;
   history: IncidentHistoryEntry[];
   availableActions: string[];
+  /** Photos of the problem (`before`) and of the work done (`after`), oldest first. */
+  photos?: PhotoView[];
+  /** Handling needs an after-photo first (the category requires one and there is none yet). */
+  afterPhotoRequired?: boolean;
+}
+
+/** A photo of an incident (`GET /api/incidents/{id}/photos`); `url`/`thumbUrl` need the Bearer header. */
+export interface PhotoView {
+  id: number;
+  incidentId: number;
+  kind: 'before' | 'after' | string;
+  url: string;
+  thumbUrl?: string | null;
+  width?: number;
+  height?: number;
+  bytes?: number;
+  contentType?: string;
+  createdAt?: string;
+  by?: 'resident' | 'crew' | 'staff' | string;
 }
 
 /** Body of `POST /api/incidents/{id}/transitions`. */

@@ -205,7 +205,7 @@ public sealed class IncidentIntake(
         }
         if (!plus && digits.Length == 11 && digits[0] == '1' && digits[1] is < '3' or > '9')
         {
-            v.Add("phone", $"'{Clip(trimmed)}' is not a mobile number (11 digits starting 13-19).");
+            v.Add("phone", $"'phone' '{Clip(trimmed)}' is not a mobile number (11 digits starting 13-19); give a mobile or a landline with its area code.");
             return null;
         }
         return plus ? "+" + digits : digits;

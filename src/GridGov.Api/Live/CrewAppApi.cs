@@ -45,7 +45,11 @@ public static class CrewAppApi
         if (crew is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such crew", detail: $"There is no active crew member {id}.");
         // Signing on twice keeps nothing but on; signing off twice keeps the first time (a retry changes nothing).
         if (onDuty) crew.OffDutySince = null;
-        else crew.OffDutySince ??= clock.GetUtcNow();
+        else if (crew.OffDutySince is null)
+        {
+            var now = clock.GetUtcNow();
+            crew.OffDutySince = now.AddTicks(-(now.Ticks % 10)); // as PostgreSQL keeps it (microseconds): the same answer on a retry
+        }
         await db.SaveChangesAsync(ct);
         crews.SetDuty(id, crew.OffDutySince);
         return TypedResults.Ok(new DutyView(id, crew.OffDutySince is null, crew.OffDutySince));

@@ -20,7 +20,10 @@ public sealed class PhotoRefused(int status, string title, string detail) : Exce
 /// </summary>
 public sealed class PhotoProcessor(PhotoSettings settings)
 {
-    private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+    // Linear filtering for the last small step (the decoder has done the big one); mipmaps only for a thumbnail of an
+    // image the codec cannot scale while decoding (PNG).
+    private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.None);
+    private static readonly SKSamplingOptions Shrinking = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
     public ProcessedPhoto Process(ReadOnlySpan<byte> upload)
     {
@@ -38,20 +41,47 @@ public sealed class PhotoProcessor(PhotoSettings settings)
             throw new PhotoRefused(415, "Image too large",
                 $"The image is {info.Width}×{info.Height} pixels; at most {settings.MaxPixels / 1_000_000} megapixels are accepted.");
 
+        var origin = codec.EncodedOrigin;
+        // The main image: decoded straight to its stored size where the codec can (JPEG scales by eighths while
+        // decoding, so a 4000 px photo comes out at 2500 px with no resampling pass), then turned upright. The
+        // thumbnail: a JPEG decodes again at its own eighth for next to nothing; others shrink the main image.
+        var opaque = format == SKEncodedImageFormat.Jpeg;
         using var decoded = Decode(codec, settings.MaxSide);
-        using var upright = Upright(decoded, codec.EncodedOrigin, settings.MaxSide);
-        var image = Encode(upright, settings.JpegQuality);
-        using var thumb = Fit(upright, settings.ThumbSide);
-        return new ProcessedPhoto(image, upright.Width, upright.Height, Encode(thumb, settings.ThumbQuality));
+        using var upright = Upright(decoded, origin, settings.MaxSide, opaque);
+        var main = upright ?? decoded;
+        var image = Encode(main, settings.JpegQuality);
+        byte[] thumb;
+        if (opaque)
+        {
+            using var small = Decode(codec, settings.ThumbSide);
+            using var turned = Upright(small, origin, settings.ThumbSide, opaque);
+            thumb = Encode(turned ?? small, settings.ThumbQuality);
+        }
+        else
+        {
+            using var turned = Fit(main, settings.ThumbSide);
+            thumb = Encode(turned, settings.ThumbQuality);
+        }
+        return new ProcessedPhoto(image, main.Width, main.Height, thumb);
     }
 
-    /// <summary>Decodes at the smallest size the codec can give that is still at least <paramref name="maxSide"/> (JPEG scales by eighths while decoding).</summary>
+    /// <summary>
+    /// Decodes at the largest size the codec offers (whole eighths for JPEG, WebP any scale, PNG only whole) whose
+    /// longest side is at most <paramref name="maxSide"/> (else the smallest it offers); the whole image when it is small already.
+    /// </summary>
     private static SKBitmap Decode(SKCodec codec, int maxSide)
     {
         var info = codec.Info;
         var longest = Math.Max(info.Width, info.Height);
-        var size = longest > maxSide ? codec.GetScaledDimensions((float)maxSide / longest) : new SKSizeI(info.Width, info.Height);
-        if (Math.Max(size.Width, size.Height) < Math.Min(maxSide, longest)) size = new SKSizeI(info.Width, info.Height);
+        var size = new SKSizeI(info.Width, info.Height);
+        if (longest > maxSide)
+            for (var eighths = 7; eighths >= 1; eighths--)
+            {
+                // The smallest offered if none fits: Upright scales the rest of the way.
+                var scaled = codec.GetScaledDimensions(eighths / 8f);
+                if (scaled.Width < size.Width) size = scaled;
+                if (Math.Max(scaled.Width, scaled.Height) <= maxSide) break;
+            }
         var target = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul, SKColorSpace.CreateSrgb());
         var bitmap = new SKBitmap(target);
         var result = codec.GetPixels(target, bitmap.GetPixels());
@@ -68,20 +98,26 @@ public sealed class PhotoProcessor(PhotoSettings settings)
         return bitmap;
     }
 
-    /// <summary>The pixels turned as the EXIF orientation says, fitted into <paramref name="maxSide"/>, on white (a PNG's transparency becomes white).</summary>
-    private static SKBitmap Upright(SKBitmap source, SKEncodedOrigin origin, int maxSide)
+    /// <summary>
+    /// The pixels turned as the EXIF orientation says and fitted into <paramref name="maxSide"/>, on white (a PNG's
+    /// transparency becomes white); null when the decoded pixels are that already (an upright, opaque image that fits).
+    /// A quarter turn at the same size maps pixels one to one, so it needs no filtering.
+    /// </summary>
+    private static SKBitmap? Upright(SKBitmap source, SKEncodedOrigin origin, int maxSide, bool opaque)
     {
         var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         int w = swap ? source.Height : source.Width, h = swap ? source.Width : source.Height;
         var scale = Math.Min(1.0, (double)maxSide / Math.Max(w, h));
+        if (scale == 1 && opaque && origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default) return null;
         int tw = Math.Max(1, (int)Math.Round(w * scale)), th = Math.Max(1, (int)Math.Round(h * scale));
+        var sampling = scale == 1 ? new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None) : scale < 0.5 ? Shrinking : Sampling;
         var result = new SKBitmap(new SKImageInfo(tw, th, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var canvas = new SKCanvas(result);
-        canvas.Clear(SKColors.White);
+        if (!opaque) canvas.Clear(SKColors.White);
         canvas.Scale((float)tw / w, (float)th / h);
         canvas.Concat(Orientation(origin, source.Width, source.Height));
         using var image = SKImage.FromBitmap(source);
-        canvas.DrawImage(image, 0, 0, Sampling);
+        canvas.DrawImage(image, 0, 0, sampling);
         canvas.Flush();
         return result;
     }
@@ -104,7 +140,7 @@ public sealed class PhotoProcessor(PhotoSettings settings)
         var scale = Math.Min(1.0, (double)side / Math.Max(source.Width, source.Height));
         var info = new SKImageInfo(Math.Max(1, (int)Math.Round(source.Width * scale)), Math.Max(1, (int)Math.Round(source.Height * scale)),
             SKColorType.Rgba8888, SKAlphaType.Premul);
-        return source.Resize(info, Sampling) ?? throw new InvalidOperationException("Skia could not scale the photo.");
+        return source.Resize(info, Shrinking) ?? throw new InvalidOperationException("Skia could not scale the photo.");
     }
 
     private static byte[] Encode(SKBitmap bitmap, int quality)

@@ -91,7 +91,8 @@ public static class PhotosApi
         IFormCollection form;
         try
         {
-            form = await http.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit, ValueCountLimit = 10 }, ct);
+            // Kept in memory (at most the limit, and uploads are rate-limited): no round trip through a temp file.
+            form = await http.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit, ValueCountLimit = 10, MemoryBufferThreshold = (int)limit }, ct);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

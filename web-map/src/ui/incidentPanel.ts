@@ -17,6 +17,7 @@ import {
 import type { IncidentDetail, IncidentHistoryEntry, TransitionRequest } from '../types';
 import { createCandidates, renderCandidates } from './candidates';
 import { el } from './dom';
+import { createPhotoCache, renderPhotos, type FetchPhoto } from './incidentPhotos';
 import './incident.css';
 
 /** What the panel shows. */
@@ -135,9 +136,16 @@ function actionForm(action: string, inputs: ActionInputs, ui: PanelUi, i18n: I18
 
 /**
  * The panel's content. Every server string goes in as a text node (el()), never as HTML. `extra` (the candidates
- * section) goes between the actions and the history.
+ * section) goes between the actions and the history; `photos` (the photos section) after the fields.
  */
-export function renderIncidentPanel(view: PanelView, ui: PanelUi, i18n: I18n, on: PanelHandlers, extra?: HTMLElement | null): HTMLElement[] {
+export function renderIncidentPanel(
+  view: PanelView,
+  ui: PanelUi,
+  i18n: I18n,
+  on: PanelHandlers,
+  extra?: HTMLElement | null,
+  photos?: HTMLElement | null,
+): HTMLElement[] {
   const id = view.kind === 'ok' ? view.detail.id : view.id;
   const close = el('button', { type: 'button', class: 'incident-close', title: i18n.t('incident.close'), 'aria-label': i18n.t('incident.close') }, '×');
   close.addEventListener('click', () => on.close());
@@ -198,7 +206,7 @@ export function renderIncidentPanel(view: PanelView, ui: PanelUi, i18n: I18n, on
     ),
   );
 
-  return [header, el('div', { class: 'incident-body' }, badges, fields, actionSection, extra, historySection)];
+  return [header, el('div', { class: 'incident-body' }, badges, fields, photos, actionSection, extra, historySection)];
 }
 
 export interface IncidentPanelOptions {
@@ -213,6 +221,8 @@ export interface IncidentPanelOptions {
   onSelect?: (id: number | null) => void;
   /** The candidates section, for users who may assign (`enabled`); left out, there is none. */
   dispatch?: { api: Pick<Api, 'candidates' | 'assign'>; enabled: () => boolean };
+  /** Fetches a photo's bytes with the Bearer header; left out, the photos are not shown. */
+  photos?: FetchPhoto;
 }
 
 export interface IncidentPanel {
@@ -235,6 +245,7 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
   let view: PanelView | null = null;
   let ui = emptyUi();
   let seq = 0;
+  const photoCache = options.photos ? createPhotoCache(options.photos, () => render()) : null;
 
   const candidates = options.dispatch
     ? createCandidates({
@@ -299,9 +310,10 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
     if (view.kind === 'ok') container.dataset.status = view.detail.status;
     else delete container.dataset.status;
     const extra = view.kind === 'ok' && candidates ? renderCandidates(candidates.ui, i18n, candidates.handlers) : null;
+    const photos = view.kind === 'ok' && photoCache ? renderPhotos(view.detail.photos, photoCache, i18n) : null;
     // A redraw (a pushed change, the candidates arriving) must not take the caret out of the form being filled in.
     const focused = FORM_FIELDS.find((c) => (document.activeElement as HTMLElement | null | undefined)?.classList?.contains(c));
-    container.replaceChildren(...renderIncidentPanel(view, ui, i18n, handlers, extra));
+    container.replaceChildren(...renderIncidentPanel(view, ui, i18n, handlers, extra, photos));
     if (focused) container.querySelector<HTMLElement>(`.${focused}`)?.focus();
     container.hidden = false;
     if (view.kind === 'ok') {
@@ -343,6 +355,7 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
   const panel: IncidentPanel = {
     async open(id) {
       const mine = ++seq;
+      if (id !== panel.currentId) photoCache?.clear();
       view = { kind: 'loading', id };
       ui = emptyUi();
       candidates?.reset();
@@ -387,6 +400,7 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
       view = null;
       ui = emptyUi();
       candidates?.reset();
+      photoCache?.clear();
       render();
       if (wasOpen) options.onSelect?.(null);
     },

@@ -161,6 +161,9 @@ export interface Legend {
   showGroup(group: LayerGroup, shown: boolean): void;
 }
 
+/** Below this width the legend starts collapsed (and the CSS condenses it). */
+export const NARROW = '(max-width: 600px)';
+
 /** Builds the 图例 panel into `container`; `onToggle` is called when a checkbox changes. */
 export function createLegend(
   container: HTMLElement,
@@ -209,6 +212,13 @@ export function createLegend(
     el('p', { class: 'legend-hint', 'data-i18n': 'legend.normalLampsHint' }),
   );
   container.replaceChildren(header, body);
+  // A phone: the legend starts folded to its title bar (a button), so it does not cover the map.
+  const narrow = typeof window !== 'undefined' ? window.matchMedia?.(NARROW) : undefined;
+  if (narrow?.matches) container.classList.add('collapsed');
+  narrow?.addEventListener?.('change', (e) => {
+    if (e.matches) container.classList.add('collapsed');
+    render();
+  });
 
   const render = (): void => {
     i18n.apply(container);
