@@ -449,6 +449,27 @@ public class MobileCrewTests(MobileLiveServer server) : IClassFixture<MobileLive
     }
 
     [Fact]
+    public async Task A_dispatcher_signing_in_on_the_phone_is_sent_to_the_desktop_map()
+    {
+        var context = await server.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, Locale = "zh-CN",
+        });
+        await using var _ = context;
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(server.BaseAddress, "/m/").ToString());
+        await page.FillAsync("#login-username", "dispatcher");
+        await page.FillAsync("#login-password", "gridgov-demo");
+        await page.ClickAsync("#login-submit");
+        var refusal = page.Locator("#login-notcrew");
+        await Expect(refusal).ToBeVisibleAsync(Visible);
+        await Expect(refusal).ToContainTextAsync("不是巡查队员");
+        Assert.Equal("/", await refusal.Locator("a").GetAttributeAsync("href"));
+        Assert.Null(await page.EvaluateAsync<string?>("() => document.body.dataset.signedIn ?? null"));
+        await Expect(page.Locator("#login-form")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Without_the_location_permission_a_banner_says_how_to_allow_it_and_the_rest_works()
     {
         var (_, points) = await CrewAndGrid();
