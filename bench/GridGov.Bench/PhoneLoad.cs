@@ -26,8 +26,11 @@ internal static class PhoneLoad
         });
         var pages = new (string Name, string Path, string Ready, bool Phone)[]
         {
-            ("crew app /m/ (phone 390×844)", "m/", "() => document.body.dataset.mobileReady === 'true'", true),
-            ("resident page /report (phone)", "report", "() => document.body.dataset.reportReady === 'true'", true),
+            // The sign-in form with its script bound (module scripts have run once the document is complete).
+            ("crew app /m/ (phone 390×844)", "m/", "() => document.readyState === 'complete' && !!document.querySelector('#login-form')", true),
+            // The first step's buttons are live; the map (MapLibre, loaded lazily) draws after.
+            ("resident page /report: form", "report", "() => document.body.dataset.step === 'where'", true),
+            ("resident page /report: map drawn", "report", "() => document.body.dataset.mapReady === 'true'", true),
             ("baseline: desktop map / (sign-in)", "", "() => !!document.querySelector('#login-submit') && document.readyState === 'complete'", false),
         };
         Console.WriteLine($"profile: RTT {LatencyMs} ms, down {DownBytesPerS * 8 / 1e6:0.00} Mbit/s, up {UpBytesPerS * 8 / 1e6:0.00} Mbit/s; 3 cold loads each");

@@ -46,23 +46,36 @@ public sealed class PhotoProcessor(PhotoSettings settings)
         // decoding, so a 4000 px photo comes out at 2500 px with no resampling pass), then turned upright. The
         // thumbnail: a JPEG decodes again at its own eighth for next to nothing; others shrink the main image.
         var opaque = format == SKEncodedImageFormat.Jpeg;
-        using var decoded = Decode(codec, settings.MaxSide);
-        using var upright = Upright(decoded, origin, settings.MaxSide, opaque);
-        var main = upright ?? decoded;
-        var image = Encode(main, settings.JpegQuality);
-        byte[] thumb;
-        if (opaque)
+        // A JPEG's thumbnail comes from a codec of its own, on another core, while the main image is made.
+        var thumbTask = opaque ? Task.Run(() => JpegThumb(data, origin)) : null;
+        try
         {
-            using var small = Decode(codec, settings.ThumbSide);
-            using var turned = Upright(small, origin, settings.ThumbSide, opaque);
-            thumb = Encode(turned ?? small, settings.ThumbQuality);
+            using var decoded = Decode(codec, settings.MaxSide);
+            using var upright = Upright(decoded, origin, settings.MaxSide, opaque);
+            var main = upright ?? decoded;
+            var image = Encode(main, settings.JpegQuality);
+            byte[] thumb;
+            if (thumbTask is not null) thumb = thumbTask.GetAwaiter().GetResult();
+            else
+            {
+                using var turned = Fit(main, settings.ThumbSide);
+                thumb = Encode(turned, settings.ThumbQuality);
+            }
+            return new ProcessedPhoto(image, main.Width, main.Height, thumb);
         }
-        else
+        finally
         {
-            using var turned = Fit(main, settings.ThumbSide);
-            thumb = Encode(turned, settings.ThumbQuality);
+            // The thumbnail reads the same native buffer: it must be done before the buffer is freed, also on a refusal.
+            if (thumbTask is not null) ((IAsyncResult)thumbTask).AsyncWaitHandle.WaitOne();
         }
-        return new ProcessedPhoto(image, main.Width, main.Height, thumb);
+    }
+
+    private byte[] JpegThumb(SKData data, SKEncodedOrigin origin)
+    {
+        using var codec = SKCodec.Create(data) ?? throw new InvalidOperationException("The photo could not be read a second time.");
+        using var small = Decode(codec, settings.ThumbSide);
+        using var turned = Upright(small, origin, settings.ThumbSide, opaque: true);
+        return Encode(turned ?? small, settings.ThumbQuality);
     }
 
     /// <summary>
