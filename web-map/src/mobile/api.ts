@@ -1,23 +1,10 @@
 import { createHttp, type ApiOptions, type Http } from '../api';
-import type { IncidentDetail, Me, TokenResponse } from '../types';
+import type { IncidentDetail, Me, PhotoView, TokenResponse } from '../types';
 
-/** A photo of a case (GET /api/incidents/{id}/photos item). */
-export interface PhotoView {
-  id: number;
-  incidentId: number;
-  kind: 'before' | 'after' | string;
-  url: string;
-  thumbUrl?: string;
-  width?: number;
-  height?: number;
-  createdAt?: string;
-  by?: string;
-}
+export type { PhotoView } from '../types';
 
-export interface CaseDetail extends IncidentDetail {
-  photos?: PhotoView[];
-  afterPhotoRequired?: boolean;
-}
+/** A case as the phone reads it (GET /api/incidents/{id}, with its photos and whether handling needs one). */
+export type CaseDetail = IncidentDetail;
 
 export interface CaseSummary {
   id: number;

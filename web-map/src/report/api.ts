@@ -47,17 +47,9 @@ export interface ReportAnswer {
   trackingUrl?: string;
 }
 
-export interface PhotoView {
-  id: number;
-  incidentId?: number;
-  kind: 'before' | 'after' | string;
-  url: string;
-  thumbUrl?: string;
-  width?: number;
-  height?: number;
-  createdAt?: string;
-  by?: string;
-}
+/** The photo view of the API; for a resident its URLs carry the tracking token. */
+export type { PhotoView } from '../types';
+import type { PhotoView } from '../types';
 
 export interface TrackedCase {
   id: number;

@@ -115,25 +115,8 @@ export function phoneProblem(phone: string): 'invalid' | null {
   return digits >= 5 && digits <= 20 ? null : 'invalid';
 }
 
-const timeFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** An ISO instant as `YYYY-MM-DD HH:mm` Beijing time; '' for nothing, the input itself when unparsable. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  const part: Record<string, string> = {};
-  for (const p of timeFormat.formatToParts(new Date(ms))) part[p.type] = p.value;
-  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
-}
+/** An ISO instant as `YYYY-MM-DD HH:mm` Beijing time, as the map writes it. */
+export { formatShanghai as formatTime } from '../incidents';
 
 /** A distance in metres as the page says it: 约 12 米 / about 12 m. */
 export const distanceWords = (metres: number, lang: Lang): string => {
