@@ -48,9 +48,13 @@ public class TilesTests(GridGovFactory app)
     }
 
     [Fact]
-    public async Task Tiles_need_a_token()
+    public async Task Tiles_need_a_token_except_the_basemap_the_report_page_draws()
     {
         using var client = app.CreateClient();
-        await ProblemAssert.IsProblem(await client.GetAsync($"/tiles/grids/13/{X}/{Y}.pbf"), HttpStatusCode.Unauthorized);
+        foreach (var layer in new[] { "incidents", "streetlights" })
+            await ProblemAssert.IsProblem(await client.GetAsync($"/tiles/{layer}/13/{X}/{Y}.pbf"), HttpStatusCode.Unauthorized, "signed-in");
+        await ProblemAssert.IsProblem(await client.GetAsync($"/tiles/lifecircle/13/{X}/{Y}.pbf?class=primary_school"), HttpStatusCode.Unauthorized);
+        foreach (var layer in new[] { "grids", "roads", "buildings" })
+            Assert.True((await client.GetAsync($"/tiles/{layer}/13/{X}/{Y}.pbf")).StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, layer);
     }
 }

@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GridGov.Api.Residents;
 
-public sealed record ResidentCategory(string Code, string Name, bool Streetlight);
-public sealed record ResidentMajor(string Code, string Name, IReadOnlyList<ResidentCategory> Categories);
+public sealed record ResidentCategory(string Code, string Name, string? NameEn, bool Streetlight);
+public sealed record ResidentMajor(string Code, string Name, string? NameEn, IReadOnlyList<ResidentCategory> Categories);
 public sealed record ResidentLamp(string Code, double Lon, double Lat, double DistanceM, string Status);
 public sealed record ResidentStep(DateTimeOffset At, string Action, IncidentStatus Status);
 
@@ -45,8 +45,8 @@ public static class ResidentApi
     {
         var lamps = lights.LampCategories.Concat(lights.CabinetCategories).ToHashSet();
         var majors = categories.ByCode.Values.Where(c => c.Active).GroupBy(c => c.Major).OrderBy(g => g.Key)
-            .Select(g => new ResidentMajor(g.Key, CategoryMajors.All.TryGetValue(g.Key, out var m) ? m.Name : g.Key,
-                g.OrderBy(c => c.Code).Select(c => new ResidentCategory(c.Code, c.Name, lamps.Contains(c.Code))).ToList()))
+            .Select(g => new ResidentMajor(g.Key, CategoryMajors.All.TryGetValue(g.Key, out var m) ? m.Name : g.Key, m.NameEn,
+                g.OrderBy(c => c.Code).Select(c => new ResidentCategory(c.Code, c.Name, c.NameEn, lamps.Contains(c.Code))).ToList()))
             .ToList();
         return TypedResults.Ok(majors);
     }

@@ -81,6 +81,9 @@ public class ResidentTests(GridGovFactory app)
         Assert.Contains(all, c => c.GetProperty("code").GetString() == "01037" && c.GetProperty("streetlight").GetBoolean());
         Assert.Contains(all, c => c.GetProperty("code").GetString() == "06002" && !c.GetProperty("streetlight").GetBoolean());
         Assert.All(majors.EnumerateArray(), m => Assert.False(string.IsNullOrEmpty(m.GetProperty("name").GetString())));
+        // English names too, for the page's English view.
+        Assert.False(string.IsNullOrEmpty(all.First(c => c.GetProperty("code").GetString() == "06002").GetProperty("nameEn").GetString()));
+        Assert.False(string.IsNullOrEmpty(majors.EnumerateArray().First(m => m.GetProperty("code").GetString() == "06").GetProperty("nameEn").GetString()));
 
         await using var pick = app.DataSource.CreateCommand("SELECT trim(code), ST_X(location), ST_Y(location) FROM streetlights WHERE component = '01037' ORDER BY code LIMIT 1 OFFSET 500");
         await using var r = await pick.ExecuteReaderAsync();
