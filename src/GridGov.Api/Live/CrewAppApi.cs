@@ -82,7 +82,7 @@ public static class CrewAppApi
         if (route is null)
         {
             distance = Geodesy.Metres(start.Lon, start.Lat, toLon, toLat);
-            geometry = JsonSerializer.SerializeToElement(new { type = "LineString", coordinates = new[] { new[] { start.Lon, start.Lat }, new[] { toLon, toLat } } });
+            geometry = StraightLine(start, (toLon, toLat));
         }
         else
         {
@@ -131,8 +131,9 @@ public static class CrewAppApi
         p.AddWithValue(end.Lon);
         p.AddWithValue(end.Lat);
         var json = await cmd.ExecuteScalarAsync(ct) as string;
-        return json is null
-            ? JsonSerializer.SerializeToElement(new { type = "LineString", coordinates = new[] { new[] { start.Lon, start.Lat }, new[] { end.Lon, end.Lat } } })
-            : JsonDocument.Parse(json).RootElement.Clone();
+        return json is null ? StraightLine(start, end) : JsonDocument.Parse(json).RootElement.Clone();
     }
+
+    private static JsonElement StraightLine((double Lon, double Lat) from, (double Lon, double Lat) to) =>
+        JsonSerializer.SerializeToElement(new { type = "LineString", coordinates = new[] { new[] { from.Lon, from.Lat }, new[] { to.Lon, to.Lat } } });
 }

@@ -58,8 +58,9 @@ public sealed class PhotoProcessor(PhotoSettings settings)
             if (thumbTask is not null) thumb = thumbTask.GetAwaiter().GetResult();
             else
             {
-                using var turned = Fit(main, settings.ThumbSide);
-                thumb = Encode(turned, settings.ThumbQuality);
+                // The main image is upright and on white already: only scaled (through mipmaps below half).
+                using var small = Upright(main, SKEncodedOrigin.TopLeft, settings.ThumbSide, opaque: true);
+                thumb = Encode(small ?? main, settings.ThumbQuality);
             }
             return new ProcessedPhoto(image, main.Width, main.Height, thumb);
         }
@@ -147,14 +148,6 @@ public sealed class PhotoProcessor(PhotoSettings settings)
         SKEncodedOrigin.LeftBottom => new SKMatrix(0, 1, 0, -1, 0, w, 0, 0, 1),
         _ => SKMatrix.Identity,
     };
-
-    private static SKBitmap Fit(SKBitmap source, int side)
-    {
-        var scale = Math.Min(1.0, (double)side / Math.Max(source.Width, source.Height));
-        var info = new SKImageInfo(Math.Max(1, (int)Math.Round(source.Width * scale)), Math.Max(1, (int)Math.Round(source.Height * scale)),
-            SKColorType.Rgba8888, SKAlphaType.Premul);
-        return source.Resize(info, Shrinking) ?? throw new InvalidOperationException("Skia could not scale the photo.");
-    }
 
     private static byte[] Encode(SKBitmap bitmap, int quality)
     {

@@ -98,21 +98,12 @@ public class ResidentTests(GridGovFactory app)
         await ProblemAssert.IsProblem(await anonymous.GetAsync(FormattableString.Invariant($"/api/report/lamps?lon={lon}&lat={lat}&crs=mars")), HttpStatusCode.BadRequest, "crs");
 
         // The basemap is public; cases, lamps and the staff API are not.
-        var (tx, ty) = Tile(lon, lat, 15);
+        var (tx, ty) = GridGov.Api.Live.LiveGroups.TileXY(lon, lat, 15);
         foreach (var layer in new[] { "roads", "buildings", "grids" })
             Assert.True((await anonymous.GetAsync($"/tiles/{layer}/15/{tx}/{ty}.pbf")).StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, layer);
         foreach (var layer in new[] { "incidents", "streetlights" })
             await ProblemAssert.IsProblem(await anonymous.GetAsync($"/tiles/{layer}/15/{tx}/{ty}.pbf"), HttpStatusCode.Unauthorized, "signed-in");
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/categories")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/streetlights/nearest?lon=120&lat=30")).StatusCode);
-    }
-
-    private static (int X, int Y) Tile(double lon, double lat, int z)
-    {
-        var n = 1 << z;
-        var x = (int)((lon + 180) / 360 * n);
-        var rad = lat * Math.PI / 180;
-        var y = (int)((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n);
-        return (x, y);
     }
 }

@@ -5,12 +5,15 @@ import { byId, el } from '../ui/dom';
 import { createMobileApi, type CaseDetail, type CaseSummary, type MeWithDuty, type OfferMessage, type PhotoView } from './api';
 import { clockTime, fill, formatCountdown, formatDistance, formatEta, localDate, secondsLeft, type Lang } from './format';
 import { idbQueueStore } from './idbStore';
-import { downscale } from './photo';
+import { downscale } from '../photo';
 import { FixQueue, type Fix, type PositionsResponse } from './queue';
 import { en, zh, type MobileKey } from './strings';
 import { Tracker, type GeoState, type Here, type HubState } from './tracker';
 import type { RouteMap } from './routeMap';
 import './mobile.css';
+
+/** The photo made small for the upload; one the browser cannot decode goes as it is (the server says why). */
+const forUpload = (file: Blob): Promise<Blob> => downscale(file).then((small) => small.blob, () => file);
 
 /** Hooks for the browser end-to-end tests (tests/GridGov.E2E/MobileCrewTests.cs). */
 export interface GridGovMobileHooks {
@@ -774,7 +777,7 @@ byId<HTMLFormElement>('handle-form').addEventListener('submit', async (event) =>
     const file = handlePhoto.files?.[0];
     if (file) {
       submit.textContent = t('handle.uploading');
-      await api.uploadPhoto(c.id, await downscale(file), 'after');
+      await api.uploadPhoto(c.id, await forUpload(file), 'after');
     }
     submit.textContent = t('handle.sending');
     const note = byId<HTMLTextAreaElement>('handle-note').value.trim();
@@ -898,7 +901,7 @@ byId<HTMLFormElement>('report-form').addEventListener('submit', async (event) =>
     let photoProblem = '';
     if (file) {
       try {
-        await api.uploadPhoto(created.id, await downscale(file), 'before');
+        await api.uploadPhoto(created.id, await forUpload(file), 'before');
       } catch (e) {
         // The case is filed either way; say so, and why the photo did not go.
         photoProblem = t('report.photoFailed', { detail: describe(e) });

@@ -11,7 +11,7 @@ import {
   type TrackedCase,
 } from './api';
 import type { ReportMap } from './map';
-import { downscale } from './photo';
+import { downscale } from '../photo';
 import { text, type Key } from './strings';
 import {
   actionWords,

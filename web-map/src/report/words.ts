@@ -84,19 +84,6 @@ export function trackingLink(origin: string, trackingUrl: string | null | undefi
   return origin + trackingPath(id, token ?? '');
 }
 
-/** The size a photo is drawn at so its longer side is at most `max` pixels (never enlarged). */
-export function fitWithin(width: number, height: number, max = 2048): { width: number; height: number; scaled: boolean } {
-  if (!(width > 0) || !(height > 0)) return { width: 0, height: 0, scaled: false };
-  const longer = Math.max(width, height);
-  if (longer <= max) return { width: Math.round(width), height: Math.round(height), scaled: false };
-  const k = max / longer;
-  return {
-    width: Math.max(1, Math.min(max, Math.round(width * k))),
-    height: Math.max(1, Math.min(max, Math.round(height * k))),
-    scaled: true,
-  };
-}
-
 /** A random RFC 4122 v4 UUID; crypto.randomUUID where there is one (it needs a secure context), else from getRandomValues. */
 export function newUuid(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
   const b = random(new Uint8Array(16));

@@ -1,6 +1,23 @@
-import { fitWithin } from './words';
+/** Photos from a phone's camera (the crew app's and the report page's), made small before they go over 3G. */
 
+/** Longest side of an uploaded photo. */
 export const MAX_SIDE = 2048;
+
+/**
+ * The size to draw a `width`×`height` image at so its longest side is at most `max`, keeping the aspect ratio
+ * (whole pixels, at least 1). An image already small enough keeps its size; an empty one gives 0×0.
+ */
+export function fitWithin(width: number, height: number, max = MAX_SIDE): { width: number; height: number; scaled: boolean } {
+  if (!(width > 0) || !(height > 0)) return { width: 0, height: 0, scaled: false };
+  const longest = Math.max(width, height);
+  if (longest <= max) return { width: Math.round(width), height: Math.round(height), scaled: false };
+  const k = max / longest;
+  return {
+    width: Math.max(1, Math.min(max, Math.round(width * k))),
+    height: Math.max(1, Math.min(max, Math.round(height * k))),
+    scaled: true,
+  };
+}
 
 /** Decodes an image file (EXIF orientation applied) into something a canvas can draw. */
 async function decode(file: Blob): Promise<{ source: CanvasImageSource; width: number; height: number; close(): void }> {
