@@ -1,4 +1,5 @@
 using GridGov.Api.Auth;
+using GridGov.Api.Community;
 using GridGov.Api.Data;
 using GridGov.Api.Grids;
 using GridGov.Api.Incidents;
@@ -34,6 +35,7 @@ builder.AddLive();
 builder.AddLifeCircles();
 builder.Services.AddStreetlights(builder.Configuration);
 builder.Services.AddPhotos(builder.Configuration);
+builder.Services.AddCommunity(builder.Configuration);
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
@@ -56,6 +58,7 @@ app.MapStreetlightImport();
 app.MapPatrolsApi();
 app.MapIncidentsApi();
 app.MapPhotosApi();
+app.MapCommunity();
 app.MapResidentApi();
 app.MapCatalogApi();
 app.MapListsApi();

@@ -11,13 +11,14 @@ public static class AuthApi
 {
     public sealed record TokenRequest(string? Username, string? Password);
     public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt, string[] Roles);
-    public sealed record MeResponse(string Username, string[] Roles, int? TeamId, int? CrewId, bool? OnDuty = null);
+    public sealed record MeResponse(string Username, string[] Roles, int? TeamId, int? CrewId, bool? OnDuty = null,
+        int? MemberId = null, IReadOnlyList<string>? Communities = null);
 
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Auth");
         group.MapPost("/auth/token", IssueToken).AllowAnonymous().RequireRateLimiting(AuthSetup.LoginRateLimit);
-        group.MapGet("/me", Me).RequireAuthorization(Policies.Staff);
+        group.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
         return app;
     }
 
@@ -43,12 +44,17 @@ public static class AuthApi
         return TypedResults.Ok(new TokenResponse(token, expires, user.Roles));
     }
 
-    private static Ok<MeResponse> Me(ClaimsPrincipal user, Live.CrewDirectory crews) => TypedResults.Ok(new MeResponse(
-        user.FindFirst("sub")!.Value,
-        user.FindAll("role").Select(c => c.Value).ToArray(),
-        user.ClaimInt("team_id"),
-        user.ClaimInt("crew_id"),
-        user.ClaimInt("crew_id") is { } crew ? crews.OffDutySince(crew) is null : null));
+    private static async Task<Ok<MeResponse>> Me(ClaimsPrincipal user, Live.CrewDirectory crews, GridGovDb db, CancellationToken ct)
+    {
+        var actor = await Community.CommunityActors.OfAsync(user, db, ct);
+        return TypedResults.Ok(new MeResponse(
+            user.FindFirst("sub")!.Value,
+            user.FindAll("role").Select(c => c.Value).ToArray(),
+            user.ClaimInt("team_id"),
+            user.ClaimInt("crew_id"),
+            user.ClaimInt("crew_id") is { } crew ? crews.OffDutySince(crew) is null : null,
+            actor.MemberId, actor.Communities.Count > 0 ? actor.Communities.ToList() : null));
+    }
 
     private static readonly User UnknownUser = new()
     {

@@ -104,7 +104,11 @@ public static class AuthSetup
             .AddPolicy(Policies.PlanReading, p => p.RequireRole(Roles.Admin, Roles.Planner, Roles.Leader))
             .AddPolicy(Policies.Dispatch, p => p.RequireRole(Roles.Admin, Roles.Dispatcher))
             .AddPolicy(Policies.Live, p => p.RequireRole(Roles.Admin, Roles.Dispatcher, Roles.Leader, Roles.Crew))
-            .AddPolicy(Policies.Positions, p => p.RequireRole(Roles.Admin, Roles.Crew));
+            .AddPolicy(Policies.Positions, p => p.RequireRole(Roles.Admin, Roles.Crew))
+            .AddPolicy(Policies.SignedIn, p => p.RequireRole(Roles.Known))
+            .AddPolicy(Policies.Community, p => p.RequireRole(Roles.Admin, Roles.Community))
+            .AddPolicy(Policies.Orders, p => p.RequireRole(Roles.Admin, Roles.Community, Roles.Member))
+            .AddPolicy(Policies.CommunityReading, p => p.RequireRole(Roles.Admin, Roles.Community, Roles.Dispatcher, Roles.Leader));
 
         var permits = builder.Configuration.GetValue("Auth:LoginPermitsPerMinute", 30);
         builder.Services.AddRateLimiter(o =>

@@ -42,11 +42,11 @@ public static partial class PeopleRules
     public static string[]? RoleList(IEnumerable<string>? raw, Validation v, string field = "roles")
     {
         var roles = (raw ?? []).Select(r => r.Trim().ToLowerInvariant()).Where(r => r.Length > 0).Distinct().ToArray();
-        var unknown = roles.Where(r => !Roles.All.Contains(r)).ToArray();
+        var unknown = roles.Where(r => !Roles.Known.Contains(r)).ToArray();
         if (roles.Length == 0 || unknown.Length > 0)
         {
             v.Add(field, (unknown.Length > 0 ? $"Unknown role {string.Join(", ", unknown.Select(r => $"'{r}'"))}. " : "At least one role is needed. ")
-                + $"Roles are: {string.Join(", ", Roles.All)}.");
+                + $"Roles are: {string.Join(", ", Roles.Known)}.");
             return null;
         }
         return roles;
@@ -103,5 +103,38 @@ public static partial class PeopleRules
             (user.TeamId, user.CrewId) = (teamId, null);
         }
         user.Roles = list;
+    }
+
+    /// <summary>
+    /// Sets a member user's member and a community worker's communities after checking them: only a <c>member</c> names
+    /// a member (one user per member), only a <c>community</c> worker serves communities, each a community grid.
+    /// </summary>
+    public static async Task ApplyCommunityAsync(User user, int? memberId, string[]? communities, GridGovDb db, Validation v, CancellationToken ct)
+    {
+        if (user.Roles.Contains(Roles.Member))
+        {
+            if (memberId is not { } id)
+                v.Add("memberId", "A user with role 'member' names its pool member ('memberId'; see GET /api/members).");
+            else if (!await db.Members.AnyAsync(m => m.Id == id, ct))
+                v.Add("memberId", $"There is no member {id}; see GET /api/members.");
+            else if (await db.Users.AnyAsync(u => u.MemberId == id && u.Id != user.Id, ct))
+                v.Add("memberId", $"Member {id} signs in as another user already.");
+            else user.MemberId = id;
+        }
+        else if (memberId is not null) v.Add("memberId", "Only a user with role 'member' has a member.");
+        else user.MemberId = null;
+
+        var codes = (communities ?? []).Select(c => c.Trim()).Where(c => c.Length > 0).Distinct().ToArray();
+        if (user.Roles.Contains(Roles.Community))
+        {
+            if (communities is null && user.Communities.Length > 0) return;
+            var known = await db.Grids.Where(g => g.Level == Grids.GridLevel.Community && codes.Contains(g.Code)).Select(g => g.Code).ToListAsync(ct);
+            var unknown = codes.Except(known).ToArray();
+            if (codes.Length == 0) v.Add("communities", "A user with role 'community' serves at least one community ('communities': community grid codes; GET /api/grids?level=community).");
+            else if (unknown.Length > 0) v.Add("communities", $"No community {string.Join(", ", unknown)}; see GET /api/grids?level=community.");
+            else user.Communities = codes;
+        }
+        else if (codes.Length > 0) v.Add("communities", "Only a user with role 'community' serves communities.");
+        else user.Communities = [];
     }
 }

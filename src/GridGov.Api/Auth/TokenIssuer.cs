@@ -23,6 +23,7 @@ public sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
         claims.AddRange(user.Roles.Select(r => new Claim("role", r)));
         if (user.TeamId is { } team) claims.Add(new Claim("team_id", team.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer));
         if (user.CrewId is { } crew) claims.Add(new Claim("crew_id", crew.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer));
+        if (user.MemberId is { } member) claims.Add(new Claim("member_id", member.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer));
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Subject = new ClaimsIdentity(claims),

@@ -5,10 +5,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GridGov.Api.Auth;
 
-public sealed record UserView(int Id, string Username, string[] Roles, int? TeamId, int? CrewId, bool Active, DateTimeOffset CreatedAt);
+public sealed record UserView(int Id, string Username, string[] Roles, int? TeamId, int? CrewId, bool Active, DateTimeOffset CreatedAt,
+    int? MemberId = null, string[]? Communities = null);
 
 /// <summary>POST /api/users; PUT replaces roles, team, crew and active (a password only when given).</summary>
-public sealed record UserRequest(string? Username, string? Password, string[]? Roles, int? TeamId, int? CrewId, bool? Active);
+/// <param name="MemberId">For role member: the pool member (GET /api/members).</param>
+/// <param name="Communities">For role community: the community codes the worker serves.</param>
+public sealed record UserRequest(string? Username, string? Password, string[]? Roles, int? TeamId, int? CrewId, bool? Active,
+    int? MemberId = null, string[]? Communities = null);
 
 /// <summary>Admin management of users: roles, team, crew, active, password reset. Every change that matters to a token revokes it.</summary>
 public static class UsersApi
@@ -23,7 +27,8 @@ public static class UsersApi
         return app;
     }
 
-    internal static UserView View(User u) => new(u.Id, u.Username, u.Roles, u.TeamId, u.CrewId, u.Active, u.CreatedAt);
+    internal static UserView View(User u) => new(u.Id, u.Username, u.Roles, u.TeamId, u.CrewId, u.Active, u.CreatedAt,
+        u.MemberId, u.Communities.Length > 0 ? u.Communities : null);
 
     private static async Task<IResult> List(GridGovDb db, CancellationToken ct) =>
         TypedResults.Ok((await db.Users.AsNoTracking().OrderBy(u => u.Username).ToListAsync(ct)).Select(View).ToList());
@@ -37,7 +42,8 @@ public static class UsersApi
             v.Add("username", $"A user '{username}' exists already (usernames are compared without case).");
         if (username is null) return v.Problem();
         var user = await PeopleRules.AddUserAsync(db, hasher, username, body.Password, body.Roles, body.TeamId, body.CrewId, body.Active ?? true, clock.GetUtcNow(), v, ct);
-        if (user is null) return v.Problem();
+        if (user is not null) await PeopleRules.ApplyCommunityAsync(user, body.MemberId, body.Communities, db, v, ct);
+        if (user is null || !v.IsValid) return v.Problem();
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/users/{user.Username}", View(user));
     }
@@ -49,13 +55,14 @@ public static class UsersApi
         var user = await Find(db, username, ct);
         if (user is null) return NotFound(username);
         var v = new Validation();
-        var before = (Roles: string.Join(",", user.Roles), user.TeamId, user.CrewId, user.Active);
+        var before = (Roles: string.Join(",", user.Roles), user.TeamId, user.CrewId, user.Active, user.MemberId);
         await PeopleRules.ApplyAsync(user, body.Roles ?? user.Roles, body.TeamId, body.CrewId, db, v, ct);
+        if (v.IsValid) await PeopleRules.ApplyCommunityAsync(user, body.MemberId, body.Communities, db, v, ct);
         user.Active = body.Active ?? user.Active;
         if (body.Password is not null && PeopleRules.Password(body.Password, user.Username, v)) user.PasswordHash = hasher.HashPassword(user, body.Password);
         if (!v.IsValid) return v.Problem();
         if (await LastAdminProblem(db, user, stillAdmin: user.Active && user.Roles.Contains(Roles.Admin), ct) is { } last) return last;
-        if (before != (string.Join(",", user.Roles), user.TeamId, user.CrewId, user.Active) || body.Password is not null) user.TokenVersion++;
+        if (before != (string.Join(",", user.Roles), user.TeamId, user.CrewId, user.Active, user.MemberId) || body.Password is not null) user.TokenVersion++;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         directory.Forget(user.Id);

@@ -87,6 +87,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         // Usernames are also unique regardless of case ("Zhang" and "zhang" are one person): ux_users_username_lower, in the People migration.
         b.Property(u => u.PasswordHash).HasMaxLength(200);
         b.Property(u => u.Roles).HasColumnType("text[]");
+        b.Property(u => u.Communities).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
+        b.HasIndex(u => u.MemberId).IsUnique().HasFilter("member_id IS NOT NULL");
+        b.HasOne<Community.Member>().WithMany().HasForeignKey(u => u.MemberId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne<Team>().WithMany().HasForeignKey(u => u.TeamId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne<Crew>().WithMany().HasForeignKey(u => u.CrewId).OnDelete(DeleteBehavior.SetNull);
     }

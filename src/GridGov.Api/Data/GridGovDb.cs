@@ -39,6 +39,11 @@ public sealed class GridGovDb(DbContextOptions<GridGovDb> options) : DbContext(o
     public DbSet<PlanEdit> PlanEdits => Set<PlanEdit>();
     public DbSet<PlanEditGrid> PlanEditGrids => Set<PlanEditGrid>();
     public DbSet<GridGov.Api.Photos.IncidentPhoto> IncidentPhotos => Set<GridGov.Api.Photos.IncidentPhoto>();
+    public DbSet<Community.Station> Stations => Set<Community.Station>();
+    public DbSet<Community.Member> Members => Set<Community.Member>();
+    public DbSet<Community.MemberCommunity> MemberCommunities => Set<Community.MemberCommunity>();
+    public DbSet<Community.CommunityOrder> CommunityOrders => Set<Community.CommunityOrder>();
+    public DbSet<Community.Meeting> Meetings => Set<Community.Meeting>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

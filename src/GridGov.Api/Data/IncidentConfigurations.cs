@@ -58,6 +58,7 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         b.Property(i => i.Channel).HasMaxLength(120);
         b.Property(i => i.ReportedBy).HasMaxLength(64);
         b.Property(i => i.ReporterPhone).HasMaxLength(20);
+        b.Property(i => i.PoolCommunity).HasMaxLength(20);
         b.Property(i => i.UnitGridCode).HasMaxLength(20).UseCollation("C");
         b.Property(i => i.LargeGridCode).HasMaxLength(20).UseCollation("C");
         b.Property(i => i.DeadlineRule).HasMaxLength(40);

@@ -129,6 +129,7 @@ internal static partial class DemoCountyLoader
             user.PasswordHash = hasher.HashPassword(user, DemoPassword);
             db.Users.Add(user);
         }
+        await Community.CommunityDemo.SeedAsync(db, hasher, DemoPassword, ct);
         // The demo gives its teams and crews ids; the ones created later must follow them.
         await db.Database.ExecuteSqlRawAsync("""
             SELECT setval(pg_get_serial_sequence('teams', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM teams), false);

@@ -7,9 +7,26 @@ namespace GridGov.Api.Incidents;
 
 /// <summary>One action on a case, with what the action needs (a note, a score, a team, a new deadline).</summary>
 /// <param name="TakingCrewId">For accept: the crew that takes the case (defaults to the actor's own crew).</param>
+/// <param name="Community">For order: the community whose member pool gets the case.</param>
+/// <param name="TakeWithinMinutes">For order: how long the pool has to take it before it goes on to the grid team (default from settings).</param>
 public sealed record TransitionCommand(
     IncidentAction Action, string? Note = null, int? Score = null, double? ExtendHours = null, DateTimeOffset? Deadline = null,
-    int? TeamId = null, int? TakingCrewId = null);
+    int? TeamId = null, int? TakingCrewId = null, string? Community = null, int? TakeWithinMinutes = null);
+
+/// <summary>
+/// The community orders of cases, as the workflow sees them: when a case in a member pool moves, its order follows in
+/// the caller's transaction (taken, done, scored, withdrawn). Implemented by the Community feature.
+/// </summary>
+public interface ICaseOrders
+{
+    /// <summary>
+    /// After <paramref name="incident"/> moved from <paramref name="from"/> to <paramref name="to"/> by
+    /// <paramref name="command"/> (its status already set): the order's side. Returns an addition to the history note;
+    /// refusals go to <paramref name="v"/>.
+    /// </summary>
+    Task<string?> FollowAsync(GridGovDb db, Incident incident, TransitionCommand command, IncidentStatus from, IncidentStatus to, Actor actor,
+        DateTimeOffset now, Validation v, CancellationToken ct);
+}
 
 /// <summary>The open offers of cases, as the workflow sees them: it withdraws the open one when a case moves on.</summary>
 public interface ICaseOffers
@@ -60,7 +77,7 @@ public interface ICaseLinks
 /// token refuses a stale write) and then calls <see cref="PublishAsync"/>. Scoped; not thread-safe.
 /// </summary>
 public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, CategoryCatalog categories, CalendarProvider calendar, ICaseLinks links,
-    Photos.IHandlingEvidence evidence)
+    Photos.IHandlingEvidence evidence, ICaseOrders orders)
 {
     /// <summary>
     /// Decides and applies. A refusal is the workflow's <see cref="IncidentWorkflow.Forbidden"/> or
@@ -71,7 +88,7 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
         int? offeredCrewId = null, string? historyAction = null, string? historyNote = null)
     {
         var action = command.Action;
-        var decision = IncidentWorkflow.Decide(CaseFacts.Of(incident, offeredCrewId), action, actor);
+        var decision = IncidentWorkflow.Decide(CaseFacts.Of(incident, offeredCrewId, command.Community), action, actor);
         switch (decision)
         {
             case IncidentWorkflow.Forbidden or IncidentWorkflow.Conflict:
@@ -87,8 +104,15 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
                 var team = incident.TeamId;
                 var extra = await ApplyEffectsAsync(incident, command, actor, allowed.To, now, db, v, ct);
                 if (!v.IsValid) return (null, null);
+                var inPool = incident.PoolCommunity is not null || action is IncidentAction.Order or IncidentAction.Reopen;
                 incident.Status = allowed.To;
                 incident.UpdatedAt = now;
+                if (inPool)
+                {
+                    var orderNote = await orders.FollowAsync(db, incident, command, from, allowed.To, actor, now, v, ct);
+                    if (!v.IsValid) return (null, null);
+                    extra = string.Join("；", new[] { extra, orderNote }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } e ? e : null;
+                }
                 var entry = new IncidentEvent
                 {
                     IncidentId = incident.Id, At = now, Actor = actor.Name, ActorRole = string.Join(",", actor.Roles),
@@ -98,7 +122,7 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
                 };
                 db.IncidentEvents.Add(entry);
                 WithdrawnOffer? withdrawn = null;
-                if (IncidentWorkflow.LeavesOfferable(from, allowed.To) || incident.TeamId != team)
+                if (IncidentWorkflow.LeavesOfferable(from, allowed.To) || incident.TeamId != team || action == IncidentAction.Order)
                     withdrawn = await offers.WithdrawOpenAsync(db, incident, $"案件已{Meaning(action)}", actor, now, ct);
                 var followers = incident.AssetKind is null ? null : await links.FollowAsync(db, incident, allowed.To, actor, now, ct);
                 return (new TransitionApplied(from, allowed.To, entry, withdrawn, followers), null);
@@ -150,6 +174,24 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
         }
         var withdrawn = (await offers.WithdrawOpenAsync(db, teamChanged, "网格调整，案件转交新的责任班组", actor, now, ct)).ToDictionary(w => w.IncidentId);
         return results.Select(r => withdrawn.TryGetValue(r.Item1.Id, out var w) ? (r.Item1, r.Item2 with { Withdrawn = w }) : r).ToList();
+    }
+
+    /// <summary>
+    /// Takes a case out of its community's member pool without a change of state (nobody took the order in time): its
+    /// grid team's crews may take it from now on. Adds the history entry; the caller saves and publishes.
+    /// </summary>
+    public TransitionApplied LeavePool(GridGovDb db, Incident incident, string action, string note, Actor actor, DateTimeOffset now)
+    {
+        incident.PoolCommunity = null;
+        incident.MemberId = null;
+        incident.UpdatedAt = now;
+        var entry = new IncidentEvent
+        {
+            IncidentId = incident.Id, At = now, Actor = actor.Name, ActorRole = string.Join(",", actor.Roles),
+            Action = action, FromStatus = incident.Status, ToStatus = incident.Status, Note = note,
+        };
+        db.IncidentEvents.Add(entry);
+        return new TransitionApplied(incident.Status, incident.Status, entry, null);
     }
 
     /// <summary>A case about an asset stays with the asset's group whatever the map; any other follows <see cref="FollowsNewTeam"/>.</summary>
@@ -230,6 +272,9 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
                 i.RegisteredAt ??= now;
                 i.DispatchedAt = now;
                 return moved;
+            case IncidentAction.Accept when i.PoolCommunity is not null:
+                i.MemberId = actor.MemberId;
+                return null;
             case IncidentAction.Accept:
                 if ((body.TakingCrewId ?? actor.CrewId) is { } taker)
                 {
@@ -241,8 +286,12 @@ public sealed class CaseTransitions(ICaseOffers offers, IIncidentFeed feed, Cate
                 i.HandlerCrewId ??= actor.CrewId;
                 return null;
             case IncidentAction.Handle:
-                i.HandlerCrewId ??= actor.CrewId;
+                if (i.PoolCommunity is null) i.HandlerCrewId ??= actor.CrewId;
                 i.HandledAt = now;
+                return null;
+            case IncidentAction.Order:
+                i.RegisteredAt ??= now;
+                i.DispatchedAt = now;
                 return null;
             case IncidentAction.Verify:
                 if (body.Score is not (>= 1 and <= 5))

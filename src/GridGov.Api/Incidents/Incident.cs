@@ -88,6 +88,10 @@ public sealed class Incident
     public DateTimeOffset? OverdueAt { get; set; }
     public DateTimeOffset? EscalatedAt { get; set; }
     public int? HandlerCrewId { get; set; }
+    /// <summary>The community whose member pool holds the case (its order is open, taken or done); null once it leaves the pool.</summary>
+    public string? PoolCommunity { get; set; }
+    /// <summary>The member who took the case's community order.</summary>
+    public int? MemberId { get; set; }
     public int? Score { get; set; }
     public int ReworkCount { get; set; }
     /// <summary>PostgreSQL xmin: optimistic concurrency for transitions.</summary>

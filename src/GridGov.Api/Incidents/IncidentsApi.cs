@@ -46,6 +46,9 @@ public static class IncidentsApi
         if (user.Identity?.IsAuthenticated != true && incident.Source != IncidentSource.Resident)
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in to report as staff",
                 detail: $"Without a token a report can only come from source 'resident'; '{JsonNames.Of(incident.Source)}' needs a signed-in user (POST /api/auth/token).");
+        if (user.Identity?.IsAuthenticated == true && ActorOf(user).InCommunityOnly && incident.Source is not (IncidentSource.Community or IncidentSource.DoorKnock))
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Report as the community",
+                detail: $"A community worker or member reports with source 'community' (taken at the station) or 'doorKnock' (a door-knocking visit), not '{JsonNames.Of(incident.Source)}'.");
         // A resident gets the link to follow their case; staff follow it in the map.
         return await Submit(incident, writer, rollUp, ct, db, user.Identity?.IsAuthenticated == true ? null : tokens);
     }
@@ -81,7 +84,10 @@ public static class IncidentsApi
     }
 
     internal static Actor ActorOf(ClaimsPrincipal user) => new(
-        user.Identity?.Name ?? "(anonymous)", user.FindAll("role").Select(c => c.Value).ToArray(), user.ClaimInt("team_id"), user.ClaimInt("crew_id"));
+        user.Identity?.Name ?? "(anonymous)", user.FindAll("role").Select(c => c.Value).ToArray(), user.ClaimInt("team_id"), user.ClaimInt("crew_id"))
+    {
+        MemberId = user.ClaimInt("member_id"),
+    };
 
     /// <summary>
     /// Crews see their own team's incidents, the ones they hold in support of another team, and the asset cases (a
@@ -90,6 +96,7 @@ public static class IncidentsApi
     internal static IQueryable<Incident> Visible(this IQueryable<Incident> query, Actor actor, GridGovDb db)
     {
         if (actor.ConfinedToTeam is not { } team) return query;
+        if (actor.InCommunityOnly) return Community.CommunityActors.Visible(query, actor, db);
         var crew = actor.CrewId ?? -1;
         return query.Where(i => i.TeamId == team || i.HandlerCrewId == crew
             || (i.AssetKind != null && db.Teams.Any(t => t.Id == team && t.LargeGridCode == i.LargeGridCode)));

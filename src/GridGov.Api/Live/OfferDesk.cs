@@ -188,6 +188,9 @@ public sealed partial class OfferDesk(
             return DeskResult<NewOffer>.Problem(409, "Not assignable now",
                 $"Incident {incident.Id} is {JsonNames.Of(incident.Status)}; only a case that is {string.Join(", ", IncidentWorkflow.Offerable.Select(s => JsonNames.Of(s)))} can be offered to a crew"
                 + (incident.Status is Unrouted or Parked ? " (dispatch it to a team first)." : "."));
+        if (incident.PoolCommunity is { } pool)
+            return DeskResult<NewOffer>.Problem(409, "With the community's members",
+                $"Incident {incident.Id} is an order in community {pool}'s member pool (社区派单); it comes to the grid team's crews only if no member takes it in time.");
         var pending = await db.IncidentOffers.AsNoTracking().FirstOrDefaultAsync(o => o.IncidentId == incident.Id && o.Status == OfferStatus.Pending, ct);
         if (pending is not null && crewId is { } same && pending.CrewId == same) return new DeskResult<NewOffer>(new NewOffer(pending, null, Existing: true));
         var context = await ContextAsync(db, incident.Id, ct);

@@ -38,6 +38,13 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("active");
 
+                    b.PrimitiveCollection<string[]>("Communities")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("communities")
+                        .HasDefaultValueSql("'{}'::text[]");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -45,6 +52,10 @@ namespace GridGov.Api.Data.Migrations
                     b.Property<int?>("CrewId")
                         .HasColumnType("integer")
                         .HasColumnName("crew_id");
+
+                    b.Property<int?>("MemberId")
+                        .HasColumnType("integer")
+                        .HasColumnName("member_id");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
@@ -76,6 +87,11 @@ namespace GridGov.Api.Data.Migrations
 
                     b.HasIndex("CrewId")
                         .HasDatabaseName("ix_users_crew_id");
+
+                    b.HasIndex("MemberId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_users_member_id")
+                        .HasFilter("member_id IS NOT NULL");
 
                     b.HasIndex("TeamId")
                         .HasDatabaseName("ix_users_team_id");
@@ -421,6 +437,292 @@ namespace GridGov.Api.Data.Migrations
                     b.ToTable("streetlights", (string)null);
                 });
 
+            modelBuilder.Entity("GridGov.Api.Community.CommunityOrder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("CommunityCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("community_code");
+
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("done_at");
+
+                    b.Property<string>("DoneNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("done_note");
+
+                    b.Property<DateTimeOffset>("EscalateAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("escalate_at");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<int?>("MemberId")
+                        .HasColumnType("integer")
+                        .HasColumnName("member_id");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<string>("OpenedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("opened_by");
+
+                    b.Property<int?>("Points")
+                        .HasColumnType("integer")
+                        .HasColumnName("points");
+
+                    b.Property<int?>("Score")
+                        .HasColumnType("integer")
+                        .HasColumnName("score");
+
+                    b.Property<DateTimeOffset?>("ScoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scored_at");
+
+                    b.Property<string>("ScoredBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("scored_by");
+
+                    b.Property<bool?>("SkillMatch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("skill_match");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("TakenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("taken_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_community_orders");
+
+                    b.HasIndex("EscalateAt")
+                        .HasDatabaseName("ix_community_orders_escalate_at")
+                        .HasFilter("status = 'Open'");
+
+                    b.HasIndex("IncidentId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_community_orders_active")
+                        .HasFilter("status IN ('Open', 'Taken', 'Done')");
+
+                    b.HasIndex("CommunityCode", "Status")
+                        .HasDatabaseName("ix_community_orders_community_code_status");
+
+                    b.HasIndex("MemberId", "ScoredAt")
+                        .HasDatabaseName("ix_community_orders_member_id_scored_at");
+
+                    b.ToTable("community_orders", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Community.Meeting", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CommunityCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("community_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Decisions")
+                        .HasColumnType("text")
+                        .HasColumnName("decisions");
+
+                    b.Property<DateOnly>("HeldOn")
+                        .HasColumnType("date")
+                        .HasColumnName("held_on");
+
+                    b.Property<string>("Place")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("place");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("topic");
+
+                    b.HasKey("Id")
+                        .HasName("pk_meetings");
+
+                    b.HasIndex("CommunityCode", "HeldOn")
+                        .HasDatabaseName("ix_meetings_community_code_held_on");
+
+                    b.ToTable("meetings", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Community.Member", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("Available")
+                        .HasColumnType("boolean")
+                        .HasColumnName("available");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("phone");
+
+                    b.PrimitiveCollection<string[]>("Skills")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("skills");
+
+                    b.HasKey("Id")
+                        .HasName("pk_members");
+
+                    b.ToTable("members", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Community.MemberCommunity", b =>
+                {
+                    b.Property<int>("MemberId")
+                        .HasColumnType("integer")
+                        .HasColumnName("member_id");
+
+                    b.Property<string>("CommunityCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("community_code");
+
+                    b.HasKey("MemberId", "CommunityCode")
+                        .HasName("pk_member_communities");
+
+                    b.HasIndex("CommunityCode")
+                        .HasDatabaseName("ix_member_communities_community_code");
+
+                    b.ToTable("member_communities", (string)null);
+                });
+
+            modelBuilder.Entity("GridGov.Api.Community.Station", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("address");
+
+                    b.Property<string>("CommunityCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("community_code");
+
+                    b.Property<string>("Hours")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("hours");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4490)")
+                        .HasColumnName("location");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("phone");
+
+                    b.PrimitiveCollection<string[]>("Staff")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("staff");
+
+                    b.HasKey("Code")
+                        .HasName("pk_stations");
+
+                    b.HasIndex("CommunityCode")
+                        .HasDatabaseName("ix_stations_community_code");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_stations_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.ToTable("stations", (string)null);
+                });
+
             modelBuilder.Entity("GridGov.Api.Data.AppState", b =>
                 {
                     b.Property<string>("Key")
@@ -761,9 +1063,18 @@ namespace GridGov.Api.Data.Migrations
                         .HasColumnType("geometry(Point,4490)")
                         .HasColumnName("location");
 
+                    b.Property<int?>("MemberId")
+                        .HasColumnType("integer")
+                        .HasColumnName("member_id");
+
                     b.Property<DateTimeOffset?>("OverdueAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("overdue_at");
+
+                    b.Property<string>("PoolCommunity")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("pool_community");
 
                     b.Property<DateTimeOffset?>("RegisteredAt")
                         .HasColumnType("timestamp with time zone")
@@ -1698,6 +2009,12 @@ namespace GridGov.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_users_crews_crew_id");
 
+                    b.HasOne("GridGov.Api.Community.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_users_members_member_id");
+
                     b.HasOne("GridGov.Api.Teams.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")
@@ -1712,6 +2029,91 @@ namespace GridGov.Api.Data.Migrations
                         .HasForeignKey("RoadId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_streetlights_roads_road_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Community.CommunityOrder", b =>
+                {
+                    b.HasOne("GridGov.Api.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_community_orders_incidents_incident_id");
+
+                    b.HasOne("GridGov.Api.Community.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_community_orders_members_member_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Community.Meeting", b =>
+                {
+                    b.OwnsMany("GridGov.Api.Community.MeetingAttendee", "Attendees", b1 =>
+                        {
+                            b1.Property<long>("MeetingId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Name")
+                                .IsRequired();
+
+                            b1.Property<int>("Party");
+
+                            b1.HasKey("MeetingId", "__synthesizedOrdinal");
+
+                            b1.ToTable("meetings");
+
+                            b1
+                                .ToJson("attendees")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("MeetingId")
+                                .HasConstraintName("fk_meetings_meetings_meeting_id");
+                        });
+
+                    b.OwnsMany("GridGov.Api.Community.MeetingIssue", "Issues", b1 =>
+                        {
+                            b1.Property<long>("MeetingId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<long?>("IncidentId");
+
+                            b1.Property<long?>("OrderId");
+
+                            b1.Property<string>("Text")
+                                .IsRequired();
+
+                            b1.HasKey("MeetingId", "__synthesizedOrdinal");
+
+                            b1.ToTable("meetings");
+
+                            b1
+                                .ToJson("issues")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("MeetingId")
+                                .HasConstraintName("fk_meetings_meetings_meeting_id");
+                        });
+
+                    b.Navigation("Attendees");
+
+                    b.Navigation("Issues");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Community.MemberCommunity", b =>
+                {
+                    b.HasOne("GridGov.Api.Community.Member", null)
+                        .WithMany("Communities")
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_member_communities_members_member_id");
                 });
 
             modelBuilder.Entity("GridGov.Api.Grids.Grid", b =>
@@ -1900,6 +2302,11 @@ namespace GridGov.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_crews_teams_team_id");
+                });
+
+            modelBuilder.Entity("GridGov.Api.Community.Member", b =>
+                {
+                    b.Navigation("Communities");
                 });
 
             modelBuilder.Entity("GridGov.Api.Teams.Team", b =>
