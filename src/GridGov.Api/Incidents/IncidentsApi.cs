@@ -21,9 +21,10 @@ public static class IncidentsApi
         var group = app.MapGroup("/api/incidents").WithTags("Incidents");
         group.MapPost("/", Create).AllowAnonymous().RequireRateLimiting(ResidentRateLimit)
             .WithSummary("Report a problem at a point. Anonymous callers may report only as source 'resident'. The same clientRequestId returns the first incident (200).");
-        group.MapGet("/", List).RequireAuthorization(Policies.Staff)
+        // Signed-in community workers and members too: Visible narrows them to their communities' cases and orders.
+        group.MapGet("/", List).RequireAuthorization(Policies.SignedIn)
             .WithSummary("A page of incidents, newest first; filters status (comma list), largeGrid, teamId, category, source, overdue, mine (a crew's own cases), bbox=minLon,minLat,maxLon,maxLat. A crew sees its own team's only.");
-        group.MapGet("/{id:long}", Get).RequireAuthorization(Policies.Staff).WithSummary("An incident with its full history.");
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Policies.SignedIn).WithSummary("An incident with its full history.");
         group.MapPost("/{id:long}/transitions", IncidentTransitions.Apply).RequireAuthorization(Policies.Staff)
             .WithSummary("Move an incident through the closed loop: register, dispatch, accept, start, handle, verify, close, sendBack, extend, park, void, reopen.");
         return app;
