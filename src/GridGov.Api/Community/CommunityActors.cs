@@ -41,8 +41,10 @@ public static class CommunityActors
                     || db.Grids.Any(g => g.Level == GridLevel.Community && u.Communities.Contains(g.Code) && g.Geometry.Intersects(i.Location))))));
     }
 
-    /// <summary>The community a point lies in, if any.</summary>
-    public static Task<string?> CommunityAtAsync(GridGovDb db, NetTopologySuite.Geometries.Point location, CancellationToken ct) =>
-        db.Grids.AsNoTracking().Where(g => g.Level == GridLevel.Community && g.Geometry.Intersects(location)).OrderBy(g => g.Code)
-            .Select(g => g.Code).FirstOrDefaultAsync(ct);
+    /// <summary>The community a point lies in, if any (the lowest code where two touch).</summary>
+    public static async Task<string?> CommunityAtAsync(GridGovDb db, NetTopologySuite.Geometries.Point location, CancellationToken ct) =>
+        (await db.Database.SqlQuery<string>($"""
+            SELECT code AS "Value" FROM grids WHERE level = 'Community' AND ST_Intersects(geometry, ST_SetSRID(ST_MakePoint({location.X}, {location.Y}), 4490))
+            ORDER BY code LIMIT 1
+            """).ToListAsync(ct)).FirstOrDefault();
 }

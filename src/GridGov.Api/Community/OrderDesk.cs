@@ -58,6 +58,11 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var incident = await db.Incidents.FirstOrDefaultAsync(i => i.Id == incidentId, ct);
         if (incident is null) return (new OrderResult(null, Problem: IncidentsApi.NotFound(incidentId)), null);
+        // A worker orders the cases lying in the communities they serve (to one of them): never another community's case.
+        var lies = await CommunityActors.CommunityAtAsync(db, incident.Location, ct);
+        if (!actor.Is(Roles.Admin) && (lies is null || !actor.Communities.Contains(lies)))
+            return (new OrderResult(null, Problem: Problem(403, "Another community's case",
+                $"Case {incidentId} lies in {(lies is null ? "no community" : $"community {lies}")}; you serve {(actor.Communities.Count == 0 ? "no community" : string.Join(", ", actor.Communities))}.")), null);
         string? community;
         if (!string.IsNullOrWhiteSpace(body.Community))
         {
@@ -68,7 +73,7 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
                 return (new OrderResult(null), null);
             }
         }
-        else community = await CommunityActors.CommunityAtAsync(db, incident.Location, ct);
+        else community = lies;
         if (community is null)
             return (new OrderResult(null, Problem: Problem(409, "In no community", $"Case {incidentId} lies in no community; name the 'community' whose pool should take it.")), null);
 
