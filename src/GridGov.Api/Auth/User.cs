@@ -58,6 +58,6 @@ public static class Policies
     public const string Community = "community";
     /// <summary>Community orders: community workers, members and admins; each handler narrows to their communities.</summary>
     public const string Orders = "orders";
-    /// <summary>Reading points and meetings: the community's side, dispatchers and leaders.</summary>
+    /// <summary>Reading points (members too: their leaderboard) and meetings (not members): the community side, dispatchers and leaders.</summary>
     public const string CommunityReading = "communityReading";
 }

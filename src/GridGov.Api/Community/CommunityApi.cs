@@ -88,8 +88,8 @@ public static class CommunityApi
 
     private sealed record StationRow(Station S, string? CommunityName);
 
-    private static IQueryable<StationRow> StationRows(GridGovDb db) =>
-        db.Stations.AsNoTracking().OrderBy(s => s.Code)
+    private static IQueryable<StationRow> StationRows(GridGovDb db, string? code = null) =>
+        db.Stations.AsNoTracking().Where(s => code == null || s.Code == code).OrderBy(s => s.Code)
             .Select(s => new StationRow(s, db.Grids.Where(g => g.Code == s.CommunityCode).Select(g => g.Name).FirstOrDefault()));
 
     private static StationProperties Props(Station s, string? communityName, double? distance) =>
@@ -101,9 +101,12 @@ public static class CommunityApi
         var x = v.Degrees("lon", lon, 180);
         var y = v.Degrees("lat", lat, 90);
         if (!v.IsValid) return v.Problem();
-        var point = new Point(x!.Value, y!.Value) { SRID = 4490 };
-        var row = await StationRows(db).OrderBy(r => r.S.Location.Distance(point)).FirstOrDefaultAsync(ct);
-        if (row is null) return OrderDesk.Problem(404, "No stations", "This county has no community work stations yet.");
+        // Nearest on the sphere (a few dozen stations: a scan is fine), not in degrees, which stretch east-west.
+        var code = (await db.Database.SqlQuery<string>($"""
+            SELECT code AS "Value" FROM stations ORDER BY ST_DistanceSphere(location, ST_SetSRID(ST_MakePoint({x!.Value}, {y!.Value}), 4490)), code LIMIT 1
+            """).ToListAsync(ct)).FirstOrDefault();
+        if (code is null) return OrderDesk.Problem(404, "No stations", "This county has no community work stations yet.");
+        var row = await StationRows(db, code).FirstAsync(ct);
         var d = Math.Round(Live.Geodesy.Metres(x.Value, y.Value, row.S.Location.X, row.S.Location.Y));
         return TypedResults.Ok(new Feature<StationProperties>(row.S.Code, row.S.Location, Props(row.S, row.CommunityName, d)));
     }
