@@ -12,6 +12,7 @@ internal static class BenchMain
         ["lifecircles"] = LifeCirclesBench.RunAsync,
         ["streetlights"] = StreetlightsBench.RunAsync,
         ["phones"] = PhonesBench.RunAsync,
+        ["orders"] = OrdersBench.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)
