@@ -106,14 +106,18 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
     {
         if (await ReachAsync(orderId, actor, ct) is { Problem: not null } refused) return refused;
         var order = await db.CommunityOrders.AsNoTracking().FirstAsync(o => o.Id == orderId, ct);
-        if (order.Status != OrderStatus.Open)
+        if (order.Status != OrderStatus.Open) return await NotOpenAsync();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Takers queue on the order's row: the first goes on, each after it waits only for that commit and then sees
+        // the order taken, without doing the whole transition for nothing. The case's version still guards the write.
+        var status = await db.Database.SqlQuery<string>($"SELECT status AS \"Value\" FROM community_orders WHERE id = {orderId} FOR UPDATE").ToListAsync(ct);
+        if (status.Single() != nameof(OrderStatus.Open))
         {
-            if (order.MemberId == actor.MemberId && actor.MemberId is not null && order.Status == OrderStatus.Taken)
-                return new OrderResult(await ViewAsync(orderId, actor, null, ct));
-            return new OrderResult(null, Problem: await TakenProblemAsync(orderId, ct));
+            await tx.RollbackAsync(ct);
+            order = await db.CommunityOrders.AsNoTracking().FirstAsync(o => o.Id == orderId, ct);
+            return await NotOpenAsync();
         }
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var incident = await db.Incidents.FirstAsync(i => i.Id == order.IncidentId, ct);
         var v = new Validation();
         var (applied, refusal) = await transitions.ApplyAsync(db, incident, new TransitionCommand(IncidentAction.Accept), actor, now, v, ct, historyAction: "take");
@@ -129,6 +133,12 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
         var view = await ViewAsync(orderId, actor, null, ct);
         await notifier.ChangedAsync(view!);
         return new OrderResult(view);
+
+        // A retry of the taker answers the order (200); anyone else is told who took it and when.
+        async Task<OrderResult> NotOpenAsync() =>
+            order.MemberId == actor.MemberId && actor.MemberId is not null && order.Status == OrderStatus.Taken
+                ? new OrderResult(await ViewAsync(orderId, actor, null, ct))
+                : new OrderResult(null, Problem: await TakenProblemAsync(orderId, ct));
     }
 
     /// <summary>The taker reports the order done, with a note and (by default) an "after" photo already added to the case.</summary>

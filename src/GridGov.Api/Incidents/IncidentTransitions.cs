@@ -8,8 +8,9 @@ namespace GridGov.Api.Incidents;
 /// <summary>POST /api/incidents/{id}/transitions: parses the request and lets <see cref="CaseTransitions"/> decide and apply it.</summary>
 internal static class IncidentTransitions
 {
+    /// <summary>The contract's actions; ordering to a community's pool has its own endpoint (POST /api/incidents/{id}/order), which opens the order with it.</summary>
     private static readonly Dictionary<string, IncidentAction> Actions =
-        Enum.GetValues<IncidentAction>().ToDictionary(IncidentWorkflow.Name, StringComparer.OrdinalIgnoreCase);
+        Enum.GetValues<IncidentAction>().Where(a => a != IncidentAction.Order).ToDictionary(IncidentWorkflow.Name, StringComparer.OrdinalIgnoreCase);
 
     public static async Task<IResult> Apply(
         long id, TransitionRequest? body, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, Photos.PhotoSettings photos, CaseTransitions transitions,

@@ -160,7 +160,7 @@ public static class IncidentWorkflow
         }
         if (!rule.From.Contains(facts.Status))
         {
-            var possible = AllowedFrom(facts.Status).Select(Name).ToArray();
+            var possible = AllowedFrom(facts.Status).Where(a => a != IncidentAction.Order).Select(Name).ToArray();
             return new Conflict($"'{Name(action)}' is not possible while the incident is {Name(facts.Status)}; it must be {string.Join(" or ", rule.From.Select(Name))}. "
                 + (possible.Length > 0 ? $"Possible now: {string.Join(", ", possible)}." : "No action is possible now."));
         }
@@ -202,9 +202,9 @@ public static class IncidentWorkflow
     public static IEnumerable<IncidentAction> AllowedFrom(IncidentStatus status) =>
         Rules.Values.Where(r => r.From.Contains(status)).Select(r => r.Action);
 
-    /// <summary>The actions this actor could take now (for the UI's buttons).</summary>
+    /// <summary>The transitions-endpoint actions this actor could take now (for the UI's buttons; ordering has its own endpoint).</summary>
     public static IEnumerable<IncidentAction> Available(CaseFacts facts, Actor actor) =>
-        AllowedFrom(facts.Status).Where(a => Decide(facts, a, actor) is Allowed);
+        AllowedFrom(facts.Status).Where(a => a != IncidentAction.Order && Decide(facts, a, actor) is Allowed);
 
     /// <summary>Whether a transition from <paramref name="from"/> to <paramref name="to"/> takes the case out of a crew's reach for offers.</summary>
     public static bool LeavesOfferable(IncidentStatus from, IncidentStatus to) => Offerable.Contains(from) && !Offerable.Contains(to);
