@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using GridGov.Api.Auth;
 using GridGov.Api.Data;
 using GridGov.Api.Incidents;
@@ -30,19 +31,6 @@ public sealed record OrderResult(OrderView? Order, bool Created = false, IResult
 public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions, OrderBook book, OrdersSettings settings, CategoryCatalog categories,
     OrderNotifier notifier, CalendarProvider calendar, TimeProvider clock, ILogger<OrderDesk> logger)
 {
-    /// <summary>The answer to "take" for everyone after the first: who took it and when.</summary>
-    private async Task<IResult> TakenProblemAsync(long orderId, CancellationToken ct)
-    {
-        var o = await db.CommunityOrders.AsNoTracking().Where(x => x.Id == orderId)
-            .Select(x => new { x.Status, x.TakenAt, Name = db.Members.Where(m => m.Id == x.MemberId).Select(m => m.Name).FirstOrDefault() })
-            .FirstAsync(ct);
-        return o.Status == OrderStatus.Open
-            ? Problem(409, "Changed meanwhile", $"Order {orderId} changed while you took it; reload the open orders and try again.")
-            : o.TakenAt is { } at
-                ? Problem(409, "Already taken", $"Order {orderId} was taken by {o.Name} at {Local(at)}.")
-                : Problem(409, "No longer open", $"Order {orderId} is {JsonNames.Of(o.Status)}; it can no longer be taken.");
-    }
-
     /// <summary>A community worker orders case <paramref name="incidentId"/> to a community's pool, or hands it to the grid team.</summary>
     public async Task<(OrderResult Result, IncidentDetail? Case)> OpenAsync(long incidentId, OpenOrderRequest body, Actor actor, Validation v,
         Photos.PhotoSettings photos, CancellationToken ct)
@@ -101,44 +89,69 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
         return (new OrderResult(view, Created: true), null);
     }
 
-    /// <summary>A member takes an open order of their community: the first wins, everyone after is told who and when.</summary>
-    public async Task<OrderResult> TakeAsync(long orderId, Actor actor, CancellationToken ct)
+    /// <summary>What a taker needs to know of an order in one round trip: its state, who took it, and whether the taker is of its community.</summary>
+    private sealed record TakeState(string Status, string Community, long IncidentId, int? MemberId, DateTimeOffset? TakenAt, string? TakerName, bool InPool);
+
+    private async Task<TakeState?> TakeStateAsync(long orderId, int member, bool forUpdate, CancellationToken ct)
     {
-        if (await ReachAsync(orderId, actor, ct) is { Problem: not null } refused) return refused;
-        var order = await db.CommunityOrders.AsNoTracking().FirstAsync(o => o.Id == orderId, ct);
-        if (order.Status != OrderStatus.Open) return await NotOpenAsync();
+        var rows = forUpdate
+            ? db.Database.SqlQuery<TakeState>($"""
+                SELECT o.status AS status, o.community_code AS community, o.incident_id AS incident_id, o.member_id AS member_id,
+                       o.taken_at AS taken_at, (SELECT name FROM members WHERE id = o.member_id) AS taker_name,
+                       EXISTS (SELECT 1 FROM member_communities mc WHERE mc.member_id = {member} AND mc.community_code = o.community_code) AS in_pool
+                FROM community_orders o WHERE o.id = {orderId} FOR UPDATE OF o
+                """)
+            : db.Database.SqlQuery<TakeState>($"""
+                SELECT o.status AS status, o.community_code AS community, o.incident_id AS incident_id, o.member_id AS member_id,
+                       o.taken_at AS taken_at, (SELECT name FROM members WHERE id = o.member_id) AS taker_name,
+                       EXISTS (SELECT 1 FROM member_communities mc WHERE mc.member_id = {member} AND mc.community_code = o.community_code) AS in_pool
+                FROM community_orders o WHERE o.id = {orderId}
+                """);
+        return (await rows.ToListAsync(ct)).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// A member takes an open order of their community: the first wins, everyone after is told who and when. Takers
+    /// queue on the order's row: the first goes on, each after it waits only for that commit and then reads the order
+    /// taken, without doing the whole transition for nothing (the case's version still guards the write).
+    /// </summary>
+    public async Task<OrderResult> TakeAsync(long orderId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var claims = IncidentsApi.ActorOf(user);
+        var member = claims.MemberId ?? -1;
+        var state = await TakeStateAsync(orderId, member, forUpdate: false, ct);
+        if (state is null) return new OrderResult(null, Problem: Problem(404, "No such order", $"There is no order {orderId}."));
+        if (!state.InPool && !claims.Is(Roles.Admin))
+            return new OrderResult(null, Problem: Problem(403, "Another community's order",
+                $"Order {orderId} is community {state.Community}'s; you are not a member of its pool."));
+        if (state.Status != nameof(OrderStatus.Open)) return await NotOpenAsync(state);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // Takers queue on the order's row: the first goes on, each after it waits only for that commit and then sees
-        // the order taken, without doing the whole transition for nothing. The case's version still guards the write.
-        var status = await db.Database.SqlQuery<string>($"SELECT status AS \"Value\" FROM community_orders WHERE id = {orderId} FOR UPDATE").ToListAsync(ct);
-        if (status.Single() != nameof(OrderStatus.Open))
+        state = (await TakeStateAsync(orderId, member, forUpdate: true, ct))!;
+        if (state.Status != nameof(OrderStatus.Open))
         {
             await tx.RollbackAsync(ct);
-            order = await db.CommunityOrders.AsNoTracking().FirstAsync(o => o.Id == orderId, ct);
-            return await NotOpenAsync();
+            return await NotOpenAsync(state);
         }
+        var actor = await CommunityActors.OfAsync(user, db, ct);
         var now = clock.GetUtcNow();
-        var incident = await db.Incidents.FirstAsync(i => i.Id == order.IncidentId, ct);
+        var incident = await db.Incidents.FirstAsync(i => i.Id == state.IncidentId, ct);
         var v = new Validation();
         var (applied, refusal) = await transitions.ApplyAsync(db, incident, new TransitionCommand(IncidentAction.Accept), actor, now, v, ct, historyAction: "take");
-        if (refusal is IncidentWorkflow.Conflict) return new OrderResult(null, Problem: await TakenProblemAsync(orderId, ct));
+        if (refusal is IncidentWorkflow.Conflict c) return new OrderResult(null, Problem: Problem(409, "Cannot be taken", c.Reason));
         if (refusal is not null) return new OrderResult(null, Problem: CaseTransitions.Problem(refusal));
         if (applied is null) return new OrderResult(null, Problem: v.Problem());
-        if (await SaveAsync(tx, ct) is not null)
-        {
-            db.ChangeTracker.Clear();
-            return new OrderResult(null, Problem: await TakenProblemAsync(orderId, ct));
-        }
+        if (await SaveAsync(tx, ct) is { } failed) return new OrderResult(null, Problem: failed(incident.Id));
         await transitions.PublishAsync(incident, now, applied);
         var view = await ViewAsync(orderId, actor, null, ct);
         await notifier.ChangedAsync(view!);
         return new OrderResult(view);
 
         // A retry of the taker answers the order (200); anyone else is told who took it and when.
-        async Task<OrderResult> NotOpenAsync() =>
-            order.MemberId == actor.MemberId && actor.MemberId is not null && order.Status == OrderStatus.Taken
-                ? new OrderResult(await ViewAsync(orderId, actor, null, ct))
-                : new OrderResult(null, Problem: await TakenProblemAsync(orderId, ct));
+        async Task<OrderResult> NotOpenAsync(TakeState s) =>
+            s.MemberId == member && s.Status == nameof(OrderStatus.Taken) ? new OrderResult(await ViewAsync(orderId, claims, null, ct))
+            : new OrderResult(null, Problem: s.TakenAt is { } at
+                ? Problem(409, "Already taken", $"Order {orderId} was taken by {s.TakerName} at {Local(at)}.")
+                : Problem(409, "No longer open", $"Order {orderId} is {s.Status.ToLowerInvariant()}; it can no longer be taken."));
     }
 
     /// <summary>The taker reports the order done, with a note and (by default) an "after" photo already added to the case.</summary>

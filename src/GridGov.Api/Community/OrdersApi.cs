@@ -90,10 +90,9 @@ public static class OrdersApi
 
     private static async Task<IResult> Take(long id, ClaimsPrincipal user, GridGovDb db, OrderDesk desk, CancellationToken ct)
     {
-        var actor = await CommunityActors.OfAsync(user, db, ct);
-        if (!actor.Is(Roles.Member))
+        if (!user.IsInRole(Roles.Member))
             return OrderDesk.Problem(403, "Members take orders", "Only a member of the community's pool takes an order (role member).");
-        var result = await desk.TakeAsync(id, actor, ct);
+        var result = await desk.TakeAsync(id, user, ct);
         return result.Problem ?? TypedResults.Ok(result.Order);
     }
 

@@ -17,14 +17,18 @@ public sealed record IncidentDetail(
     DateTimeOffset? HandledAt, DateTimeOffset? ClosedAt, int? HandlerCrewId, string? HandlerName, int? Score, int ReworkCount,
     IReadOnlyList<HistoryEntry> History, IReadOnlyList<string> AvailableActions,
     string? AssetKind = null, long? FaultId = null, IReadOnlyList<long>? Linked = null,
-    IReadOnlyList<Photos.PhotoView>? Photos = null, bool AfterPhotoRequired = false, string? ReporterPhone = null);
+    IReadOnlyList<Photos.PhotoView>? Photos = null, bool AfterPhotoRequired = false, string? ReporterPhone = null,
+    OrderRef? Order = null);
+
+/// <summary>The case's latest community order (三单), if it has one: which pool, how far, who took it.</summary>
+public sealed record OrderRef(long Id, string Community, string Status, int? MemberId, string? MemberName, int? Score, int? Points);
 
 /// <summary>One row of GET /api/incidents.</summary>
 public sealed record IncidentSummary(
     long Id, IncidentStatus Status, string Category, string CategoryName, IncidentSource Source, double Lon, double Lat,
     string? UnitGridCode, string? LargeGridCode, int? TeamId, CrewRole Role, DateTimeOffset ReportedAt,
     DateTimeOffset? Deadline, bool Overdue, int? HandlerCrewId, long? DuplicateOf, string? Description,
-    string? AssetCode = null, string? AssetKind = null, long? FaultId = null);
+    string? AssetCode = null, string? AssetKind = null, long? FaultId = null, string? PoolCommunity = null);
 
 /// <summary>POST /api/incidents/{id}/transitions.</summary>
 public sealed record TransitionRequest(string? Action, string? Note, int? Score, double? ExtendHours, DateTimeOffset? Deadline, int? TeamId);

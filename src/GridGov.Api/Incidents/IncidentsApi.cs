@@ -42,7 +42,9 @@ public static class IncidentsApi
         GridGovDb db, Photos.TrackingTokens tokens, CancellationToken ct)
     {
         var v = new Validation();
-        var incident = await intake.PrepareAsync(body, user, user.Identity?.IsAuthenticated == true ? "api" : "web", crs, v, ct);
+        // A community worker's report is one taken at the station (walk-in or phone).
+        var channel = user.Identity?.IsAuthenticated != true ? "web" : ActorOf(user).InCommunityOnly ? "station" : "api";
+        var incident = await intake.PrepareAsync(body, user, channel, crs, v, ct);
         if (incident is null) return v.Problem();
         if (user.Identity?.IsAuthenticated != true && incident.Source != IncidentSource.Resident)
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in to report as staff",
@@ -139,7 +141,16 @@ public static class IncidentsApi
             i.AssetKind, i.FaultId, await db.Incidents.Where(x => x.FaultId == id).OrderBy(x => x.Id).Select(x => x.Id).ToListAsync(ct),
             await Photos.PhotosApi.ViewsAsync(db, id, null, ct), photos.RequiresAfterPhoto(i.CategoryCode),
             // A resident's number is for the dispatch center's call back; crews and the public do not see it.
-            actor.ConfinedToTeam is null && (actor.Roles.Contains(Roles.Dispatcher) || actor.Roles.Contains(Roles.Admin)) ? i.ReporterPhone : null);
+            actor.ConfinedToTeam is null && (actor.Roles.Contains(Roles.Dispatcher) || actor.Roles.Contains(Roles.Admin)) ? i.ReporterPhone : null,
+            await OrderOf(db, id, ct));
+    }
+
+    private static async Task<OrderRef?> OrderOf(GridGovDb db, long id, CancellationToken ct)
+    {
+        var o = await db.CommunityOrders.AsNoTracking().Where(o => o.IncidentId == id).OrderByDescending(o => o.Id)
+            .Select(o => new { o.Id, o.CommunityCode, o.Status, o.MemberId, o.Score, o.Points, Name = db.Members.Where(m => m.Id == o.MemberId).Select(m => m.Name).FirstOrDefault() })
+            .FirstOrDefaultAsync(ct);
+        return o is null ? null : new OrderRef(o.Id, o.CommunityCode, JsonNames.Of(o.Status), o.MemberId, o.Name, o.Score, o.Points);
     }
 
     private static async Task<IResult> List(
@@ -178,7 +189,7 @@ public static class IncidentsApi
             var (lon, lat) = IncidentMapping.LonLat(i.Location);
             return new IncidentSummary(i.Id, i.Status, i.CategoryCode, categories.NameOf(i.CategoryCode), i.Source, lon, lat, i.UnitGridCode,
                 i.LargeGridCode, i.TeamId, i.Role, i.ReportedAt, i.Deadline, IncidentMapping.IsOverdue(i.Status, i.Deadline, now),
-                i.HandlerCrewId, i.DuplicateOf, i.Description, i.AssetCode, i.AssetKind, i.FaultId);
+                i.HandlerCrewId, i.DuplicateOf, i.Description, i.AssetCode, i.AssetKind, i.FaultId, i.PoolCommunity);
         }).ToList();
         return TypedResults.Ok(paging.Of(items, total, http));
     }
