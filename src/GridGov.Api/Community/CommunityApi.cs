@@ -245,7 +245,7 @@ public static class CommunityApi
         return null;
     }
 
-    private static async Task<IResult> SetAvailability(AvailabilityRequest? body, ClaimsPrincipal user, GridGovDb db, CancellationToken ct)
+    private static async Task<IResult> SetAvailability(AvailabilityRequest? body, ClaimsPrincipal user, GridGovDb db, MemberConnections connections, CancellationToken ct)
     {
         var actor = IncidentsApi.ActorOf(user);
         if (actor.MemberId is not { } id) return OrderDesk.Problem(403, "Not a member", "Only a member of a community pool says whether they take orders.");
@@ -253,6 +253,7 @@ public static class CommunityApi
         var member = await db.Members.Include(m => m.Communities).FirstAsync(m => m.Id == id, ct);
         member.Available = available;
         await db.SaveChangesAsync(ct);
+        await connections.AvailabilityChangedAsync(id, available);
         return TypedResults.Ok(View(member, actor.Name));
     }
 

@@ -38,7 +38,7 @@ public sealed class Member
     public string? Phone { get; set; }
     /// <summary>Category codes or 2-digit majors the member can help with; a category matches a skill it starts with.</summary>
     public string[] Skills { get; set; } = [];
-    /// <summary>Takes orders now; an unavailable member is not told of new orders.</summary>
+    /// <summary>Takes orders now; an unavailable member is not pushed new orders (they still see the list).</summary>
     public bool Available { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public List<MemberCommunity> Communities { get; set; } = [];

@@ -14,6 +14,7 @@ public static class CommunitySetup
         services.AddScoped<ICaseOrders>(sp => sp.GetRequiredService<OrderBook>());
         services.AddScoped<OrderDesk>();
         services.AddSingleton<OrderNotifier>();
+        services.AddSingleton<MemberConnections>();
         services.AddHostedService<OrderEscalator>();
         return services;
     }

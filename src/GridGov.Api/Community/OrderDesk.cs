@@ -92,48 +92,41 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
     /// <summary>What a taker needs to know of an order in one round trip: its state, who took it, and whether the taker is of its community.</summary>
     private sealed record TakeState(string Status, string Community, long IncidentId, int? MemberId, DateTimeOffset? TakenAt, string? TakerName, bool InPool);
 
-    private async Task<TakeState?> TakeStateAsync(long orderId, int member, bool forUpdate, CancellationToken ct)
-    {
-        var rows = forUpdate
-            ? db.Database.SqlQuery<TakeState>($"""
-                SELECT o.status AS status, o.community_code AS community, o.incident_id AS incident_id, o.member_id AS member_id,
-                       o.taken_at AS taken_at, (SELECT name FROM members WHERE id = o.member_id) AS taker_name,
-                       EXISTS (SELECT 1 FROM member_communities mc WHERE mc.member_id = {member} AND mc.community_code = o.community_code) AS in_pool
-                FROM community_orders o WHERE o.id = {orderId} FOR UPDATE OF o
-                """)
-            : db.Database.SqlQuery<TakeState>($"""
-                SELECT o.status AS status, o.community_code AS community, o.incident_id AS incident_id, o.member_id AS member_id,
-                       o.taken_at AS taken_at, (SELECT name FROM members WHERE id = o.member_id) AS taker_name,
-                       EXISTS (SELECT 1 FROM member_communities mc WHERE mc.member_id = {member} AND mc.community_code = o.community_code) AS in_pool
-                FROM community_orders o WHERE o.id = {orderId}
-                """);
-        return (await rows.ToListAsync(ct)).FirstOrDefault();
-    }
+    private async Task<TakeState?> TakeStateAsync(long orderId, int member, CancellationToken ct) =>
+        (await db.Database.SqlQuery<TakeState>($"""
+            SELECT o.status AS status, o.community_code AS community, o.incident_id AS incident_id, o.member_id AS member_id,
+                   o.taken_at AS taken_at, (SELECT name FROM members WHERE id = o.member_id) AS taker_name,
+                   EXISTS (SELECT 1 FROM member_communities mc WHERE mc.member_id = {member} AND mc.community_code = o.community_code) AS in_pool
+            FROM community_orders o WHERE o.id = {orderId}
+            """).ToListAsync(ct)).FirstOrDefault();
 
     /// <summary>
-    /// A member takes an open order of their community: the first wins, everyone after is told who and when. Takers
-    /// queue on the order's row: the first goes on, each after it waits only for that commit and then reads the order
-    /// taken, without doing the whole transition for nothing (the case's version still guards the write).
+    /// A member takes an open order of their community: the first wins, everyone after is told who and when. The order
+    /// is claimed first, by a conditional update in the transaction that then applies the workflow's accept (the case's
+    /// version still guards that write); a racer who loses the claim does no more work than reading who won.
     /// </summary>
     public async Task<OrderResult> TakeAsync(long orderId, ClaimsPrincipal user, CancellationToken ct)
     {
         var claims = IncidentsApi.ActorOf(user);
         var member = claims.MemberId ?? -1;
-        var state = await TakeStateAsync(orderId, member, forUpdate: false, ct);
+        var state = await TakeStateAsync(orderId, member, ct);
         if (state is null) return new OrderResult(null, Problem: Problem(404, "No such order", $"There is no order {orderId}."));
         if (!state.InPool && !claims.Is(Roles.Admin))
             return new OrderResult(null, Problem: Problem(403, "Another community's order",
                 $"Order {orderId} is community {state.Community}'s; you are not a member of its pool."));
         if (state.Status != nameof(OrderStatus.Open)) return await NotOpenAsync(state);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        state = (await TakeStateAsync(orderId, member, forUpdate: true, ct))!;
-        if (state.Status != nameof(OrderStatus.Open))
+        // The claim: one conditional update. Racers wait for the first one's commit, then find nothing to update and
+        // go at once (no lock is kept by an update that matched nothing), each to its 409.
+        var now = clock.GetUtcNow();
+        var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE community_orders SET status = 'Taken', member_id = {member}, taken_at = {now} WHERE id = {orderId} AND status = 'Open'", ct);
+        if (claimed == 0)
         {
             await tx.RollbackAsync(ct);
-            return await NotOpenAsync(state);
+            return await NotOpenAsync((await TakeStateAsync(orderId, member, ct))!);
         }
         var actor = await CommunityActors.OfAsync(user, db, ct);
-        var now = clock.GetUtcNow();
         var incident = await db.Incidents.FirstAsync(i => i.Id == state.IncidentId, ct);
         var v = new Validation();
         var (applied, refusal) = await transitions.ApplyAsync(db, incident, new TransitionCommand(IncidentAction.Accept), actor, now, v, ct, historyAction: "take");
