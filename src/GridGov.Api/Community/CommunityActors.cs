@@ -25,7 +25,8 @@ public static class CommunityActors
 
     /// <summary>
     /// The cases a community worker or member (and nothing else) may see: a worker, those of the communities they
-    /// serve (in the pool, or lying there); a member, their communities' orders still open to take and the ones they took.
+    /// serve (in the pool, or in a large grid of theirs: the hierarchy, not a spatial test per row); a member, their
+    /// communities' orders still open to take and the ones they took.
     /// </summary>
     public static IQueryable<Incident> Visible(IQueryable<Incident> query, Actor actor, GridGovDb db)
     {
@@ -38,13 +39,23 @@ public static class CommunityActors
                 || (i.MemberId == null && i.PoolCommunity != null && db.MemberCommunities.Any(m => m.MemberId == member && m.CommunityCode == i.PoolCommunity))))
             || (asWorker && db.Users.Any(u => u.Username == name
                 && ((i.PoolCommunity != null && u.Communities.Contains(i.PoolCommunity))
-                    || db.Grids.Any(g => g.Level == GridLevel.Community && u.Communities.Contains(g.Code) && g.Geometry.Intersects(i.Location))))));
+                    || db.Grids.Any(g => g.Code == i.LargeGridCode && u.Communities.Contains(g.ParentCode!))))));
     }
 
-    /// <summary>The community a point lies in, if any (the lowest code where two touch).</summary>
-    public static async Task<string?> CommunityAtAsync(GridGovDb db, NetTopologySuite.Geometries.Point location, CancellationToken ct) =>
-        (await db.Database.SqlQuery<string>($"""
+    /// <summary>
+    /// The community a case belongs to: its large grid's parent in the hierarchy (as the lists read it), or, for a case
+    /// outside every large grid, the community its point lies in.
+    /// </summary>
+    public static async Task<string?> CommunityOfAsync(GridGovDb db, Incident incident, CancellationToken ct)
+    {
+        if (incident.LargeGridCode is { } large
+            && await db.Grids.AsNoTracking().Where(g => g.Code == large).Select(g => g.ParentCode).FirstOrDefaultAsync(ct) is { } parent
+            && await db.Grids.AsNoTracking().AnyAsync(g => g.Code == parent && g.Level == GridLevel.Community, ct))
+            return parent;
+        var location = incident.Location;
+        return (await db.Database.SqlQuery<string>($"""
             SELECT code AS "Value" FROM grids WHERE level = 'Community' AND ST_Intersects(geometry, ST_SetSRID(ST_MakePoint({location.X}, {location.Y}), 4490))
             ORDER BY code LIMIT 1
             """).ToListAsync(ct)).FirstOrDefault();
+    }
 }

@@ -47,7 +47,7 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
         var incident = await db.Incidents.FirstOrDefaultAsync(i => i.Id == incidentId, ct);
         if (incident is null) return (new OrderResult(null, Problem: IncidentsApi.NotFound(incidentId)), null);
         // A worker orders the cases lying in the communities they serve (to one of them): never another community's case.
-        var lies = await CommunityActors.CommunityAtAsync(db, incident.Location, ct);
+        var lies = await CommunityActors.CommunityOfAsync(db, incident, ct);
         if (!actor.Is(Roles.Admin) && (lies is null || !actor.Communities.Contains(lies)))
             return (new OrderResult(null, Problem: Problem(403, "Another community's case",
                 $"Case {incidentId} lies in {(lies is null ? "no community" : $"community {lies}")}; you serve {(actor.Communities.Count == 0 ? "no community" : string.Join(", ", actor.Communities))}.")), null);

@@ -258,6 +258,15 @@ public class OrdersTests(GridGovFactory app)
             await LiveKit.Eventually(() => Task.FromResult(Contains(opened, orderId)), "member hears of the new order");
             await OrderKit.Take(app, "member", orderId);
             await LiveKit.Eventually(() => Task.FromResult(Contains(changed, (orderId, "taken"))), "member2 hears the order was taken");
+
+            // Unavailable, the member is not pushed new orders (still told of changes); available again, they are.
+            using var first = await app.ClientFor("member");
+            (await first.PostAsJsonAsync("/api/members/me/availability", new { available = false })).EnsureSuccessStatusCode();
+            var quiet = (await OrderKit.Order(app, await OrderKit.Request(app, "06012"))).GetProperty("id").GetInt64();
+            (await first.PostAsJsonAsync("/api/members/me/availability", new { available = true })).EnsureSuccessStatusCode();
+            var loud = (await OrderKit.Order(app, await OrderKit.Request(app, "06009"))).GetProperty("id").GetInt64();
+            await LiveKit.Eventually(() => Task.FromResult(Contains(opened, loud)), "member hears of the order opened once available again");
+            Assert.False(Contains(opened, quiet));
         }
         finally
         {
