@@ -24,7 +24,7 @@ public sealed record PeopleImportResult(ImportCount Teams, ImportCount Crews, Im
 /// POST /api/import/people: teams, crews and users from CSV, as three files (parts <c>teams</c>, <c>crews</c>,
 /// <c>users</c>, any of them) or one file (part <c>file</c>) with a <c>kind</c> column of team, crew or user. Every row
 /// is checked before anything is written (columns: teams <c>name,type,largeGrid,roleMix,duty</c> — duty office, line or repair for the streetlight groups; crews
-/// <c>employeeNo,name,team,role,shift,phone,isLead</c>; users <c>username,roles,team,crew,password</c>); one bad row names itself and nothing is written. Teams match by name, crews
+/// <c>employeeNo,name,team,role,shift,phone,isLead</c>; users <c>username,roles,team,crew,password,communities</c>); one bad row names itself and nothing is written. Teams match by name, crews
 /// by employee number, users by username (without case): a match is updated, anything else created.
 /// </summary>
 public static class PeopleImport
@@ -193,6 +193,7 @@ public static class PeopleImport
         }
 
         var knownCrews = crewByNo.Keys.Concat(plan.Crews.Select(p => p.Crew.EmployeeNo)).ToHashSet();
+        var knownCommunities = (await db.Grids.AsNoTracking().Where(g => g.Level == Grids.GridLevel.Community).Select(g => g.Code).ToListAsync(ct)).ToHashSet();
         foreach (var row in rows.Where(r => r["kind"] == "user"))
         {
             var uv = new Validation();
@@ -208,12 +209,22 @@ public static class PeopleImport
             if (team is not null && !knownTeams.Contains(team)) uv.Add("team", $"There is no team '{team}'.");
             var password = row["password"];
             if (password is not null && username is not null) PeopleRules.Password(password, username, uv);
+            // A community worker serves communities (codes separated by ';'); a member signs in once the community has
+            // put them in its pool (POST /api/members, then POST /api/users with its memberId), not from a file.
+            var communities = row["communities"]?.Split([';', '|', ' '], StringSplitOptions.RemoveEmptyEntries) ?? [];
+            if (roles?.Contains(Roles.Member) == true) uv.Add("roles", "A 'member' user is added after the community puts the member in its pool: POST /api/members, then POST /api/users with its 'memberId'.");
+            if (roles?.Contains(Roles.Community) == true && communities.Length == 0) uv.Add("communities", "A user with role community names the 'communities' it serves (community grid codes, separated by ';').");
+            if (roles?.Contains(Roles.Community) == false && communities.Length > 0) uv.Add("communities", "Only a user with role community serves 'communities'.");
+            if (communities.Where(c => !knownCommunities.Contains(c)).ToArray() is { Length: > 0 } unknownCommunities)
+                uv.Add("communities", $"There is no community {string.Join(", ", unknownCommunities.Select(c => $"'{c}'"))}.");
             foreach (var m in uv.Errors.SelectMany(e => e.Value)) v.Add(row.Where, m);
             if (!uv.IsValid) continue;
             var existing = existingUsers.FirstOrDefault(u => string.Equals(u.Username, username, StringComparison.OrdinalIgnoreCase));
             var user = existing ?? new User { Username = username!, PasswordHash = "", Roles = roles!, CreatedAt = DateTimeOffset.UtcNow };
             var changed = existing is null || !existing.Roles.SequenceEqual(roles!) || password is not null;
+            changed |= existing is not null && !existing.Communities.SequenceEqual(communities);
             user.Roles = roles!;
+            user.Communities = communities;
             plan.Users.Add(new UserPlan(user, team, crewNo, password, existing is null, changed));
         }
         return plan;

@@ -168,4 +168,32 @@ public class CommunityTests(GridGovFactory app)
         using var member = await app.ClientFor("member");
         Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync("/api/meetings")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_county_brings_its_community_workers_in_the_people_import_and_members_through_the_pool()
+    {
+        var home = await OrderKit.Home(app);
+        var stamp = Guid.NewGuid().ToString("N")[..6];
+        using var admin = await app.ClientFor("admin");
+        static MultipartFormDataContent Users(string csv)
+        {
+            var form = new MultipartFormDataContent();
+            var content = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+            form.Add(content, "users", "users.csv");
+            return form;
+        }
+        var bad = await ProblemAssert.IsProblem(await admin.PostAsync("/api/import/people", Users(
+            $"username,roles,team,crew,password,communities\nsq{stamp},community,,,Station-desk-2026,\nmb{stamp},member,,,Member-pass-2026,\nno{stamp},community,,,Station-desk-2026,999\n")),
+            HttpStatusCode.BadRequest, "nothing was written");
+        var rows = bad.GetProperty("errors").EnumerateObject().ToDictionary(e => e.Name, e => string.Join(" ", e.Value.EnumerateArray().Select(m => m.GetString())));
+        Assert.Contains("communities", rows["users.csv row 2"]);
+        Assert.Contains("POST /api/members", rows["users.csv row 3"]);
+        Assert.Contains("'999'", rows["users.csv row 4"]);
+        await (await admin.PostAsync("/api/import/people", Users($"username,roles,team,crew,password,communities\nsq{stamp},community,,,Station-desk-2026,{home}\n"))).Json(HttpStatusCode.OK);
+        using var worker = await GridGovFactory.SignIn(app, $"sq{stamp}", "Station-desk-2026");
+        var me = await worker.GetFromJsonAsync<JsonElement>("/api/me");
+        Assert.Equal([home], me.GetProperty("communities").EnumerateArray().Select(c => c.GetString()));
+        Assert.Contains((await worker.GetFromJsonAsync<JsonElement>("/api/members")).EnumerateArray(), m => m.GetProperty("communities").EnumerateArray().Any(c => c.GetString() == home));
+    }
 }
