@@ -125,7 +125,7 @@ public static class CommunityApi
         var name = Text(body.Name, station?.Name, "name", 80, v);
         var address = Text(body.Address, station?.Address, "address", 200, v);
         var hours = Text(body.Hours, station?.Hours, "hours", 100, v);
-        if (body.Phone?.Trim() is { Length: > 0 } phone && IncidentIntake.CleanPhone(phone, v) is null) { }
+        var phone = body.Phone is null ? station?.Phone : body.Phone.Trim() is { Length: > 0 } p ? IncidentIntake.CleanPhone(p, v) : null;
         var staff = (body.Staff ?? station?.Staff ?? []).Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
         if (staff.Length > 20 || staff.Any(s => s.Length > 40)) v.Add("staff", "'staff' is at most 20 names of at most 40 characters.");
         Point? location = station?.Location;
@@ -139,13 +139,13 @@ public static class CommunityApi
         if (!v.IsValid) return v.Problem();
         foreach (var c in new[] { community!, station?.CommunityCode }.OfType<string>().Distinct())
             if (!actor.Is(Roles.Admin) && !actor.Communities.Contains(c))
-                return OrderDesk.Problem(403, "Another community", $"Station {code} is community {c}'s; you serve {(actor.Communities.Count == 0 ? "no community" : string.Join(", ", actor.Communities))}.");
+                return OrderDesk.Problem(403, "Another community", $"Station {code} is community {c}'s; you serve {actor.CommunitiesText}.");
         if (!await db.Grids.AnyAsync(g => g.Code == community && g.Geometry.Intersects(location!), ct))
             return Validation.Problem("lon", $"The point lies outside community {community}.");
         var created = station is null;
         station ??= db.Stations.Add(new Station { Code = code, CommunityCode = community!, Name = name!, Address = address!, Hours = hours!, Location = location! }).Entity;
         (station.CommunityCode, station.Name, station.Address, station.Hours, station.Location, station.Staff) = (community!, name!, address!, hours!, location!, staff);
-        station.Phone = body.Phone is null ? station.Phone : body.Phone.Trim() is { Length: > 0 } p ? IncidentIntake.CleanPhone(p, v) : null;
+        station.Phone = phone;
         await db.SaveChangesAsync(ct);
         var communityName = await db.Grids.Where(g => g.Code == community).Select(g => g.Name).FirstOrDefaultAsync(ct);
         var feature = new Feature<StationProperties>(station.Code, station.Location, Props(station, communityName, null));
@@ -234,7 +234,7 @@ public static class CommunityApi
         {
             var outside = codes.Except(current).Where(c => !actor.Communities.Contains(c)).ToArray();
             if (outside.Length > 0)
-                return OrderDesk.Problem(403, "Another community", $"You serve {(actor.Communities.Count == 0 ? "no community" : string.Join(", ", actor.Communities))}, not {string.Join(", ", outside)}.");
+                return OrderDesk.Problem(403, "Another community", $"You serve {actor.CommunitiesText}, not {string.Join(", ", outside)}.");
             next = [.. codes, .. current.Where(c => !actor.Communities.Contains(c))];
             next = next.Distinct().ToArray();
         }

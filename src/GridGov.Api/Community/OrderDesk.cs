@@ -50,7 +50,7 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
         var lies = await CommunityActors.CommunityOfAsync(db, incident, ct);
         if (!actor.Is(Roles.Admin) && (lies is null || !actor.Communities.Contains(lies)))
             return (new OrderResult(null, Problem: Problem(403, "Another community's case",
-                $"Case {incidentId} lies in {(lies is null ? "no community" : $"community {lies}")}; you serve {(actor.Communities.Count == 0 ? "no community" : string.Join(", ", actor.Communities))}.")), null);
+                $"Case {incidentId} lies in {(lies is null ? "no community" : $"community {lies}")}; you serve {actor.CommunitiesText}.")), null);
         string? community;
         if (!string.IsNullOrWhiteSpace(body.Community))
         {
@@ -247,7 +247,7 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
         if (actor.Is(Roles.Admin) || actor.Communities.Contains(community)) return new OrderResult(null);
         if (!actor.Is(Roles.Community) && !actor.Is(Roles.Member) && (actor.Is(Roles.Dispatcher) || actor.Is(Roles.Leader))) return new OrderResult(null);
         return new OrderResult(null, Problem: Problem(403, "Another community's order",
-            $"Order {orderId} is community {community}'s; you {(actor.Is(Roles.Member) ? "are a member of" : "serve")} {(actor.Communities.Count == 0 ? "no community" : string.Join(", ", actor.Communities))}."));
+            $"Order {orderId} is community {community}'s; you {(actor.Is(Roles.Member) ? "are a member of" : "serve")} {actor.CommunitiesText}."));
     }
 
     /// <summary>The orders the caller may see, filtered; nearest first when a point is given, else newest first.</summary>

@@ -58,7 +58,7 @@ public static class OrdersApi
         if (limit is { } n && (n < 1 || n > 500)) v.Add("limit", "'limit' is 1 to 500.");
         var code = string.IsNullOrWhiteSpace(community) ? null : community.Trim();
         if (code is not null && !actor.Is(Roles.Admin) && actor.InCommunityOnly && !actor.Communities.Contains(code))
-            return OrderDesk.Problem(403, "Another community", $"You {(actor.Is(Roles.Member) ? "are a member of" : "serve")} {(actor.Communities.Count == 0 ? "no community" : string.Join(", ", actor.Communities))}, not {Validation.Clip(code)}.");
+            return OrderDesk.Problem(403, "Another community", $"You {(actor.Is(Roles.Member) ? "are a member of" : "serve")} {actor.CommunitiesText}, not {Validation.Clip(code)}.");
         if (!v.IsValid) return v.Problem();
         return TypedResults.Ok(await desk.ListAsync(actor, statuses, code, mine is true, near, limit ?? 100, ct));
     }

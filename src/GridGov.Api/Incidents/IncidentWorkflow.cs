@@ -37,6 +37,9 @@ public sealed record Actor(string Name, IReadOnlyCollection<string> Roles, int? 
 
     public bool Is(string role) => Roles.Contains(role);
 
+    /// <summary>The communities, as a refusal names them.</summary>
+    public string CommunitiesText => Communities.Count == 0 ? "no community" : string.Join(", ", Communities);
+
     /// <summary>Dispatchers, leaders, planners and admins see every team's cases.</summary>
     public bool SeesAllTeams => Is(Auth.Roles.Admin) || Is(Auth.Roles.Dispatcher) || Is(Auth.Roles.Leader) || Is(Auth.Roles.Planner);
 
@@ -184,7 +187,7 @@ public static class IncidentWorkflow
                 ? "A community worker confirms only the orders of their community's members; this case is the grid team's, for the dispatch center to verify."
                 : "This case lies in no community you serve.");
         return actor.Communities.Contains(community) ? null
-            : new Forbidden($"The case is community {community}'s; you serve {(actor.Communities.Count == 0 ? "no community" : string.Join(", ", actor.Communities))}.");
+            : new Forbidden($"The case is community {community}'s; you serve {actor.CommunitiesText}.");
     }
 
     /// <summary>A member takes an open order of their communities and reports done on the one they took.</summary>
@@ -193,7 +196,7 @@ public static class IncidentWorkflow
         if (facts.PoolCommunity is not { } pool)
             return new Forbidden("This case is not a community order; members act only on their communities' orders.");
         if (!actor.Communities.Contains(pool))
-            return new Forbidden($"The order is community {pool}'s; you are a member of {(actor.Communities.Count == 0 ? "no community" : string.Join(", ", actor.Communities))}.");
+            return new Forbidden($"The order is community {pool}'s; you are a member of {actor.CommunitiesText}.");
         if (action != IncidentAction.Accept && facts.MemberId != actor.MemberId)
             return new Forbidden("Only the member who took the order reports it done.");
         return null;
