@@ -38,6 +38,8 @@ internal static class CommandHost
             // The workflow asks the streetlight feature about assets and linked cases (not run here: nothing reloads).
             Streetlights.StreetlightsSetup.AddStreetlights(builder.Services, builder.Configuration);
             Photos.PhotosApi.AddPhotos(builder.Services, builder.Configuration);
+            // ... and about community orders (the workflow lets the order follow the case).
+            Community.CommunitySetup.AddCommunity(builder.Services, builder.Configuration);
         }
         var host = builder.Build();
         await host.PrepareDatabaseAsync();
