@@ -60,4 +60,6 @@ public static class Policies
     public const string Orders = "orders";
     /// <summary>Reading points and meetings: the community's side, dispatchers and leaders.</summary>
     public const string CommunityReading = "communityReading";
+    /// <summary>The monthly points: the community readers, and members (their own communities' leaderboard).</summary>
+    public const string PointsReading = "pointsReading";
 }
