@@ -281,7 +281,8 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
   function renderAvailability(): void {
     const button = byId<HTMLButtonElement>('available-toggle');
     button.textContent = available ? t('member.toggleOff') : t('member.toggleOn');
-    button.setAttribute('aria-pressed', String(!available));
+    // Styled like the crew's duty button: pressed (white, red border) while taking orders, the tap pauses.
+    button.setAttribute('aria-pressed', String(available));
     byId('member-state').textContent = available ? t('member.stateOn') : t('member.stateOff');
     body.dataset.available = String(available);
   }
@@ -371,6 +372,7 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
       if (b.dataset.mtab === next) b.setAttribute('aria-current', 'page');
       else b.removeAttribute('aria-current');
     body.dataset.tab = next;
+    document.getElementById('member-flash')?.remove();
     if (next === 'points') void loadPoints();
   }
   for (const b of document.querySelectorAll<HTMLButtonElement>('#member-tabbar button'))
