@@ -224,7 +224,23 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
             await page.FillAsync("#login-password", "gridgov-demo");
             await page.ClickAsync("#login-submit");
             await page.WaitForFunctionAsync("() => document.body.dataset.communityReady === 'true'", null, Long);
+            await page.WaitForFunctionAsync("() => document.body.dataset.intakeMap === 'idle'", null, Long);
+            await page.ClickAsync("#intake-station");
+            await Expect(page.Locator("#intake-where")).Not.ToContainTextAsync("尚未");
             await page.ScreenshotAsync(new() { Path = Shot("page-intake") });
+
+            // 待派单: a walk-in case recorded through the API waits there; 派单 sends it to the pool.
+            var (_, lon, lat, category) = await Home(worker);
+            var waiting = (await Json(await worker.PostAsJsonAsync("/api/incidents",
+                new { category, source = "community", lon = lon + 0.0003, lat, description = "电动车楼道充电" }))).GetProperty("id").GetInt64();
+            await page.ClickAsync("button.c-tab[data-tab=cases]");
+            var caseRow = page.Locator($"#cases-table [data-case-id='{waiting}']");
+            await Expect(caseRow).ToBeVisibleAsync(Visible);
+            await Expect(page.Locator($"#cases-table [data-case-id='{incident}']")).ToHaveCountAsync(0);
+            await page.ScreenshotAsync(new() { Path = Shot("page-cases") });
+            await caseRow.Locator("button[data-action=pool]").ClickAsync();
+            await Expect(caseRow).ToHaveCountAsync(0, new() { Timeout = 30000 });
+            await Expect(page.Locator("#page-message")).ToContainTextAsync("订单");
 
             await page.ClickAsync("button.c-tab[data-tab=orders]");
             var row = page.Locator($"#orders-table [data-order-id='{order}']");
@@ -240,7 +256,7 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
             await Expect(page.Locator("#points-table")).ToContainTextAsync(name, new() { Timeout = 30000 });
             await page.ScreenshotAsync(new() { Path = Shot("page-points") });
 
-            foreach (var tab in new[] { "cases", "members", "meetings" })
+            foreach (var tab in new[] { "members", "meetings" })
             {
                 await page.ClickAsync($"button.c-tab[data-tab={tab}]");
                 await page.WaitForFunctionAsync($"() => document.body.dataset.{tab}Loaded === 'true'", null, Long);
@@ -251,6 +267,66 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
         finally
         {
             await context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_map_shows_the_stations_and_the_report_page_the_nearest_one()
+    {
+        using var worker = await ClientFor("community");
+        var (community, lon, lat, _) = await Home(worker);
+
+        var (context, page, errors) = await server.SignedInPageAsync("dispatcher");
+        try
+        {
+            await page.WaitForFunctionAsync("() => Number(document.body.dataset.stationsLoaded) > 0", null, Long);
+            await Expect(page.Locator("#layer-toggle-stations")).ToBeCheckedAsync();
+            var at = await page.EvaluateAsync<JsonElement>($$"""
+                async () => {
+                  const map = window.gridgov.map;
+                  map.jumpTo({ center: [{{lon}}, {{lat}}], zoom: 16 });
+                  await new Promise((r) => map.once('idle', r));
+                  const p = map.project([{{lon}}, {{lat}}]);
+                  return { x: p.x, y: p.y };
+                }
+                """);
+            await page.Mouse.ClickAsync(at.GetProperty("x").GetSingle(), at.GetProperty("y").GetSingle());
+            var popup = page.Locator(".station-popup");
+            await Expect(popup).ToBeVisibleAsync(Visible);
+            await Expect(popup.Locator("dd[data-field=hours]")).ToContainTextAsync("08:30");
+            await page.ScreenshotAsync(new() { Path = Shot("map-station") });
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+
+        var phone = await server.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            DeviceScaleFactor = 2,
+            IsMobile = true,
+            HasTouch = true,
+            Locale = "zh-CN",
+            Geolocation = new Geolocation { Longitude = (float)(lon + 0.001), Latitude = (float)lat, Accuracy = 10 },
+            Permissions = ["geolocation"],
+        });
+        try
+        {
+            var resident = await phone.NewPageAsync();
+            await resident.GotoAsync(new Uri(server.BaseAddress, "/report").ToString());
+            await resident.ClickAsync("#locate-me");
+            var card = resident.Locator("#nearest-station");
+            await Expect(card).ToBeVisibleAsync(Visible);
+            await Expect(card.Locator("[data-field=distance]")).ToContainTextAsync("米");
+            await Expect(card.Locator("[data-field=phone] a")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^tel:"));
+            await Expect(card).ToHaveAttributeAsync("data-code", $"ST{community}");
+            await resident.ScreenshotAsync(new() { Path = Shot("report-station") });
+        }
+        finally
+        {
+            await phone.CloseAsync();
         }
     }
 }

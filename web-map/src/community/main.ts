@@ -112,7 +112,7 @@ function renderHub(): void {
   node.hidden = !hubState;
   if (!hubState) return;
   node.dataset.state = hubState;
-  node.textContent = t(hubState === 'connected' ? 'hub.connected' : hubState === 'disconnected' ? 'hub.disconnected' : 'hub.reconnecting');
+  node.textContent = t(`hub.${hubState}` as CommunityKey);
 }
 
 // ---------- sign-in ----------
@@ -198,6 +198,7 @@ function signOut(reason?: CommunityKey): void {
   intakeMap = null;
   for (const name of TABS) byId(`tab-${name}`).replaceChildren();
   delete body.dataset.communityReady;
+  delete body.dataset.intakeMap;
   body.dataset.view = 'login';
   byId('work-view').hidden = true;
   byId('login-view').hidden = false;
@@ -276,6 +277,7 @@ function renderIntake(): void {
   void import('../report/map').then((mod) => {
     if (!mapBox.isConnected) return;
     intakeMap = mod.createReportMap(mapBox, (lon, lat) => setPin(lon, lat), t('intake.location'));
+    void intakeMap.map.once('idle').then(() => (body.dataset.intakeMap = 'idle'));
     const home = pin ?? stationPoint();
     if (home) intakeMap.map.jumpTo({ center: [home.lon, home.lat], zoom: 16 });
     if (pin) intakeMap.setPin(pin.lon, pin.lat);
@@ -454,6 +456,15 @@ window.setInterval(() => {
 
 // ---------- 成员 ----------
 
+/** A skill as the worker reads it: a 2-digit major by its major's name, a category by its name (the code beside). */
+function skillName(code: string): string {
+  if (code.length === 2) {
+    const c = categories.find((x) => x.major === code);
+    return c?.majorName ? `${c.majorName}` : code;
+  }
+  return categoryName(code);
+}
+
 async function renderMembers(): Promise<void> {
   const panel = byId('tab-members');
   delete body.dataset.membersLoaded;
@@ -470,7 +481,7 @@ async function renderMembers(): Promise<void> {
       });
       return el('tr', { 'data-member-id': String(m.id) },
         el('td', {}, m.name), el('td', {}, kindName(m.kind)), el('td', {}, m.phone ?? ''),
-        el('td', {}, m.skills.map((s) => (s.length === 2 ? s : categoryName(s))).join('、')),
+        el('td', {}, m.skills.map(skillName).join('、')),
         el('td', {}, el('span', { class: 'c-avail', 'data-available': String(m.available) }, m.available ? t('members.yes') : t('members.no'))),
         el('td', {}, m.username ?? ''), el('td', {}, edit));
     });
