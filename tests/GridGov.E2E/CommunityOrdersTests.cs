@@ -284,7 +284,7 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
             var at = await page.EvaluateAsync<JsonElement>($$"""
                 async () => {
                   const map = window.gridgov.map;
-                  map.jumpTo({ center: [{{lon}}, {{lat}}], zoom: 16 });
+                  map.jumpTo({ center: [{{lon}}, {{lat}}], zoom: 19 });
                   await new Promise((r) => map.once('idle', r));
                   const p = map.project([{{lon}}, {{lat}}]);
                   return { x: p.x, y: p.y };
@@ -315,10 +315,20 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
         try
         {
             var resident = await phone.NewPageAsync();
+            var seen = new List<string>();
+            resident.PageError += (_, e) => seen.Add(e);
+            resident.Response += (_, r) => { if (r.Url.Contains("/api/stations")) seen.Add($"{r.Status} {r.Url}"); };
             await resident.GotoAsync(new Uri(server.BaseAddress, "/report").ToString());
             await resident.ClickAsync("#locate-me");
             var card = resident.Locator("#nearest-station");
-            await Expect(card).ToBeVisibleAsync(Visible);
+            try
+            {
+                await Expect(card).ToBeVisibleAsync(Visible);
+            }
+            catch (PlaywrightException e)
+            {
+                throw new Xunit.Sdk.XunitException($"no nearest station card; seen: {string.Join(" | ", seen)}; {e.Message}");
+            }
             await Expect(card.Locator("[data-field=distance]")).ToContainTextAsync("米");
             await Expect(card.Locator("[data-field=phone] a")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^tel:"));
             await Expect(card).ToHaveAttributeAsync("data-code", $"ST{community}");
