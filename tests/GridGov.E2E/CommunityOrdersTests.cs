@@ -256,12 +256,35 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
             await Expect(page.Locator("#points-table")).ToContainTextAsync(name, new() { Timeout = 30000 });
             await page.ScreenshotAsync(new() { Path = Shot("page-points") });
 
-            foreach (var tab in new[] { "members", "meetings" })
-            {
-                await page.ClickAsync($"button.c-tab[data-tab={tab}]");
-                await page.WaitForFunctionAsync($"() => document.body.dataset.{tab}Loaded === 'true'", null, Long);
-                await page.ScreenshotAsync(new() { Path = Shot($"page-{tab}") });
-            }
+            await page.ClickAsync("button.c-tab[data-tab=members]");
+            await page.WaitForFunctionAsync("() => document.body.dataset.membersLoaded === 'true'", null, Long);
+            await Expect(page.Locator("#members-table tbody tr")).Not.ToHaveCountAsync(0);
+            await page.ScreenshotAsync(new() { Path = Shot("page-members") });
+
+            // 议事: a four-party meeting recorded on the page, its issue raised as an order.
+            await page.ClickAsync("button.c-tab[data-tab=meetings]");
+            await page.WaitForFunctionAsync("() => document.body.dataset.meetingsLoaded === 'true'", null, Long);
+            await page.ClickAsync("#meeting-new");
+            await page.FillAsync("#meeting-topic", "车棚改造");
+            var names = page.Locator("#meeting-attendees .c-attendee input");
+            string[] people = ["社区王主任", "下沉干部李", "物业张经理", "居民赵阿姨"];
+            for (var i = 0; i < people.Length; i++) await names.Nth(i).FillAsync(people[i]);
+            await page.FillAsync("#meeting-issues", "车棚顶棚漏雨需维修");
+            await page.ClickAsync("#meeting-form-box button[type=submit]");
+            var meetingRow = page.Locator("#meetings-table tbody tr").First;
+            await Expect(meetingRow).ToContainTextAsync("车棚改造", new() { Timeout = 30000 });
+            await meetingRow.Locator("button[data-action=open]").ClickAsync();
+            var issue = page.Locator(".c-meeting li[data-issue='1']");
+            await Expect(issue).ToBeVisibleAsync(Visible);
+            await issue.Locator("select").Nth(1).SelectOptionAsync(new SelectOptionValue { Index = 1 });
+            await issue.Locator("button[data-action=raise]").ClickAsync();
+            await Expect(page.Locator(".c-meeting li[data-issue='1']")).ToContainTextAsync("已转", new() { Timeout = 30000 });
+            await page.ScreenshotAsync(new() { Path = Shot("page-meetings") });
+
+            // English on the same page.
+            await page.ClickAsync("#lang-toggle");
+            await Expect(page.Locator("button.c-tab[data-tab=points]")).ToHaveTextAsync("Points");
+            await page.ClickAsync("#lang-toggle");
             Assert.Empty(errors);
         }
         finally

@@ -102,7 +102,10 @@ public static class CommunityApi
         var y = v.Degrees("lat", lat, 90);
         if (!v.IsValid) return v.Problem();
         var point = new Point(x!.Value, y!.Value) { SRID = 4490 };
-        var row = await StationRows(db).OrderBy(r => r.S.Location.Distance(point)).FirstOrDefaultAsync(ct);
+        // Ordered before the projection: EF cannot translate an OrderBy through StationRow's constructor (that was a 500).
+        var row = await db.Stations.AsNoTracking().OrderBy(s => s.Location.Distance(point)).ThenBy(s => s.Code)
+            .Select(s => new StationRow(s, db.Grids.Where(g => g.Code == s.CommunityCode).Select(g => g.Name).FirstOrDefault()))
+            .FirstOrDefaultAsync(ct);
         if (row is null) return OrderDesk.Problem(404, "No stations", "This county has no community work stations yet.");
         var d = Math.Round(Live.Geodesy.Metres(x.Value, y.Value, row.S.Location.X, row.S.Location.Y));
         return TypedResults.Ok(new Feature<StationProperties>(row.S.Code, row.S.Location, Props(row.S, row.CommunityName, d)));
