@@ -176,6 +176,13 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
             await a.ScreenshotAsync(new() { Path = Shot("member-mine") });
             await a.ClickAsync("#available-toggle");
             await a.WaitForFunctionAsync("() => document.body.dataset.available === 'false'", null, Long);
+            await Expect(a.Locator("#available-toggle")).ToHaveTextAsync("恢复接单");
+            // English, with the app's own toggle.
+            await a.ClickAsync("#lang-toggle");
+            await Expect(a.Locator("#member-tabbar button[data-mtab=points]")).ToHaveTextAsync("Points");
+            await Expect(a.Locator("#available-toggle")).ToHaveTextAsync("Resume");
+            await a.ScreenshotAsync(new() { Path = Shot("member-mine-en") });
+            await a.ClickAsync("#lang-toggle");
             await a.ClickAsync("#available-toggle");
             await a.WaitForFunctionAsync("() => document.body.dataset.available === 'true'", null, Long);
 
@@ -304,6 +311,8 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
         {
             await page.WaitForFunctionAsync("() => Number(document.body.dataset.stationsLoaded) > 0", null, Long);
             await Expect(page.Locator("#layer-toggle-stations")).ToBeCheckedAsync();
+            // The other tests' cases lie a few metres off the station: the incidents layer off, so the click finds the station.
+            await page.UncheckAsync("#layer-toggle-incidents");
             var at = await page.EvaluateAsync<JsonElement>($$"""
                 async () => {
                   const map = window.gridgov.map;

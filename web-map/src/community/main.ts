@@ -554,7 +554,7 @@ async function renderMeetings(): Promise<void> {
     panel.replaceChildren(
       el('div', { class: 'c-head' }, el('h2', {}, t('meetings.title')), add, refreshButton(() => void renderMeetings())),
       formBox, detail,
-      table('meetings-table', ['meetings.heldOn', 'meetings.topic', 'meetings.place', 'meetings.attendees', 'meetings.issues', 'cases.actions'], rows, 'meetings.none'),
+      table('meetings-table', ['meetings.heldOn', 'meetings.topic', 'meetings.place', 'meetings.attendeesShort', 'meetings.issuesShort', 'cases.actions'], rows, 'meetings.none'),
     );
     body.dataset.meetingsLoaded = 'true';
   } catch (e) {
@@ -639,7 +639,7 @@ function meetingCard(m: MeetingView, box: HTMLElement): HTMLElement {
         go.disabled = true;
         try {
           const answer = await api.raise(m.id, i + 1, { as: as.value as 'order' | 'case', category: category.value, lon: p.lon, lat: p.lat });
-          message(t('meetings.raised', { id: answer.incidentId }));
+          message(answer.order ? t('meetings.raisedOrder', { id: answer.incidentId, order: answer.order.id }) : t('meetings.raised', { id: answer.incidentId }));
           box.replaceChildren(meetingCard(answer.meeting, box));
         } catch (e) {
           message(t('common.failed', { detail: describe(e) }), 'error');
