@@ -157,13 +157,24 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
             var photos = await Json(await worker.GetAsync($"/api/incidents/{incident}/photos"));
             Assert.Contains(photos.EnumerateArray(), p => p.GetProperty("kind").GetString() == "after");
 
-            // B tapping a stale card (the order taken meanwhile) sees the server's words on it.
+            // B taps 接单 just as A takes it (A's take goes first, held in B's request): B's card keeps the server's words.
             var (_, second) = await Ordered(worker, "小区门口垃圾堆放");
             var staleB = b.Locator($"#open-orders [data-order-id='{second}']");
             await Expect(staleB).ToBeVisibleAsync(Visible);
-            using (var memberA = await ClientFor("member"))
+            using var memberA = await ClientFor("member");
+            await b.RouteAsync("**/api/orders/*/take", async route =>
+            {
                 await Json(await memberA.PostAsync($"/api/orders/{second}/take", null));
-            await b.WaitForFunctionAsync($"() => !document.querySelector(\"#open-orders [data-order-id='{second}']\")", null, Long);
+                await route.ContinueAsync();
+            });
+            await staleB.Locator("button[data-action=take]").ClickAsync();
+            await Expect(staleB).ToHaveAttributeAsync("data-problem", "409", new() { Timeout = 30000 });
+            await Expect(staleB.Locator(".m-offer-problem")).ToContainTextAsync("was taken by");
+            await Expect(staleB.Locator("button[data-action=take]")).ToHaveCountAsync(0);
+            await b.ScreenshotAsync(new() { Path = Shot("member-taken-409") });
+            await staleB.Locator("button[data-action=dismiss]").ClickAsync();
+            await Expect(staleB).ToHaveCountAsync(0);
+            await b.UnrouteAsync("**/api/orders/*/take");
 
             // 积分 and the availability toggle.
             await worker.PostAsJsonAsync($"/api/orders/{order}/score", new { score = 5, note = "及时" });

@@ -50,6 +50,8 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
   let pending: OrderView[] | null = null;
   /** Per order: a problem the server gave on this card (409 taken by someone else…), or the take in flight. */
   const problems = new Map<number, string>();
+  /** The HTTP status behind a card's problem (409 taken by someone else, 404, 403). */
+  const problemStatus = new Map<number, number>();
   const busy = new Set<number>();
   /** The done form open for this order. */
   let doneOpen: number | null = null;
@@ -61,7 +63,7 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
   function apply(order: OrderView): void {
     list = applyOrder(list, order, memberId);
     pending?.push(order);
-    if (order.status !== 'open' && order.memberId !== memberId) problems.delete(order.id);
+    if (order.status !== 'open' && order.memberId !== memberId && !goneCards.has(order.id)) problems.delete(order.id);
     renderLists();
   }
 
@@ -108,7 +110,10 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
 
   function openCard(o: OrderView): HTMLElement {
     const problem = problems.get(o.id);
-    const card = el('article', { class: 'm-card m-order', 'data-order-id': String(o.id), 'data-status': o.status, 'data-skill-match': String(o.skillMatch !== false) },
+    const card = el('article', {
+      class: 'm-card m-order', 'data-order-id': String(o.id), 'data-status': o.status, 'data-skill-match': String(o.skillMatch !== false),
+      'data-problem': problemStatus.has(o.id) ? String(problemStatus.get(o.id)) : null,
+    },
       head(o),
       // The resident's words: always text.
       o.description ? el('p', { class: 'm-order-text' }, o.description) : null,
@@ -116,7 +121,9 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
       timeLeft(o),
       o.skillMatch === false ? el('p', { class: 'm-order-skill' }, t('orders.noSkill')) : null,
       problem ? el('div', { class: 'm-offer-problem', role: 'alert' }, el('p', {}, problem)) : null,
-      problem ? null : el('div', { class: 'm-actions' },
+      problem
+        ? el('div', { class: 'm-actions' }, el('button', { class: 'm-btn', type: 'button', 'data-action': 'dismiss' }, t('handle.cancel')))
+        : el('div', { class: 'm-actions' },
         el('button', { class: 'm-btn m-btn-primary', type: 'button', 'data-action': 'take', disabled: busy.has(o.id) },
           busy.has(o.id) ? t('orders.taking') : t('orders.take'))),
     );
@@ -219,11 +226,22 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
   }
 
   byId('open-orders').addEventListener('click', async (event) => {
+    const dismiss = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-action=dismiss]');
+    if (dismiss) {
+      const gone = Number(dismiss.closest<HTMLElement>('[data-order-id]')?.dataset.orderId);
+      goneCards.delete(gone);
+      problems.delete(gone);
+      problemStatus.delete(gone);
+      renderLists();
+      return;
+    }
     const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-action=take]');
     const card = button?.closest<HTMLElement>('[data-order-id]');
     if (!button || !card) return;
     const id = Number(card.dataset.orderId);
     if (busy.has(id)) return;
+    // Held now: the hub's word that someone else took it may remove it from the list before this take is answered.
+    const held = list.find((o) => o.id === id);
     busy.add(id);
     renderLists();
     try {
@@ -233,16 +251,14 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
       if (tab === 'orders') flash(t('orders.taken'));
     } catch (e) {
       busy.delete(id);
-      const held = list.find((o) => o.id === id);
       problems.set(id, describe(e));
       // Taken by someone else meanwhile (409), or gone (404/403): the card stays with the server's words.
       if (e instanceof ApiError && (e.status === 409 || e.status === 404 || e.status === 403) && held) {
         goneCards.set(id, { ...held });
         list = list.filter((o) => o.id !== id);
       }
+      if (e instanceof ApiError) problemStatus.set(id, e.status);
       renderLists();
-      const shownCard = document.querySelector<HTMLElement>(`#open-orders [data-order-id='${id}']`);
-      if (shownCard && e instanceof ApiError) shownCard.dataset.problem = String(e.status);
     }
   });
   byId('my-orders').addEventListener('click', (event) => {
@@ -256,6 +272,7 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
   byId('orders-refresh').addEventListener('click', () => {
     goneCards.clear();
     problems.clear();
+    problemStatus.clear();
     void load();
   });
 
@@ -389,6 +406,7 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
       list = [];
       goneCards.clear();
       problems.clear();
+      problemStatus.clear();
       byId('member-name').textContent = who.username;
       renderAvailability();
       watchPosition();
@@ -399,10 +417,8 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
           // The broadcast is the same for everyone: this member's skill flag comes with their own read of it.
           void api.order(o.id).then((mine) => apply(mine), () => undefined);
         },
-        changed: (o) => {
-          goneCards.delete(o.id);
-          apply(o);
-        },
+        // A card kept with the server's 409 stays until dismissed: the hub's word of the same take may come after it.
+        changed: (o) => apply(o),
         state: (s) => {
           body.dataset.ordersHub = s;
           deps.hubState(s);
