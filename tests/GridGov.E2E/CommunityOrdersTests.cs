@@ -171,6 +171,7 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
             await Expect(staleB).ToHaveAttributeAsync("data-problem", "409", new() { Timeout = 30000 });
             await Expect(staleB.Locator(".m-offer-problem")).ToContainTextAsync("was taken by");
             await Expect(staleB.Locator("button[data-action=take]")).ToHaveCountAsync(0);
+            await staleB.ScrollIntoViewIfNeededAsync();
             await b.ScreenshotAsync(new() { Path = Shot("member-taken-409") });
             await staleB.Locator("button[data-action=dismiss]").ClickAsync();
             await Expect(staleB).ToHaveCountAsync(0);

@@ -205,7 +205,7 @@ export const en: Record<MobileKey, string> = {
   'login.failed': 'Sign-in failed: {detail}',
   'login.notCrew': 'This account ({roles}) is neither a patrol crew nor a community member. Use the map on a computer:',
   'login.noMember': 'This account is linked to no community member; ask the community work station.',
-  'member.title': 'Community service',
+  'member.title': 'Community',
   'member.available': 'Taking orders',
   'member.unavailable': 'Paused',
   'member.stateOn': 'Taking orders · new ones appear live',
