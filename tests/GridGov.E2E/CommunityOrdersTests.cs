@@ -300,6 +300,13 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
             await Expect(page.Locator(".c-meeting li[data-issue='1']")).ToContainTextAsync("已转", new() { Timeout = 30000 });
             await page.ScreenshotAsync(new() { Path = Shot("page-meetings") });
 
+            // A tablet held upright: the intake form above its map.
+            await page.SetViewportSizeAsync(820, 1180);
+            await page.ClickAsync("button.c-tab[data-tab=intake]");
+            await page.WaitForFunctionAsync("() => document.body.dataset.intakeMap === 'idle'", null, Long);
+            await page.ScreenshotAsync(new() { Path = Shot("page-intake-tablet") });
+            await page.SetViewportSizeAsync(1280, 800);
+
             // English on the same page.
             await page.ClickAsync("#lang-toggle");
             await Expect(page.Locator("button.c-tab[data-tab=points]")).ToHaveTextAsync("Points");

@@ -274,6 +274,7 @@ function renderIntake(): void {
   };
   intakeMap?.map.remove();
   intakeMap = null;
+  delete body.dataset.intakeMap;
   void import('../report/map').then((mod) => {
     if (!mapBox.isConnected) return;
     intakeMap = mod.createReportMap(mapBox, (lon, lat) => setPin(lon, lat), t('intake.location'));
