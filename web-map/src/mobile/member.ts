@@ -110,19 +110,24 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
 
   function openCard(o: OrderView): HTMLElement {
     const problem = problems.get(o.id);
+    const gone = goneCards.has(o.id);
     const card = el('article', {
       class: 'm-card m-order', 'data-order-id': String(o.id), 'data-status': o.status, 'data-skill-match': String(o.skillMatch !== false),
       'data-problem': problemStatus.has(o.id) ? String(problemStatus.get(o.id)) : null,
+      'data-gone': gone ? 'true' : null,
     },
-      head(o),
+      gone
+        ? el('div', { class: 'm-item-top' }, el('h2', { class: 'm-order-category' }, categoryOf(o)),
+            el('span', { class: 'm-status', 'data-status': 'escalated' }, t('orders.gone')))
+        : head(o),
       // The resident's words: always text.
       o.description ? el('p', { class: 'm-order-text' }, o.description) : null,
       meta(o),
-      timeLeft(o),
-      o.skillMatch === false ? el('p', { class: 'm-order-skill' }, t('orders.noSkill')) : null,
+      gone ? null : timeLeft(o),
+      !gone && o.skillMatch === false ? el('p', { class: 'm-order-skill' }, t('orders.noSkill')) : null,
       problem ? el('div', { class: 'm-offer-problem', role: 'alert' }, el('p', {}, problem)) : null,
       problem
-        ? el('div', { class: 'm-actions' }, el('button', { class: 'm-btn', type: 'button', 'data-action': 'dismiss' }, t('handle.cancel')))
+        ? el('div', { class: 'm-actions' }, el('button', { class: 'm-btn', type: 'button', 'data-action': 'dismiss' }, t('orders.dismiss')))
         : el('div', { class: 'm-actions' },
         el('button', { class: 'm-btn m-btn-primary', type: 'button', 'data-action': 'take', disabled: busy.has(o.id) },
           busy.has(o.id) ? t('orders.taking') : t('orders.take'))),
