@@ -261,10 +261,11 @@ function renderIntake(): void {
       el('div', { class: 'c-fields' },
         el('label', { for: select.id }, t('intake.category')), select,
         el('label', { for: description.id }, t('intake.description')), description,
-        el('label', { for: phone.id }, t('intake.phone')), phone,
-        result, submit),
+        el('label', { for: phone.id }, t('intake.phone')), phone),
       el('div', { class: 'c-where' }, el('span', { class: 'c-label' }, t('intake.location')), mapBox, el('div', { class: 'c-row' }, useStation, where)),
     ),
+    // Below both columns: on a tablet held upright the location comes before the button.
+    result, el('div', { class: 'c-row c-submit' }, submit),
   );
   panel.replaceChildren(form, station ? stationCard(station) : '');
   const setPin = (lon: number, lat: number, fly = false): void => {
