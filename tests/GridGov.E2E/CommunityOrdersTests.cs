@@ -247,6 +247,17 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
             await page.ClickAsync("#intake-station");
             await Expect(page.Locator("#intake-where")).Not.ToContainTextAsync("尚未");
             await page.ScreenshotAsync(new() { Path = Shot("page-intake") });
+            // A walk-in recorded on the page: category, the resident's words and phone, the station's point (another
+            // category than the meeting's issue raised below at the same point, which would be its duplicate).
+            await page.Locator("#intake-category").SelectOptionAsync(new SelectOptionValue { Index = 3 });
+            await page.FillAsync("#intake-description", "三楼楼道堆放杂物 <script>x</script>");
+            await page.FillAsync("#intake-phone", "13912345678");
+            await page.ClickAsync("#intake-submit");
+            await Expect(page.Locator("#intake-result[data-incident-id]")).ToBeVisibleAsync(Visible);
+            var walkIn = long.Parse((await page.Locator("#intake-result").GetAttributeAsync("data-incident-id"))!);
+            var recorded = await Json(await worker.GetAsync($"/api/incidents/{walkIn}"));
+            Assert.Equal("community", recorded.GetProperty("source").GetString());
+            Assert.Equal("三楼楼道堆放杂物 <script>x</script>", recorded.GetProperty("description").GetString());
 
             // 待派单: a walk-in case recorded through the API waits there; 派单 sends it to the pool.
             var (_, lon, lat, category) = await Home(worker);
@@ -256,6 +267,7 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
             var caseRow = page.Locator($"#cases-table [data-case-id='{waiting}']");
             await Expect(caseRow).ToBeVisibleAsync(Visible);
             await Expect(page.Locator($"#cases-table [data-case-id='{incident}']")).ToHaveCountAsync(0);
+            await Expect(page.Locator($"#cases-table [data-case-id='{walkIn}'] .c-text")).ToHaveTextAsync("三楼楼道堆放杂物 <script>x</script>");
             await page.ScreenshotAsync(new() { Path = Shot("page-cases") });
             await caseRow.Locator("button[data-action=pool]").ClickAsync();
             await Expect(caseRow).ToHaveCountAsync(0, new() { Timeout = 30000 });
@@ -297,7 +309,14 @@ public class CommunityOrdersTests(CommunityLiveServer server) : IClassFixture<Co
             await Expect(issue).ToBeVisibleAsync(Visible);
             await issue.Locator("select").Nth(1).SelectOptionAsync(new SelectOptionValue { Index = 1 });
             await issue.Locator("button[data-action=raise]").ClickAsync();
-            await Expect(page.Locator(".c-meeting li[data-issue='1']")).ToContainTextAsync("已转", new() { Timeout = 30000 });
+            try
+            {
+                await Expect(page.Locator(".c-meeting li[data-issue='1']")).ToContainTextAsync("已转", new() { Timeout = 30000 });
+            }
+            catch (PlaywrightException)
+            {
+                throw new Xunit.Sdk.XunitException($"not raised: {await page.Locator("#page-message").TextContentAsync()}");
+            }
             await page.ScreenshotAsync(new() { Path = Shot("page-meetings") });
 
             // A tablet held upright: the intake form above its map.
