@@ -6,9 +6,9 @@ import { mobilePwa } from './m/pwa.config';
 
 const api = 'http://127.0.0.1:5080';
 
-/** The pages: the map (/), the crew's phone app (/m/), the resident's report page (/report); a page not there yet is skipped. */
+/** The pages: the map (/), the crew's phone app (/m/), the resident's report page (/report), the community worker's page (/community/); a page not there yet is skipped. */
 const pages = Object.fromEntries(
-  Object.entries({ main: 'index.html', m: 'm/index.html', report: 'report/index.html' }).filter(([, file]) => existsSync(resolve(import.meta.dirname, file))),
+  Object.entries({ main: 'index.html', m: 'm/index.html', report: 'report/index.html', community: 'community/index.html' }).filter(([, file]) => existsSync(resolve(import.meta.dirname, file))),
 );
 
 export default defineConfig({

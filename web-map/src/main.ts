@@ -37,6 +37,7 @@ import { createLogin } from './ui/login';
 import { createNotices } from './ui/notices';
 import { attachLocatePopup } from './ui/popup';
 import { createStatusBar } from './ui/statusbar';
+import { createStationPopup, loadStations, stationAt } from './ui/stationPopup';
 import './styles.css';
 
 /** Hooks for the browser end-to-end tests. */
@@ -136,8 +137,10 @@ const closePopup = attachLocatePopup({
   enabled: () => loggedIn,
   describe: (error) => describeError(error, i18n),
   // A click on an incident (or a lamp) opens it, not the grid lookup.
-  skip: (event) => planner.isOpen || lifeCircle.isOpen || incidentAt(map, event.point) !== null || lampAt(map, event.point) !== null,
+  skip: (event) =>
+    planner.isOpen || lifeCircle.isOpen || incidentAt(map, event.point) !== null || lampAt(map, event.point) !== null || stationAt(map, event.point) !== null,
 });
+const stationPopup = createStationPopup(map, i18n);
 const incidentPanel = createIncidentPanel({
   container: byId('incident-detail'),
   api,
@@ -272,11 +275,16 @@ map.on('click', (event) => {
     return;
   }
   const lamp = lampAt(map, event.point);
-  if (lamp !== null) void openLamp(lamp).catch(() => undefined);
+  if (lamp !== null) {
+    void openLamp(lamp).catch(() => undefined);
+    return;
+  }
+  stationPopup.handle(event);
 });
 map.on('mousemove', (event) => {
   if (!loggedIn || planner.isOpen || lifeCircle.isOpen) return;
-  map.getCanvas().style.cursor = incidentAt(map, event.point) !== null || lampAt(map, event.point) !== null ? 'pointer' : '';
+  map.getCanvas().style.cursor =
+    incidentAt(map, event.point) !== null || lampAt(map, event.point) !== null || stationAt(map, event.point) !== null ? 'pointer' : '';
 });
 const countIncidentsSoon = debounce(() => loggedIn && legend.setIncidentCounts(loadedIncidentCounts(map)), 250);
 map.on('sourcedata', (event) => {
@@ -352,6 +360,10 @@ async function start(session: Session): Promise<void> {
     addBasemap(map, legend.visibility);
     planner.hideBaseGrids();
     addIncidents(map, window.location.origin, legend.visibility.incidents, faultLabels());
+    void loadStations(map).then(
+      (n) => (body.dataset.stationsLoaded = String(n)),
+      (e) => console.warn('[stations]', e),
+    );
     window.clearInterval(incidentTimer);
     incidentTimer = window.setInterval(() => {
       if (!document.hidden) reloadIncidentTiles();
@@ -388,6 +400,8 @@ function logout(message?: LoginMessage): void {
   window.clearInterval(incidentTimer);
   countIncidentsSoon.cancel();
   liveView.stop();
+  stationPopup.close();
+  delete body.dataset.stationsLoaded;
   admin.setEnabled(false); // closes the panel: nothing shown once stays on screen
   planner.setRoles([]); // closes the planner view and forgets its plan
   lifeCircle.setRoles([]);

@@ -107,6 +107,11 @@ export const zh = {
   'legend.incidentHint': '点击案件点查看详情与办理',
   'legend.inView': '当前视野内的数量',
   'legend.crews': '巡查人员',
+  'legend.stations': '社区工作站',
+  'station.hours': '开放时间',
+  'station.phone': '电话',
+  'station.staff': '驻站人员',
+  'station.address': '地址',
   'legend.crewDimmed': '不在岗或定位超过 5 分钟',
   'legend.crewCount': '有定位的人数',
 
@@ -379,6 +384,11 @@ export const en: Record<StringKey, string> = {
   'legend.incidentHint': 'Click an incident for its details and actions',
   'legend.inView': 'Number in the current view',
   'legend.crews': 'Crews',
+  'legend.stations': 'Community stations',
+  'station.hours': 'Hours',
+  'station.phone': 'Phone',
+  'station.staff': 'Staff',
+  'station.address': 'Address',
   'legend.crewDimmed': 'Off shift, or no fix for 5 minutes',
   'legend.crewCount': 'Crews with a position',
 

@@ -1,8 +1,9 @@
-import type { GeoJSONSourceSpecification, StyleSpecification } from 'maplibre-gl';
+import type { GeoJSONSourceSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import { basemapLayers } from './layers/basemap';
 import { CREW_LAYER_IDS, CREW_LAYERS_BEFORE } from './layers/crews';
 import { gridLayers } from './layers/gridLayers';
 import { INCIDENT_LAYER_IDS } from './layers/incidents';
+import { STATION_LAYERS_BEFORE, stationLayers } from './layers/stations';
 import { SOURCES } from './theme';
 
 export { basemapLayers, basemapSources, type PositionedLayer } from './layers/basemap';
@@ -22,6 +23,7 @@ export const LAYER_GROUPS = {
   buildings: ['buildings'],
   incidents: ['incidents-selected', 'incidents-point', 'incidents-label', 'incidents-fault-label'],
   crews: ['crews-point', 'crews-label'],
+  stations: ['stations-point', 'stations-label'],
 } as const;
 
 export type LayerGroup = keyof typeof LAYER_GROUPS;
@@ -36,6 +38,7 @@ export const DEFAULT_VISIBILITY: Record<LayerGroup, boolean> = {
   buildings: true,
   incidents: true,
   crews: true,
+  stations: true,
 };
 
 /** The style the map starts with: paper background, the (empty) grid/post GeoJSON sources and their layers. */
@@ -52,14 +55,22 @@ export function baseStyle(): StyleSpecification {
       [SOURCES.unitGridLabels]: geojson(),
       [SOURCES.posts]: geojson(),
       [SOURCES.postRadius]: geojson(),
+      [SOURCES.stations]: geojson(),
     },
-    layers: gridLayers(),
+    layers: baseLayers(),
   };
 }
 
 /** Every layer id the app defines, in draw order once the basemap, the crews and the incidents (on top) are added. */
+/** The grid layers with the stations' put in under the large grids' labels. */
+function baseLayers(): LayerSpecification[] {
+  const layers = gridLayers();
+  layers.splice(layers.findIndex((l) => l.id === STATION_LAYERS_BEFORE), 0, ...stationLayers());
+  return layers;
+}
+
 export function allLayerIds(): string[] {
-  const ids = gridLayers().map((l) => l.id);
+  const ids = baseLayers().map((l) => l.id);
   for (const { layer, before } of basemapLayers()) ids.splice(ids.indexOf(before), 0, layer.id);
   ids.splice(ids.indexOf(CREW_LAYERS_BEFORE), 0, ...CREW_LAYER_IDS);
   return [...ids, ...INCIDENT_LAYER_IDS];

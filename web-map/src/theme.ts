@@ -55,6 +55,7 @@ export const COLORS = {
   crewDimStroke: '#9ca3af',
   crewLabel: '#111827',
   halo: '#ffffff',
+  station: '#0f766e',
 } as const;
 
 export const SOURCES = {
@@ -70,6 +71,7 @@ export const SOURCES = {
   circuitSelected: 'circuit-selected',
   incidents: 'incidents',
   crews: 'crews',
+  stations: 'stations',
 } as const;
 
 /** Street-light `status` values (`GET /tiles/streetlights`): normal, faulty (an open case names it), off (switched off on purpose). */

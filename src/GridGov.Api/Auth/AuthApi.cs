@@ -12,7 +12,7 @@ public static class AuthApi
     public sealed record TokenRequest(string? Username, string? Password);
     public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt, string[] Roles);
     public sealed record MeResponse(string Username, string[] Roles, int? TeamId, int? CrewId, bool? OnDuty = null,
-        int? MemberId = null, IReadOnlyList<string>? Communities = null);
+        int? MemberId = null, IReadOnlyList<string>? Communities = null, bool? Available = null);
 
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
@@ -53,7 +53,9 @@ public static class AuthApi
             user.ClaimInt("team_id"),
             user.ClaimInt("crew_id"),
             user.ClaimInt("crew_id") is { } crew ? crews.OffDutySince(crew) is null : null,
-            actor.MemberId, actor.Communities.Count > 0 ? actor.Communities.ToList() : null));
+            actor.MemberId, actor.Communities.Count > 0 ? actor.Communities.ToList() : null,
+            // A member's phone shows whether they take orders now (they cannot read GET /api/members).
+            actor.MemberId is { } member ? await db.Members.Where(m => m.Id == member).Select(m => (bool?)m.Available).FirstOrDefaultAsync(ct) : null));
     }
 
     private static readonly User UnknownUser = new()

@@ -108,7 +108,8 @@ public static class AuthSetup
             .AddPolicy(Policies.SignedIn, p => p.RequireRole(Roles.Known))
             .AddPolicy(Policies.Community, p => p.RequireRole(Roles.Admin, Roles.Community))
             .AddPolicy(Policies.Orders, p => p.RequireRole(Roles.Admin, Roles.Community, Roles.Member))
-            .AddPolicy(Policies.CommunityReading, p => p.RequireRole(Roles.Admin, Roles.Community, Roles.Member, Roles.Dispatcher, Roles.Leader));
+            .AddPolicy(Policies.CommunityReading, p => p.RequireRole(Roles.Admin, Roles.Community, Roles.Dispatcher, Roles.Leader))
+            .AddPolicy(Policies.PointsReading, p => p.RequireRole(Roles.Admin, Roles.Community, Roles.Dispatcher, Roles.Leader, Roles.Member));
 
         var permits = builder.Configuration.GetValue("Auth:LoginPermitsPerMinute", 30);
         builder.Services.AddRateLimiter(o =>

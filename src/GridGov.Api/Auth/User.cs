@@ -60,4 +60,6 @@ public static class Policies
     public const string Orders = "orders";
     /// <summary>Reading points (members too: their leaderboard) and meetings (not members): the community side, dispatchers and leaders.</summary>
     public const string CommunityReading = "communityReading";
+    /// <summary>The monthly points: the community readers, and members (their own communities' leaderboard).</summary>
+    public const string PointsReading = "pointsReading";
 }

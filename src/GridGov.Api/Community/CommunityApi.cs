@@ -62,7 +62,7 @@ public static class CommunityApi
         app.MapPost("/api/members/me/availability", SetAvailability).RequireAuthorization(Policies.Orders).WithTags("Community")
             .WithSummary("A member says whether they take orders now { available }; an unavailable member is not told of new orders.");
 
-        app.MapGet("/api/points/monthly", Monthly).RequireAuthorization(Policies.CommunityReading).WithTags("Community")
+        app.MapGet("/api/points/monthly", Monthly).RequireAuthorization(Policies.PointsReading).WithTags("Community")
             .WithSummary("积分: points per member for a month (month=yyyy-MM, default this month; community=code), ranked: the community's leaderboard. format=csv for a spreadsheet, html for a printable report.");
         app.MapGet("/api/points/communities", Communities).RequireAuthorization(Policies.CommunityReading).WithTags("Community")
             .WithSummary("Per community for a month: orders opened, scored, escalated, still open; points; members who scored.");

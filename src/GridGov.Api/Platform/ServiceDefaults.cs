@@ -90,6 +90,9 @@ public static class ServiceDefaults
         }
         // The resident's report page and its tracking links (/report/{id}?t=...): a page of its own.
         app.MapFallbackToFile("/report/{**rest}", "report/index.html", StaticFiles).AllowAnonymous();
+        // The community worker's page (community/index.html), with its client routes.
+        app.MapFallbackToFile("/community", "community/index.html", StaticFiles).AllowAnonymous();
+        app.MapFallbackToFile("/community/{**rest}", "community/index.html", StaticFiles).AllowAnonymous();
         // The crew's phone app is a page of its own (m/index.html) with client routes under /m/. nonfile: /m/icon.svg,
         // /m/manifest.webmanifest stay with the static files (a catch-all endpoint here would shadow them).
         app.MapFallbackToFile("/m", "m/index.html", StaticFiles).AllowAnonymous();

@@ -1,5 +1,6 @@
 import { createHttp, type ApiOptions, type Http } from '../api';
 import type { IncidentDetail, Me, PhotoView, TokenResponse } from '../types';
+import type { OrderView } from './orders';
 
 export type { PhotoView } from '../types';
 
@@ -110,7 +111,35 @@ export interface DutyAnswer {
   since?: string;
 }
 
-export type MeWithDuty = Me & { onDuty?: boolean };
+export type MeWithDuty = Me & { onDuty?: boolean; memberId?: number | null; communities?: string[] | null; available?: boolean | null };
+
+/** GET /api/points/monthly row. */
+export interface MemberPoints {
+  rank: number;
+  memberId: number;
+  name: string;
+  kind: string;
+  community: string;
+  orders: number;
+  averageScore?: number | null;
+  points: number;
+}
+
+export interface MonthlyPoints {
+  month: string;
+  community?: string | null;
+  communityName?: string | null;
+  members: MemberPoints[];
+  totalPoints: number;
+  totalOrders: number;
+}
+
+/** GET /api/stations feature. */
+export interface StationFeature {
+  type: 'Feature';
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: { code: string; name: string; community: string; communityName?: string; address: string; hours: string; phone?: string | null; staff: string[]; distanceM?: number };
+}
 
 export interface MobileApi {
   http: Http;
@@ -132,6 +161,14 @@ export interface MobileApi {
   worklog(crewId: number, date: string): Promise<WorkLog>;
   categories(): Promise<CategoryView[]>;
   report(body: { clientRequestId: string; category: string; lon: number; lat: number; description?: string }): Promise<Created>;
+  /** GET /api/orders (a member: open ones of their communities and their own), nearest first from `near`. */
+  orders(status: string, near?: { lon: number; lat: number } | null, mine?: boolean): Promise<OrderView[]>;
+  order(id: number): Promise<OrderView>;
+  takeOrder(id: number): Promise<OrderView>;
+  orderDone(id: number, note?: string): Promise<OrderView>;
+  setAvailable(available: boolean): Promise<{ available: boolean }>;
+  monthlyPoints(community?: string | null): Promise<MonthlyPoints>;
+  stations(): Promise<{ type: 'FeatureCollection'; features: StationFeature[] }>;
 }
 
 export function createMobileApi(options: ApiOptions): MobileApi {
@@ -175,5 +212,20 @@ export function createMobileApi(options: ApiOptions): MobileApi {
     worklog: (crewId, date) => request('GET', `/api/crews/${crewId}/worklog?date=${date}`),
     categories: () => request('GET', '/api/categories'),
     report: (body) => request('POST', '/api/incidents', { ...body, source: 'patrol' }),
+    orders(status, near, mine) {
+      const q = new URLSearchParams({ status, limit: '200' });
+      if (near) {
+        q.set('lon', near.lon.toFixed(7));
+        q.set('lat', near.lat.toFixed(7));
+      }
+      if (mine) q.set('mine', 'true');
+      return request('GET', `/api/orders?${q}`);
+    },
+    order: (id) => request('GET', `/api/orders/${id}`),
+    takeOrder: (id) => request('POST', `/api/orders/${id}/take`, {}),
+    orderDone: (id, note) => request('POST', `/api/orders/${id}/done`, note ? { note } : {}),
+    setAvailable: (available) => request('POST', '/api/members/me/availability', { available }),
+    monthlyPoints: (community) => request('GET', `/api/points/monthly${community ? `?community=${encodeURIComponent(community)}` : ''}`),
+    stations: () => request('GET', '/api/stations'),
   };
 }

@@ -10,6 +10,8 @@ import { FixQueue, type Fix, type PositionsResponse } from './queue';
 import { en, zh, type MobileKey } from './strings';
 import { Tracker, type GeoState, type Here, type HubState } from './tracker';
 import type { RouteMap } from './routeMap';
+import { createMemberApp, type MemberTab } from './member';
+import type { OrderView } from './orders';
 import './mobile.css';
 
 /** The photo made small for the upload; one the browser cannot decode goes as it is (the server says why). */
@@ -30,6 +32,8 @@ export interface GridGovMobileHooks {
   /** The phone's latest position, or null. */
   here(): Here | null;
   openCase(id: number): Promise<void>;
+  /** A member's orders as the app holds them (open ones and their own). */
+  orders(): OrderView[];
 }
 
 declare global {
@@ -81,7 +85,24 @@ window.gridgovMobile = {
   reports,
   here: () => here,
   openCase: (id) => openCase(id),
+  orders: () => member.orders(),
 };
+
+/** 'member': a community member (role member, no crew) gets the member's screens; no duty, positions or offers. */
+let mode: 'crew' | 'member' = 'crew';
+const member = createMemberApp({
+  api,
+  t,
+  lang: () => lang,
+  describe: (e) => describe(e),
+  getToken: () => sessions.token(),
+  hubState: (state) => {
+    hubState = state;
+    renderHub();
+  },
+  refused: () => signOut('login.expired'),
+  forUpload,
+});
 
 // ---------- language ----------
 
@@ -96,7 +117,10 @@ function applyLanguage(): void {
   renderNet();
   renderHub();
   for (const card of offers.values()) card.render();
-  if (session) {
+  byId('brand').textContent = t(mode === 'member' ? 'member.title' : 'app.title');
+  if (mode === 'member') {
+    if (session) member.render();
+  } else if (session) {
     void loadCases();
     if (currentTab === 'log') void loadWorklog();
     if (currentTab === 'report') renderPosition();
@@ -123,14 +147,15 @@ const actionName = (a: string): string => (`action.${a}` in zh ? t(`action.${a}`
 
 // ---------- views and tabs ----------
 
-type View = 'login' | 'home' | 'case' | 'route';
+type View = 'login' | 'home' | 'case' | 'route' | 'member';
 type Tab = 'tasks' | 'report' | 'log';
 let currentTab: Tab = 'tasks';
 
 function showView(view: View): void {
-  for (const v of ['login', 'home', 'case', 'route'] as const) byId(`${v}-view`).hidden = v !== view;
+  for (const v of ['login', 'home', 'case', 'route', 'member'] as const) byId(`${v}-view`).hidden = v !== view;
   body.dataset.view = view;
-  byId('tabbar').hidden = view === 'login';
+  byId('tabbar').hidden = view === 'login' || view === 'member';
+  byId('member-tabbar').hidden = view !== 'member';
   if (view !== 'route') closeRouteMap();
   window.scrollTo(0, 0);
 }
@@ -151,6 +176,11 @@ function showTab(tab: Tab): void {
 function route(): void {
   if (!session) return showView('login');
   const [name, arg] = location.hash.replace(/^#/, '').split('/');
+  if (mode === 'member') {
+    showView('member');
+    member.showTab(name === 'mine' || name === 'points' ? (name as MemberTab) : 'orders');
+    return;
+  }
   const id = Number(arg);
   if (name === 'case' && id > 0) {
     showView('case');
@@ -246,7 +276,7 @@ async function signIn(): Promise<void> {
   try {
     const token = await api.login(username, password);
     const roles = (token.roles ?? []).map((r) => r.toLowerCase());
-    if (!roles.includes('crew') && !roles.includes('admin')) {
+    if (!roles.includes('crew') && !roles.includes('admin') && !roles.includes('member')) {
       notCrew.querySelector('span')!.textContent = t('login.notCrew', { roles: roles.join(', ') || '-' });
       notCrew.hidden = false;
       return;
@@ -299,6 +329,23 @@ async function start(s: Session): Promise<void> {
   try {
     const me = await whoAmI(s.username);
     if (gen !== generation) return;
+    if (me.crewId == null && (me.roles ?? []).map((r) => r.toLowerCase()).includes('member')) {
+      if (me.memberId == null) {
+        signOut('login.noMember');
+        return;
+      }
+      mode = 'member';
+      body.dataset.mode = 'member';
+      byId('brand').textContent = t('member.title');
+      route();
+      await member.start(me);
+      if (gen !== generation) return;
+      body.dataset.mobileReady = 'true';
+      ready.resolve();
+      return;
+    }
+    mode = 'crew';
+    body.dataset.mode = 'crew';
     const id = me.crewId == null ? NaN : Number(me.crewId);
     if (!Number.isFinite(id)) {
       signOut('login.noCrew');
@@ -364,6 +411,10 @@ function signOut(message?: MobileKey): void {
   window.clearTimeout(expiryTimer);
   void tracker?.stop();
   tracker = null;
+  if (mode === 'member') member.stop();
+  mode = 'crew';
+  delete body.dataset.mode;
+  byId('brand').textContent = t('app.title');
   hubState = null;
   for (const card of offers.values()) card.remove();
   offers.clear();

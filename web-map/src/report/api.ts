@@ -68,6 +68,13 @@ export interface TrackedCase {
 }
 
 /** A failed call: `status` 0 when the server could not be reached; `detail` is the problem's detail. */
+/** GET /api/stations/nearest. */
+export interface NearestStation {
+  type: 'Feature';
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: { code: string; name: string; community: string; communityName?: string | null; address: string; hours: string; phone?: string | null; staff: string[]; distanceM: number };
+}
+
 export class ReportError extends Error {
   constructor(
     readonly status: number,
@@ -145,5 +152,7 @@ export const reportApi = {
     form.append('file', photo, 'photo.jpg');
     return call<PhotoView>(`/api/incidents/${id}/photos?t=${encodeURIComponent(token)}`, { method: 'POST', body: form });
   },
+  /** The community work station nearest to a point (anonymous). */
+  nearestStation: (lon: number, lat: number) => call<NearestStation>(`/api/stations/nearest?lon=${fixed(lon)}&lat=${fixed(lat)}`),
   track: (id: number, token: string) => call<TrackedCase>(`/api/report/${id}?t=${encodeURIComponent(token)}`),
 };

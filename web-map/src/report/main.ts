@@ -12,6 +12,8 @@ import {
 } from './api';
 import type { ReportMap } from './map';
 import { downscale } from '../photo';
+import { formatDistance } from '../mobile/format';
+import type { NearestStation } from './api';
 import { text, type Key } from './strings';
 import {
   actionWords,
@@ -86,6 +88,7 @@ const state = {
   answer: null as ReportAnswer | null,
   photoSent: false,
   copied: null as null | 'ok' | 'failed',
+  station: null as NearestStation | null,
 };
 
 const t = (key: Key, params?: Record<string, string | number>): string => text(state.lang, key, params);
@@ -132,8 +135,42 @@ const alert = (message: string | null, cls = 'report-error'): HTMLElement | null
 
 /* ---------------------------------------------------------------- report form */
 
+let stationSeq = 0;
+let stationTimer: number | undefined;
+/** The nearest station to the pin, asked again (debounced) whenever the pin moves. */
+function findStation(lon: number, lat: number): void {
+  window.clearTimeout(stationTimer);
+  stationTimer = window.setTimeout(() => {
+    const mine = ++stationSeq;
+    reportApi.nearestStation(lon, lat).then(
+      (station) => {
+        if (mine !== stationSeq) return;
+        state.station = station;
+        render();
+      },
+      () => undefined, // no card then; the report still goes
+    );
+  }, 400);
+}
+
+function stationCard(): HTMLElement | null {
+  const s = state.station;
+  if (!s) return null;
+  const p = s.properties;
+  const row = (key: Key, value: string, field: string): HTMLElement[] => [el('dt', {}, t(key)), el('dd', { 'data-field': field }, value)];
+  return el('section', { class: 'report-station', id: 'nearest-station', 'data-code': p.code },
+    el('h3', {}, t('stationTitle')),
+    el('p', { class: 'report-station-name' }, el('strong', {}, p.name), ' ', el('span', { class: 'report-note', 'data-field': 'distance' }, t('stationDistance', { d: formatDistance(p.distanceM, state.lang) }))),
+    el('dl', { class: 'report-summary' },
+      ...row('stationAddress', p.address, 'address'),
+      ...row('stationHours', p.hours, 'hours'),
+      ...(p.phone ? [el('dt', {}, t('stationPhone')), el('dd', { 'data-field': 'phone' }, el('a', { href: `tel:${p.phone}` }, p.phone))] : [])),
+    el('p', { class: 'report-note' }, t('stationHint')));
+}
+
 function setPin(lon: number, lat: number, fly = false): void {
   state.pin = { lon, lat };
+  findStation(lon, lat);
   reportMap?.setPin(lon, lat, fly);
   if (state.step === 'where') state.geo = state.geo?.key === 'located' ? state.geo : { key: 'pinSet', error: false };
   if (state.step === 'lamp') {
@@ -374,7 +411,7 @@ function whereSheet(): Array<HTMLElement | null> {
         ),
       )
     : null;
-  return [el('h2', {}, t('stepWhere')), el('p', { class: 'report-note' }, t('whereHint')), locateButton, geo, el('div', { class: 'report-nav' }, next), myList];
+  return [el('h2', {}, t('stepWhere')), el('p', { class: 'report-note' }, t('whereHint')), locateButton, geo, el('div', { class: 'report-nav' }, next), stationCard(), myList];
 }
 
 function whatSheet(): Array<HTMLElement | null> {
@@ -529,6 +566,7 @@ function doneSheet(): Array<HTMLElement | null> {
     state.copied === 'failed' ? alert(t('copyFailed')) : null,
     el('div', { class: 'report-nav' }, copy, open),
     el('div', { class: 'report-nav' }, button(t('reportAnother'), startOver, { id: 'report-another', class: 'report-button report-link' })),
+    stationCard(),
   ];
 }
 

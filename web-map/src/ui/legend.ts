@@ -72,6 +72,7 @@ const ROWS: LegendRow[] = [
       },
     ],
   },
+  { group: 'stations', key: 'legend.stations', swatch: { kind: 'circle', color: COLORS.station, size: 10, stroke: COLORS.halo } },
   { group: 'largeGrid', key: 'legend.largeGrid', count: 'largeGrids', swatch: { kind: 'fill', color: palette3, border: COLORS.largeGridLine } },
   { group: 'unitGrid', key: 'legend.unitGrid', count: 'unitGrids', swatch: { kind: 'line', color: COLORS.unitGridLine, width: 1, dashed: true } },
   {
@@ -124,6 +125,7 @@ const GROUP_IDS: Record<LayerGroup, string> = {
   buildings: 'buildings',
   incidents: 'incidents',
   crews: 'crews',
+  stations: 'stations',
 };
 
 function swatchEl(s: Swatch): HTMLElement {
