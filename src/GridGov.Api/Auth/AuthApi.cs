@@ -12,7 +12,7 @@ public static class AuthApi
     public sealed record TokenRequest(string? Username, string? Password);
     public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt, string[] Roles);
     public sealed record MeResponse(string Username, string[] Roles, int? TeamId, int? CrewId, bool? OnDuty = null,
-        int? MemberId = null, IReadOnlyList<string>? Communities = null, bool? Available = null);
+        int? MemberId = null, IReadOnlyList<string>? Communities = null, bool? Available = null, string? MemberName = null);
 
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
@@ -47,15 +47,17 @@ public static class AuthApi
     private static async Task<Ok<MeResponse>> Me(ClaimsPrincipal user, Live.CrewDirectory crews, GridGovDb db, CancellationToken ct)
     {
         var actor = await Community.CommunityActors.OfAsync(user, db, ct);
+        // A member's phone shows their name and whether they take orders now (they cannot read GET /api/members).
+        var member = actor.MemberId is { } id
+            ? await db.Members.AsNoTracking().Where(m => m.Id == id).Select(m => new { m.Name, m.Available }).FirstOrDefaultAsync(ct)
+            : null;
         return TypedResults.Ok(new MeResponse(
             user.FindFirst("sub")!.Value,
             user.FindAll("role").Select(c => c.Value).ToArray(),
             user.ClaimInt("team_id"),
             user.ClaimInt("crew_id"),
             user.ClaimInt("crew_id") is { } crew ? crews.OffDutySince(crew) is null : null,
-            actor.MemberId, actor.Communities.Count > 0 ? actor.Communities.ToList() : null,
-            // A member's phone shows whether they take orders now (they cannot read GET /api/members).
-            actor.MemberId is { } member ? await db.Members.Where(m => m.Id == member).Select(m => (bool?)m.Available).FirstOrDefaultAsync(ct) : null));
+            actor.MemberId, actor.Communities.Count > 0 ? actor.Communities.ToList() : null, member?.Available, member?.Name));
     }
 
     private static readonly User UnknownUser = new()

@@ -58,7 +58,7 @@ public static class Policies
     public const string Community = "community";
     /// <summary>Community orders: community workers, members and admins; each handler narrows to their communities.</summary>
     public const string Orders = "orders";
-    /// <summary>Reading points (members too: their leaderboard) and meetings (not members): the community side, dispatchers and leaders.</summary>
+    /// <summary>Reading meetings and the communities' month: community workers, dispatchers, leaders and admins.</summary>
     public const string CommunityReading = "communityReading";
     /// <summary>The monthly points: the community readers, and members (their own communities' leaderboard).</summary>
     public const string PointsReading = "pointsReading";

@@ -484,14 +484,17 @@ public static class CommunityApi
         var prepared = await intake.PrepareAsync(report, user, "meeting", null, v, ct);
         if (prepared is null) return v.Problem();
         var (stored, _) = await IncidentsApi.StoreAsync(prepared, writer, rollUp, ct);
-        if (!stored.Created && issue.IncidentId is { } already && already != stored.Id)
+        // An issue that is already an open case (the same matter reported there before) becomes that case: the report
+        // is kept as its duplicate, and the order, if any, is the original's.
+        var target = stored.DuplicateOf ?? stored.Id;
+        if (issue.IncidentId is { } already && already != target)
             return OrderDesk.Problem(409, "Raised already", $"Issue {n} became case {already} already.");
-        issue.IncidentId = stored.Id;
+        issue.IncidentId = target;
         object? answer = null;
         if (asWhat == "order")
         {
             var ov = new Validation();
-            var (result, _) = await desk.OpenAsync(stored.Id, new OpenOrderRequest(meeting.CommunityCode, "pool", body?.TakeWithinMinutes, null), actor, ov, photos, ct);
+            var (result, _) = await desk.OpenAsync(target, new OpenOrderRequest(meeting.CommunityCode, "pool", body?.TakeWithinMinutes, null), actor, ov, photos, ct);
             if (!ov.IsValid) return ov.Problem();
             if (result.Problem is not null) return result.Problem;
             issue.OrderId = result.Order!.Id;
@@ -499,6 +502,6 @@ public static class CommunityApi
         }
         await db.SaveChangesAsync(ct);
         var names = await db.Grids.Where(g => g.Code == meeting.CommunityCode).Select(g => g.Name).FirstOrDefaultAsync(ct);
-        return TypedResults.Ok(new { meeting = View(meeting, names), incidentId = stored.Id, order = answer });
+        return TypedResults.Ok(new { meeting = View(meeting, names), incidentId = target, reportId = stored.Id, order = answer });
     }
 }

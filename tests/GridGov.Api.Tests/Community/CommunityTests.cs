@@ -65,6 +65,9 @@ public class CommunityTests(GridGovFactory app)
         var busy = await (await member.PostAsJsonAsync("/api/members/me/availability", new { available = false })).Json(HttpStatusCode.OK);
         Assert.False(busy.GetProperty("available").GetBoolean());
         (await member.PostAsJsonAsync("/api/members/me/availability", new { available = true })).EnsureSuccessStatusCode();
+        var me = await member.GetFromJsonAsync<JsonElement>("/api/me");
+        Assert.True(me.GetProperty("available").GetBoolean());
+        Assert.Equal(busy.GetProperty("name").GetString(), me.GetProperty("memberName").GetString());
         using var admin = await app.ClientFor("admin");
         await ProblemAssert.IsProblem(await admin.PostAsJsonAsync("/api/users", new { username = "memberless", password = "abc-123456789", roles = new[] { "member" } }), HttpStatusCode.BadRequest, "memberId");
         await ProblemAssert.IsProblem(await admin.PostAsJsonAsync("/api/users", new { username = "nowhere", password = "abc-123456789", roles = new[] { "community" }, communities = new[] { "nope" } }), HttpStatusCode.BadRequest, "nope");

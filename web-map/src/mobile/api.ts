@@ -111,7 +111,7 @@ export interface DutyAnswer {
   since?: string;
 }
 
-export type MeWithDuty = Me & { onDuty?: boolean; memberId?: number | null; communities?: string[] | null; available?: boolean | null };
+export type MeWithDuty = Me & { onDuty?: boolean; memberId?: number | null; memberName?: string | null; communities?: string[] | null; available?: boolean | null };
 
 /** GET /api/points/monthly row. */
 export interface MemberPoints {

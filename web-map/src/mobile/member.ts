@@ -412,7 +412,7 @@ export function createMemberApp(deps: MemberDeps): MemberApp {
       goneCards.clear();
       problems.clear();
       problemStatus.clear();
-      byId('member-name').textContent = who.username;
+      byId('member-name').textContent = who.memberName ?? who.username;
       renderAvailability();
       watchPosition();
       hub = connectOrdersHub({
