@@ -101,9 +101,10 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
             """).ToListAsync(ct)).FirstOrDefault();
 
     /// <summary>
-    /// A member takes an open order of their community: the first wins, everyone after is told who and when. The order
-    /// is claimed first, by a conditional update in the transaction that then applies the workflow's accept (the case's
-    /// version still guards that write); a racer who loses the claim does no more work than reading who won.
+    /// A member takes an open order of their community: the first wins, everyone after is told (who and when, once the
+    /// first take has gone through). The order is claimed first, by a conditional update that does not wait, in the
+    /// transaction that then applies the workflow's accept (the case's version still guards that write); a racer who
+    /// loses the claim does no more work than that.
     /// </summary>
     public async Task<OrderResult> TakeAsync(long orderId, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -116,11 +117,24 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
                 $"Order {orderId} is community {state.Community}'s; you are not a member of its pool."));
         if (state.Status != nameof(OrderStatus.Open)) return await NotOpenAsync(state);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // The claim: one conditional update. Racers wait for the first one's commit, then find nothing to update and
-        // go at once (no lock is kept by an update that matched nothing), each to its 409.
+        // The claim: one conditional update of the open order's row, without waiting. A racer who finds the row held
+        // by another take still going through is told so at once (it is that taker's if their take commits; the hub
+        // then says who); one who comes after the commit finds nothing to update and is told who took it and when.
         var now = clock.GetUtcNow();
-        var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
-            $"UPDATE community_orders SET status = 'Taken', member_id = {member}, taken_at = {now} WHERE id = {orderId} AND status = 'Open'", ct);
+        int claimed;
+        try
+        {
+            claimed = await db.Database.ExecuteSqlInterpolatedAsync($"""
+                UPDATE community_orders SET status = 'Taken', member_id = {member}, taken_at = {now}
+                WHERE id = (SELECT id FROM community_orders WHERE id = {orderId} AND status = 'Open' FOR UPDATE NOWAIT)
+                """, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            await tx.RollbackAsync(ct);
+            return new OrderResult(null, Problem: Problem(409, "Being taken",
+                $"Order {orderId} is being taken by someone else this moment; it is theirs if their take goes through (your list shows who in a moment)."));
+        }
         if (claimed == 0)
         {
             await tx.RollbackAsync(ct);
