@@ -44,7 +44,11 @@ export const INCIDENT_ACTIONS: readonly IncidentAction[] = [
 ];
 
 /** History-only actions written by the server itself. */
-export const HISTORY_ONLY_ACTIONS = ['report', 'overdue', 'escalate', 'offer', 'offerAccepted', 'offerDeclined', 'offerExpired', 'photo'] as const;
+export const HISTORY_ONLY_ACTIONS = [
+  'report', 'overdue', 'escalate', 'offer', 'offerAccepted', 'offerDeclined', 'offerExpired', 'photo',
+  // The three orders (社区派单 → 成员接单 → 完成 → 社区评分), and an order nobody took in time.
+  'order', 'take', 'done', 'score', 'unclaimed',
+] as const;
 
 export const INCIDENT_SOURCES = [
   'resident',

@@ -142,6 +142,19 @@ export interface IncidentDetail {
   photos?: PhotoView[];
   /** Handling needs an after-photo first (the category requires one and there is none yet). */
   afterPhotoRequired?: boolean;
+  /** The case's latest community order (三单): which pool, how far, who took it. */
+  order?: OrderRef | null;
+}
+
+/** A case's community order as the case detail names it. */
+export interface OrderRef {
+  id: number;
+  community: string;
+  status: string;
+  memberId?: number | null;
+  memberName?: string | null;
+  score?: number | null;
+  points?: number | null;
 }
 
 /** A photo of an incident (`GET /api/incidents/{id}/photos`); `url`/`thumbUrl` need the Bearer header. */

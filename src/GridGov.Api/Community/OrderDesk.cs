@@ -237,7 +237,7 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
             var team = incident.TeamId is { } t ? await db.Teams.AsNoTracking().Where(x => x.Id == t).Select(x => x.Name).FirstOrDefaultAsync(ct) : null;
             order.Status = OrderStatus.Escalated;
             order.ClosedAt = now;
-            var applied = transitions.LeavePool(db, incident, "escalate",
+            var applied = transitions.LeavePool(db, incident, "unclaimed",
                 $"社区派单 {minutes} 分钟内无人接单，转{team ?? "指挥中心"}处置", robot, now);
             db.Notices.Add(new Notice
             {

@@ -120,7 +120,7 @@ public class OrdersTests(GridGovFactory app)
         }
         using var worker = await app.ClientFor("community");
         Assert.Equal("escalated", (await worker.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}")).GetProperty("status").GetString());
-        Assert.Equal(["report", "order", "escalate"], await OrderKit.History(app, id));
+        Assert.Equal(["report", "order", "unclaimed"], await OrderKit.History(app, id));
         using var dispatcher = await app.ClientFor("dispatcher");
         var notices = await dispatcher.GetFromJsonAsync<JsonElement>("/api/notices");
         Assert.Contains(notices.EnumerateArray(), n => n.TryGetProperty("incidentId", out var i) && i.GetInt64() == id && n.GetProperty("kind").GetString() == "escalation");

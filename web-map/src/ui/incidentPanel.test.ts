@@ -4,7 +4,7 @@ import { I18n } from '../i18n';
 import { MemoryStorage } from '../ready';
 import type { CandidateList, IncidentDetail, Offer, TransitionRequest } from '../types';
 import { FakeElement, installFakeDom } from '../testing/fakeDom';
-import { createIncidentPanel, emptyUi, historyItem, renderIncidentPanel, type PanelHandlers } from './incidentPanel';
+import { createIncidentPanel, emptyUi, historyItem, orderText, renderIncidentPanel, type PanelHandlers } from './incidentPanel';
 
 let body: FakeElement;
 
@@ -450,5 +450,21 @@ describe('offer history labels', () => {
       (action) => (historyItem({ at: '2026-11-24T00:00:00Z', actor: 'system', action, to: 'dispatched' }, zh()) as unknown as FakeElement).querySelector('.incident-history-action')!.textContent,
     );
     expect(labels).toEqual(['指派', '接受指派', '拒绝指派', '指派超时']);
+  });
+});
+
+describe('community orders on the case', () => {
+  it('names the steps of the three orders in the history', () => {
+    const labels = ['order', 'take', 'done', 'score', 'unclaimed'].map(
+      (action) => (historyItem({ at: '2026-12-02T00:00:00Z', actor: 'community', action, to: 'dispatched' }, zh()) as unknown as FakeElement).querySelector('.incident-history-action')!.textContent,
+    );
+    expect(labels).toEqual(['社区派单', '成员接单', '成员完成', '社区评分', '无人接单，转网格']);
+  });
+
+  it('says where the order stands, and nothing when there is none', () => {
+    const base = { id: 1, status: 'accepted', category: { code: '06002', name: '积存垃圾渣土' }, source: 'community', lon: 0, lat: 0, reportedAt: '2026-12-02T00:00:00Z', overdue: false, history: [], availableActions: [] } as unknown as IncidentDetail;
+    expect(orderText(base, zh())).toBeNull();
+    expect(orderText({ ...base, order: { id: 3, community: '360799001001', status: 'taken', memberName: '廖建华' } }, zh())).toBe('#3 · 360799001001 · 已接单 · 廖建华');
+    expect(orderText({ ...base, order: { id: 4, community: '360799001001', status: 'someday' } }, zh())).toBe('#4 · 360799001001 · someday');
   });
 });

@@ -69,6 +69,16 @@ export function historyItem(entry: IncidentHistoryEntry, i18n: I18n): HTMLLIElem
   );
 }
 
+const ORDER_STATUSES = ['open', 'taken', 'done', 'scored', 'escalated', 'withdrawn'];
+
+/** 社区派单 #3 · 360799001001 · 已接单 · 廖建华: where the case's community order stands, for the dispatch center. */
+export function orderText(detail: IncidentDetail, i18n: I18n): string | null {
+  const o = detail.order;
+  if (!o) return null;
+  const status = ORDER_STATUSES.includes(o.status) ? i18n.t(`orderStatus.${o.status}` as StringKey) : o.status;
+  return [`#${o.id}`, o.community, status, o.memberName?.trim() || null].filter(Boolean).join(' · ');
+}
+
 /** The rows of the field list: [field, label key, value]; rows that do not apply are left out. */
 export function incidentFields(detail: IncidentDetail, i18n: I18n): Array<[string, StringKey, string]> {
   const rows: Array<[string, StringKey, string | null]> = [
@@ -84,6 +94,7 @@ export function incidentFields(detail: IncidentDetail, i18n: I18n): Array<[strin
     ],
     ['grid', 'incident.grid', none(i18n, detail.unitGridCode ?? detail.largeGridCode)],
     ['handler', 'incident.handler', detail.handlerName?.trim() || null],
+    ['order', 'incident.order', orderText(detail, i18n)],
     ['score', 'incident.score', detail.score !== null && detail.score !== undefined ? String(detail.score) : null],
     ['rework', 'incident.rework', detail.reworkCount ? String(detail.reworkCount) : null],
     [
