@@ -20,6 +20,7 @@ if (args is ["import", "grids", ..]) return await ImportCommand.RunAsync(args[2.
 if (args is ["import", "streetlights", ..]) return await StreetlightImportApi.RunAsync(args[2..]);
 if (args is ["import", "osm", ..]) return await OsmImportCommand.RunAsync(args[2..]);
 if (args is ["export", "osm", ..]) return await OsmImportCommand.ExportAsync(args[2..]);
+if (args is ["seed", "year", ..]) return await GridGov.Api.Demo.YearSeedCommand.RunAsync(args[2..]);
 
 // `./gridgov run --simulate` passes a bare switch; the configuration reads it as Simulator:Enabled.
 var simulate = args.Contains("--simulate");

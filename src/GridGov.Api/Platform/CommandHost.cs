@@ -13,10 +13,11 @@ internal static class CommandHost
     /// <summary>A migrated host, or null with the reason printed (no connection string).</summary>
     /// <param name="withCases">Also the services that move cases (grids, workflow, offers): for a command that publishes a plan.
     /// Their background services do not run.</param>
-    public static async Task<IHost?> StartAsync(string command, bool withCases = false)
+    /// <param name="loadDemo">Load the demo county first (once), as the service does with GridGov:LoadDemo.</param>
+    public static async Task<IHost?> StartAsync(string command, bool withCases = false, bool loadDemo = false)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["GridGov:LoadDemo"] = "false";
+        builder.Configuration["GridGov:LoadDemo"] = loadDemo ? "true" : "false";
         builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         try
         {
