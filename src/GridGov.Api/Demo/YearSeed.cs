@@ -78,7 +78,7 @@ public static class YearSeed
         return counts with { Took = clock.Elapsed };
     }
 
-    internal static async Task<YearSeedResult> CountsAsync(NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<YearSeedResult> CountsAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM incidents WHERE status NOT IN ('Closed', 'Voided')),
