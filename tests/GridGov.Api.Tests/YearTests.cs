@@ -169,4 +169,34 @@ public class YearTests(YearFactory year) : IClassFixture<YearFactory>
         Assert.Equal(ids.OrderDescending(), ids);
         Assert.Equal(await year.Count("SELECT id FROM incidents WHERE status = 'Closed' ORDER BY id DESC OFFSET $1 LIMIT 1", (page - 1) * 100), ids[0]);
     }
+
+    [Fact]
+    public async Task The_responsibility_list_of_a_month_is_what_SQL_counts_per_member()
+    {
+        using var dispatcher = await year.ClientFor("dispatcher");
+        var month = YearFactory.End.ToOffset(TimeSpan.FromHours(8)).Date.AddMonths(-1);
+        var last = month.AddMonths(1).AddDays(-1);
+        var list = await dispatcher.GetFromJsonAsync<JsonElement>(FormattableString.Invariant($"/api/lists/responsibility?from={month:yyyy-MM-dd}&to={last:yyyy-MM-dd}&pageSize=1000"));
+        var rows = list.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(list.GetProperty("total").GetInt32(), rows.Count);
+        var bounds = new object[] { DateOnly.FromDateTime(month), DateOnly.FromDateTime(last) };
+        const string period = "($1::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND {0} < (($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')";
+        var checkedRows = 0;
+        foreach (var row in rows.Where(r => r.TryGetProperty("crewId", out _)).Take(40))
+        {
+            var crew = row.GetProperty("crewId").GetInt32();
+            Assert.Equal(await year.Count("SELECT count(*) FROM incidents WHERE handler_crew_id = $3 AND closed_at >= " + string.Format(System.Globalization.CultureInfo.InvariantCulture, period, "closed_at"), [.. bounds, crew]),
+                row.GetProperty("closed").GetInt32());
+            Assert.Equal(await year.Count("SELECT count(*) FROM incidents WHERE handler_crew_id = $3 AND handled_at >= " + string.Format(System.Globalization.CultureInfo.InvariantCulture, period, "handled_at"), [.. bounds, crew]),
+                row.GetProperty("handled").GetInt32());
+            Assert.Equal(await year.Count("SELECT coalesce(sum(points), 0) FROM crew_points WHERE crew_id = $3 AND at >= " + string.Format(System.Globalization.CultureInfo.InvariantCulture, period, "at"), [.. bounds, crew]),
+                row.GetProperty("points").GetInt32());
+            checkedRows++;
+        }
+        Assert.True(checkedRows >= 20);
+        // The open cases now, over the team's rows (members and unassigned), are the team's open cases.
+        foreach (var team in rows.GroupBy(r => r.GetProperty("teamId").GetInt32()).Take(10))
+            Assert.Equal(await year.Count("SELECT count(*) FROM incidents WHERE team_id = $1 AND status NOT IN ('Closed', 'Voided')", team.Key),
+                team.Sum(r => r.GetProperty("open").GetInt32()));
+    }
 }

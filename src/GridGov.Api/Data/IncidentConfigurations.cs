@@ -80,6 +80,8 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         b.HasIndex(i => new { i.LargeGridCode, i.ReportedAt });
         b.HasIndex(i => new { i.CategoryCode, i.ReportedAt });
         b.HasIndex(i => i.ClosedAt);
+        // The responsibility list's "handled in the period" per member.
+        b.HasIndex(i => i.HandledAt).HasFilter("handled_at IS NOT NULL");
         b.HasIndex(i => new { i.HandlerCrewId, i.Status });
         b.HasOne<Category>().WithMany().HasForeignKey(i => i.CategoryCode).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(i => i.UnitGridCode);

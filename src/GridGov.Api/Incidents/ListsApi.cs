@@ -152,24 +152,36 @@ public static class ListsApi
     private static async IAsyncEnumerable<ResponsibilityRow> ResponsibilityRows(NpgsqlDataSource dataSource, DateTimeOffset start, DateTimeOffset end,
         DateTimeOffset now, int? onlyTeam, PageRequest? page, [EnumeratorCancellation] CancellationToken ct)
     {
+        // One pass per measure, each through its own index, joined to the members: the open set now (the partial
+        // index of open cases by status), cases handled and closed in the period (their time indexes), and each member's
+        // points (crew, time). Never a scan of every case a team ever had.
         const string sql = """
-            WITH scope AS (
-                SELECT i.* FROM incidents i WHERE i.team_id IS NOT NULL AND ($5::int IS NULL OR i.team_id = $5)
-            ), members AS (
+            WITH members AS (
                 SELECT t.id AS team_id, t.name AS team, t.large_grid_code, c.id AS crew_id, c.name AS crew, c.role
                 FROM teams t JOIN crews c ON c.team_id = t.id WHERE ($5::int IS NULL OR t.id = $5)
                 UNION ALL
                 SELECT t.id, t.name, t.large_grid_code, NULL, NULL, '(unassigned)' FROM teams t WHERE ($5::int IS NULL OR t.id = $5)
+            ), open_now AS (
+                SELECT i.team_id, i.handler_crew_id, count(*) AS open,
+                       count(*) FILTER (WHERE i.status = ANY($2) AND i.deadline < $3) AS overdue
+                FROM incidents i WHERE i.status = ANY($1) AND i.team_id IS NOT NULL AND ($5::int IS NULL OR i.team_id = $5)
+                GROUP BY i.team_id, i.handler_crew_id
+            ), handled AS (
+                SELECT i.handler_crew_id, count(*) AS n FROM incidents i
+                WHERE i.handled_at >= $6 AND i.handled_at < $4 AND i.handler_crew_id IS NOT NULL AND i.team_id IS NOT NULL AND ($5::int IS NULL OR i.team_id = $5)
+                GROUP BY i.handler_crew_id
+            ), closed AS (
+                SELECT i.handler_crew_id, count(*) AS n FROM incidents i
+                WHERE i.closed_at >= $6 AND i.closed_at < $4 AND i.handler_crew_id IS NOT NULL AND i.team_id IS NOT NULL AND ($5::int IS NULL OR i.team_id = $5)
+                GROUP BY i.handler_crew_id
             )
             SELECT m.team_id, m.team, m.large_grid_code, m.crew_id, m.crew, m.role,
-                (SELECT count(*) FROM scope s WHERE s.team_id = m.team_id AND s.status = ANY($1)
-                    AND (s.handler_crew_id = m.crew_id OR (m.crew_id IS NULL AND s.handler_crew_id IS NULL)))::int,
-                (SELECT count(*) FROM scope s WHERE s.team_id = m.team_id AND s.status = ANY($2) AND s.deadline < $3
-                    AND (s.handler_crew_id = m.crew_id OR (m.crew_id IS NULL AND s.handler_crew_id IS NULL)))::int,
-                (SELECT count(*) FROM scope s WHERE s.handler_crew_id = m.crew_id AND s.handled_at >= $6 AND s.handled_at < $4)::int,
-                (SELECT count(*) FROM scope s WHERE s.handler_crew_id = m.crew_id AND s.closed_at >= $6 AND s.closed_at < $4)::int,
-                COALESCE((SELECT sum(p.points) FROM crew_points p WHERE p.crew_id = m.crew_id AND p.at >= $6 AND p.at < $4), 0)::int
+                COALESCE(o.open, 0)::int, COALESCE(o.overdue, 0)::int, COALESCE(h.n, 0)::int, COALESCE(c.n, 0)::int, COALESCE(p.points, 0)::int
             FROM members m
+            LEFT JOIN open_now o ON o.team_id = m.team_id AND o.handler_crew_id IS NOT DISTINCT FROM m.crew_id
+            LEFT JOIN handled h ON h.handler_crew_id = m.crew_id
+            LEFT JOIN closed c ON c.handler_crew_id = m.crew_id
+            LEFT JOIN LATERAL (SELECT sum(cp.points) AS points FROM crew_points cp WHERE cp.crew_id = m.crew_id AND cp.at >= $6 AND cp.at < $4) p ON true
             ORDER BY m.team_id, m.crew_id NULLS LAST
             LIMIT $7 OFFSET $8
             """;

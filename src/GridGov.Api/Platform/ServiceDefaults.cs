@@ -121,20 +121,40 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
     }
 }
 
-/// <summary>While the database is away (a restart, a failover) or the service is stopping, requests get 503 with Retry-After, not 500.</summary>
-internal sealed class ServiceUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
+/// <summary>
+/// While the database is away (a restart, a failover) or the service is stopping, requests get 503 with Retry-After,
+/// not 500. A read that ran out of time is said to be too heavy (and logged with its SQL), not "database not reachable".
+/// </summary>
+internal sealed partial class ServiceUnavailableHandler(IProblemDetailsService problems, ILogger<ServiceUnavailableHandler> logger) : IExceptionHandler
 {
+    /// <summary>A command that ran past its timeout (Npgsql's client side, or the server's statement_timeout).</summary>
+    internal static bool IsTimeout(Exception exception) => exception switch
+    {
+        Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.QueryCanceled,
+        Npgsql.NpgsqlException { InnerException: TimeoutException } => true,
+        InvalidOperationException { InnerException: { } inner } => IsTimeout(inner),
+        _ => false,
+    };
+
+    /// <summary>The problem's title and detail for <paramref name="exception"/>, or nulls when it is not this handler's.</summary>
+    internal static (string? Title, string? Detail) Describe(Exception exception) => exception switch
+    {
+        ShuttingDownException stopping => ("Shutting down", stopping.Message),
+        _ when IsTimeout(exception) => ("Too heavy",
+            "This read took longer than the database allows a request and was stopped; nothing was changed. Ask for a shorter period or narrower filters, or page through it."),
+        Data.DatabaseUnavailableException unavailable => ("Database unavailable", unavailable.Message),
+        _ when Data.DatabaseErrors.IsTransient(exception) => ("Database unavailable",
+            "The database is not reachable right now; nothing was changed. Retry in a few seconds (reports: with the same clientRequestId)."),
+        _ => (null, null),
+    };
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (title, detail) = exception switch
-        {
-            ShuttingDownException stopping => ("Shutting down", stopping.Message),
-            Data.DatabaseUnavailableException unavailable => ("Database unavailable", unavailable.Message),
-            _ when Data.DatabaseErrors.IsTransient(exception) => ("Database unavailable",
-                "The database is not reachable right now; nothing was changed. Retry in a few seconds (reports: with the same clientRequestId)."),
-            _ => (null, null),
-        };
+        var (title, detail) = Describe(exception);
         if (detail is null) return false;
+        if (title == "Too heavy")
+            LogTooHeavy(httpContext.Request.Path + httpContext.Request.QueryString,
+                (exception as Npgsql.NpgsqlException ?? exception.InnerException as Npgsql.NpgsqlException)?.BatchCommand?.CommandText ?? "(SQL not known)");
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "2";
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -144,4 +164,7 @@ internal sealed class ServiceUnavailableHandler(IProblemDetailsService problems)
             Exception = exception,
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Too heavy: {Request} ran past its command timeout; SQL: {Sql}")]
+    private partial void LogTooHeavy(string request, string sql);
 }

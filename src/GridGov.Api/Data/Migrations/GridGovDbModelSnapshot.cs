@@ -1185,6 +1185,10 @@ namespace GridGov.Api.Data.Migrations
                         .HasDatabaseName("ix_incidents_fault_id")
                         .HasFilter("fault_id IS NOT NULL");
 
+                    b.HasIndex("HandledAt")
+                        .HasDatabaseName("ix_incidents_handled_at")
+                        .HasFilter("handled_at IS NOT NULL");
+
                     b.HasIndex("Location")
                         .HasDatabaseName("ix_incidents_location");
 
