@@ -126,6 +126,8 @@ export interface Http {
    * a 204 or an empty body; throws ApiError otherwise.
    */
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** POST /api/auth/token: the only call without a token (a 401 here is a wrong password, not an expired sign-in). */
+  login(username: string, password: string): Promise<TokenResponse>;
 }
 
 export function createHttp(options: ApiOptions): Http {
@@ -166,11 +168,21 @@ export function createHttp(options: ApiOptions): Http {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  return { send, fail, request };
+  async function login(username: string, password: string): Promise<TokenResponse> {
+    const response = await send(
+      '/api/auth/token',
+      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) },
+      false,
+    );
+    if (!response.ok) return fail(response, false);
+    return (await response.json()) as TokenResponse;
+  }
+
+  return { send, fail, request, login };
 }
 
 export function createApi(options: ApiOptions): Api {
-  const { send, fail } = createHttp(options);
+  const { send, fail, login } = createHttp(options);
 
   async function getJson<T>(path: string): Promise<T> {
     const response = await send(path, { method: 'GET' }, true);
@@ -191,19 +203,7 @@ export function createApi(options: ApiOptions): Api {
   const incidentPath = (id: number): string => `/api/incidents/${encodeURIComponent(String(id))}`;
 
   return {
-    async login(username, password) {
-      const response = await send(
-        '/api/auth/token',
-        {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ username, password }),
-        },
-        false,
-      );
-      if (!response.ok) return fail(response, false);
-      return (await response.json()) as TokenResponse;
-    },
+    login,
 
     me: () => getJson<Me>('/api/me'),
 

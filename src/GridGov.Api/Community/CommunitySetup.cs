@@ -105,6 +105,8 @@ internal sealed class CommunityOrderConfiguration : IEntityTypeConfiguration<Com
         b.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
         // One order of a case in a pool at a time: a second "order" of the same case cannot slip in beside it.
         b.HasIndex(x => x.IncidentId).IsUnique().HasDatabaseName("ux_community_orders_active").HasFilter("status IN ('Open', 'Taken', 'Done')");
+        // A case's orders, latest first (its detail, the order that follows a transition), whatever their state.
+        b.HasIndex(x => new { x.IncidentId, x.Id });
         b.HasIndex(x => new { x.CommunityCode, x.Status });
         b.HasIndex(x => x.EscalateAt).HasFilter("status = 'Open'");
         b.HasIndex(x => new { x.MemberId, x.ScoredAt });

@@ -164,8 +164,8 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
     /// <summary>The taker reports the order done, with a note and (by default) an "after" photo already added to the case.</summary>
     public async Task<OrderResult> DoneAsync(long orderId, string? note, Actor actor, CancellationToken ct)
     {
-        if (await ReachAsync(orderId, actor, ct) is { Problem: not null } refused) return refused;
-        var order = await db.CommunityOrders.AsNoTracking().FirstAsync(o => o.Id == orderId, ct);
+        var (order, refused) = await OrderForAsync(orderId, actor, ct);
+        if (order is null) return new OrderResult(null, Problem: refused);
         if (order.MemberId != actor.MemberId && !actor.Is(Roles.Admin))
             return new OrderResult(null, Problem: Problem(403, "Not your order", order.MemberId is null
                 ? $"Order {orderId} is not taken yet; take it first (POST /api/orders/{orderId}/take)."
@@ -185,8 +185,8 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
         if (score is not (>= 1 and <= 5))
             return new OrderResult(null, Problem: Validation.Problem("score", $"'score' is a whole number from 1 (poor) to 5 (excellent){(score is null ? "" : $", not {score}")}."));
         if (note?.Trim() is { Length: > 2000 }) return new OrderResult(null, Problem: Validation.Problem("note", "'note' is at most 2,000 characters."));
-        if (await ReachAsync(orderId, actor, ct) is { Problem: not null } refused) return refused;
-        var order = await db.CommunityOrders.AsNoTracking().FirstAsync(o => o.Id == orderId, ct);
+        var (order, refused) = await OrderForAsync(orderId, actor, ct);
+        if (order is null) return new OrderResult(null, Problem: refused);
         if (order.Status == OrderStatus.Scored && order.Score == score && order.ScoredBy == actor.Name) return new OrderResult(await ViewAsync(orderId, actor, null, ct));
         if (order.Status != OrderStatus.Done)
             return new OrderResult(null, Problem: Problem(409, "Not done", $"Order {orderId} is {JsonNames.Of(order.Status)}; it is scored once the member reports it done."));
@@ -253,15 +253,15 @@ public sealed partial class OrderDesk(GridGovDb db, CaseTransitions transitions,
         return escalated;
     }
 
-    /// <summary>Whether the caller may act on the order at all: 404 when there is none, 403 when it is another community's.</summary>
-    public async Task<OrderResult> ReachAsync(long orderId, Actor actor, CancellationToken ct)
+    /// <summary>The order, if the caller may act on it at all: else 404 when there is none, 403 when it is another community's.</summary>
+    public async Task<(CommunityOrder? Order, IResult? Problem)> OrderForAsync(long orderId, Actor actor, CancellationToken ct)
     {
-        var community = await db.CommunityOrders.AsNoTracking().Where(o => o.Id == orderId).Select(o => o.CommunityCode).FirstOrDefaultAsync(ct);
-        if (community is null) return new OrderResult(null, Problem: Problem(404, "No such order", $"There is no order {orderId}."));
-        if (actor.Is(Roles.Admin) || actor.Communities.Contains(community)) return new OrderResult(null);
-        if (!actor.Is(Roles.Community) && !actor.Is(Roles.Member) && (actor.Is(Roles.Dispatcher) || actor.Is(Roles.Leader))) return new OrderResult(null);
-        return new OrderResult(null, Problem: Problem(403, "Another community's order",
-            $"Order {orderId} is community {community}'s; you {(actor.Is(Roles.Member) ? "are a member of" : "serve")} {actor.CommunitiesText}."));
+        var order = await db.CommunityOrders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, ct);
+        if (order is null) return (null, Problem(404, "No such order", $"There is no order {orderId}."));
+        if (actor.Is(Roles.Admin) || actor.Communities.Contains(order.CommunityCode)) return (order, null);
+        if (!actor.Is(Roles.Community) && !actor.Is(Roles.Member) && (actor.Is(Roles.Dispatcher) || actor.Is(Roles.Leader))) return (order, null);
+        return (null, Problem(403, "Another community's order",
+            $"Order {orderId} is community {order.CommunityCode}'s; you {(actor.Is(Roles.Member) ? "are a member of" : "serve")} {actor.CommunitiesText}."));
     }
 
     /// <summary>The orders the caller may see, filtered; nearest first when a point is given, else newest first.</summary>

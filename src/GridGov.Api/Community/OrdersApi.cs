@@ -80,7 +80,7 @@ public static class OrdersApi
     private static async Task<IResult> Get(long id, ClaimsPrincipal user, GridGovDb db, OrderDesk desk, CancellationToken ct)
     {
         var actor = await CommunityActors.OfAsync(user, db, ct);
-        if (await desk.ReachAsync(id, actor, ct) is { Problem: { } refused }) return refused;
+        if (await desk.OrderForAsync(id, actor, ct) is { Problem: { } refused }) return refused;
         var view = await desk.ViewAsync(id, actor, null, ct);
         // A member sees an order while it is open to take, and the ones they took.
         if (view is null || (actor.InCommunityOnly && !actor.Is(Roles.Community) && view.Status != OrderStatus.Open && view.MemberId != actor.MemberId))

@@ -103,15 +103,7 @@ export function createCommunityApi(options: ApiOptions): CommunityApi {
   };
   return {
     http,
-    async login(username, password) {
-      const response = await http.send(
-        '/api/auth/token',
-        { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) },
-        false,
-      );
-      if (!response.ok) return http.fail(response, false);
-      return (await response.json()) as TokenResponse;
-    },
+    login: http.login,
     me: () => request('GET', '/api/me'),
     categories: () => request('GET', '/api/categories'),
     stations: () => request('GET', '/api/stations'),

@@ -177,15 +177,7 @@ export function createMobileApi(options: ApiOptions): MobileApi {
   const inc = (id: number): string => `/api/incidents/${encodeURIComponent(String(id))}`;
   return {
     http,
-    async login(username, password) {
-      const response = await http.send(
-        '/api/auth/token',
-        { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) },
-        false,
-      );
-      if (!response.ok) return http.fail(response, false);
-      return (await response.json()) as TokenResponse;
-    },
+    login: http.login,
     me: () => request('GET', '/api/me'),
     duty: (crewId, onDuty) => request('POST', `/api/crews/${crewId}/duty`, { onDuty }),
     offers: () => request('GET', '/api/offers'),

@@ -539,6 +539,9 @@ namespace GridGov.Api.Data.Migrations
                     b.HasIndex("CommunityCode", "Status")
                         .HasDatabaseName("ix_community_orders_community_code_status");
 
+                    b.HasIndex("IncidentId", "Id")
+                        .HasDatabaseName("ix_community_orders_incident_id_id");
+
                     b.HasIndex("MemberId", "ScoredAt")
                         .HasDatabaseName("ix_community_orders_member_id_scored_at");
 
