@@ -63,6 +63,7 @@ app.MapCommunity();
 app.MapResidentApi();
 app.MapCatalogApi();
 app.MapListsApi();
+app.MapIndicatorsApi();
 app.MapOpen311Api();
 app.MapTilesApi();
 app.MapLive();

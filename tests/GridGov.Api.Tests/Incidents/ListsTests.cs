@@ -159,13 +159,13 @@ public class ListsTests(GridGovFactory app)
     [InlineData(60.0, "C")]
     [InlineData(40.0, "D")]
     [InlineData(39.9, "E")]
-    public void Grades_follow_the_thresholds(double score, string grade) => Assert.Equal(grade, ListsApi.Grade(score));
+    public void Grades_follow_the_thresholds(double score, string grade) => Assert.Equal(grade, IndicatorsApi.Grade(score));
 
     [Fact]
     public void The_score_weighs_closure_on_time_and_rework()
     {
-        Assert.Equal(100, ListsApi.Score(100, 100, 0), 6);
-        Assert.Equal(0.4 * 80 + 0.4 * 50 + 0.2 * 90, ListsApi.Score(80, 50, 10), 6);
+        Assert.Equal(100, IndicatorsApi.Score(100, 100, 0), 6);
+        Assert.Equal(0.4 * 80 + 0.4 * 50 + 0.2 * 90, IndicatorsApi.Score(80, 50, 10), 6);
     }
 
     [Fact]
