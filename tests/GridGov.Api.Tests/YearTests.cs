@@ -66,7 +66,7 @@ public sealed class YearFactory : WebApplicationFactory<Program>, IAsyncLifetime
 }
 
 /// <summary>A year laid by the generator is whole and consistent, and the lists and indicators read it as plain SQL does.</summary>
-public class YearTests(YearFactory year) : IClassFixture<YearFactory>
+public partial class YearTests(YearFactory year) : IClassFixture<YearFactory>
 {
     [Fact]
     public async Task The_year_is_whole_every_case_in_its_grid_with_a_history_in_order_and_its_points()

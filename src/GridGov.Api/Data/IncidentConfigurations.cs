@@ -83,6 +83,8 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         // The responsibility list's "handled in the period" per member.
         b.HasIndex(i => i.HandledAt).HasFilter("handled_at IS NOT NULL");
         b.HasIndex(i => new { i.HandlerCrewId, i.Status });
+        // A crew member's work log: the cases they found on a day.
+        b.HasIndex(i => new { i.ReporterCrewId, i.ReportedAt }).HasFilter("reporter_crew_id IS NOT NULL");
         b.HasOne<Category>().WithMany().HasForeignKey(i => i.CategoryCode).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(i => i.UnitGridCode);
         // No foreign key to grids: a case keeps the codes it was filed under after a new plan removes them (the

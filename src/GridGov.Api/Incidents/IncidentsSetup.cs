@@ -21,6 +21,9 @@ public static class IncidentsSetup
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentWriter>());
         builder.Services.AddSingleton<OverdueWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OverdueWatcher>());
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Rollups").Get<RollupsSettings>() ?? new RollupsSettings());
+        builder.Services.AddSingleton<RollupKeeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RollupKeeper>());
         builder.Services.AddSingleton<Open311Keys>();
         builder.Services.Configure<RateLimiterOptions>(o => IncidentsApi.AddResidentRateLimit(o, settings));
         return builder;

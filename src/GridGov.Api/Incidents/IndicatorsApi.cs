@@ -18,8 +18,8 @@ public static class IndicatorsApi
     public static IEndpointRouteBuilder MapIndicatorsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Lists and indicators").RequireAuthorization(Policies.Staff);
-        api.MapGet("/indicators", Indicators).WithSummary("Indicators per large grid or team (by=largeGrid|team) for incidents reported in the period: closure rate, on-time closure rate (按期结案率), rework rate, average handling time, grade A-E.");
-        api.MapGet("/points/leaderboard", Leaderboard).WithSummary("Monthly points per community (month=yyyy-MM, community=code optional).");
+        api.MapGet("/indicators", Indicators).WithSummary("Indicators per large grid or team (by=largeGrid|team) for incidents reported in the period: closure rate, on-time closure rate (按期结案率), rework rate, average handling time, grade A-E. Read from the daily roll-ups (exact, whatever their fold lag), so it costs the same for a year as for a day.");
+        api.MapGet("/points/leaderboard", Leaderboard).WithSummary("Monthly points per community (month=yyyy-MM, community=code optional): per member, the points earned in the month and the cases they closed with a score; read from the daily roll-ups.");
         return app;
     }
 
@@ -47,25 +47,35 @@ public static class IndicatorsApi
         var keys = byTeam == true
             ? "SELECT t.id::text AS key, t.name FROM teams t"
             : "SELECT g.code AS key, g.name FROM grids g WHERE g.level = 'Large'";
-        var join = byTeam == true ? "i.team_id::text = k.key" : "i.large_grid_code = k.key";
+        var dim = byTeam == true ? RollupKeeper.Dim.Team : RollupKeeper.Dim.LargeGrid;
+        var caseKey = byTeam == true ? "i.team_id::text" : "i.large_grid_code";
+        // The cohort's counts come from the daily roll-ups; only "due" depends on the moment asked about: a case
+        // not closed is due once its deadline has passed (unless parked), and those are few, read through the
+        // (status, deadline) index of the cases still open.
         var sql = $"""
-            SELECT k.key, k.name,
-                count(i.id) FILTER (WHERE i.registered_at IS NOT NULL)::int,
-                count(i.id) FILTER (WHERE i.closed_at IS NOT NULL OR (i.deadline <= $3 AND i.status <> 'Parked'))::int,
-                count(i.id) FILTER (WHERE i.closed_at IS NOT NULL)::int,
-                count(i.id) FILTER (WHERE i.closed_at IS NOT NULL AND i.closed_at <= i.deadline)::int,
-                count(i.id) FILTER (WHERE i.rework_count > 0)::int,
-                avg(extract(epoch FROM i.closed_at - i.reported_at) / 3600.0) FILTER (WHERE i.closed_at IS NOT NULL)
+            WITH r AS {RollupKeeper.Sum(dim, "$1", "$2")},
+            waiting AS (
+                SELECT {caseKey} AS key, count(*)::int AS n FROM incidents i
+                WHERE i.status = ANY($4) AND i.deadline <= $3 AND i.closed_at IS NULL AND i.duplicate_of IS NULL
+                    AND i.reported_at >= $5 AND i.reported_at < $6 AND {caseKey} IS NOT NULL
+                GROUP BY 1
+            )
+            SELECT k.key, k.name, COALESCE(r.registered, 0), COALESCE(r.closed, 0) + COALESCE(w.n, 0), COALESCE(r.closed, 0),
+                COALESCE(r.closed_on_time, 0), COALESCE(r.reworked, 0),
+                (r.handling_seconds / NULLIF(r.closed, 0) / 3600.0)::float8
             FROM ({keys}) k
-            LEFT JOIN incidents i ON {join} AND i.reported_at >= $1 AND i.reported_at < $2
-                AND i.duplicate_of IS NULL AND i.status <> 'Voided'
-            GROUP BY k.key, k.name
+            LEFT JOIN r ON r.key = k.key COLLATE "C"
+            LEFT JOIN waiting w ON w.key = k.key COLLATE "C"
             ORDER BY length(k.key), k.key
             """;
+        var cal = calendar.Current;
         await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = cal.LocalDate(start) });
+        command.Parameters.Add(new NpgsqlParameter { Value = cal.LocalDate(end) });
+        command.Parameters.Add(new NpgsqlParameter { Value = asOf });
+        command.Parameters.Add(new NpgsqlParameter { Value = IncidentWorkflow.OpenStates.Where(s => s != IncidentStatus.Parked).Select(s => s.ToString()).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = start });
         command.Parameters.Add(new NpgsqlParameter { Value = end });
-        command.Parameters.Add(new NpgsqlParameter { Value = asOf });
         var rows = new List<Indicator>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -94,20 +104,20 @@ public static class IndicatorsApi
             else v.Add("month", "'month' is yyyy-MM.");
         }
         if (!v.IsValid) return v.Problem();
-        const string sql = """
-            SELECT comm.code, comm.name, c.id, c.name, t.name, sum(p.points)::int, count(DISTINCT p.incident_id)::int
-            FROM crew_points p
-            JOIN crews c ON c.id = p.crew_id
+        // Points per member and day come from the roll-ups; "cases" are the cases the member closed with a score.
+        var sql = $"""
+            SELECT comm.code, comm.name, c.id, c.name, t.name, p.points, p.scored
+            FROM {RollupKeeper.Sum(RollupKeeper.Dim.Crew, "$1", "$2")} p
+            JOIN crews c ON c.id::text = p.key
             JOIN teams t ON t.id = c.team_id
             JOIN grids lg ON lg.code = t.large_grid_code
             JOIN grids comm ON comm.code = lg.parent_code
-            WHERE p.at >= $1 AND p.at < $2 AND ($3::text IS NULL OR comm.code = $3)
-            GROUP BY comm.code, comm.name, c.id, c.name, t.name
-            ORDER BY comm.code, 6 DESC, c.id
+            WHERE p.point_rows <> 0 AND ($3::text IS NULL OR comm.code = $3)
+            ORDER BY comm.code, p.points DESC, c.id
             """;
         await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = cal.StartOfDay(first) });
-        command.Parameters.Add(new NpgsqlParameter { Value = cal.StartOfDay(first.AddMonths(1)) });
+        command.Parameters.Add(new NpgsqlParameter { Value = first });
+        command.Parameters.Add(new NpgsqlParameter { Value = first.AddMonths(1) });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)community?.Trim() ?? DBNull.Value });
         var boards = new List<CommunityBoard>();
         await using var reader = await command.ExecuteReaderAsync(ct);

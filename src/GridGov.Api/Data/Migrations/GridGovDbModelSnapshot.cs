@@ -1213,6 +1213,10 @@ namespace GridGov.Api.Data.Migrations
                     b.HasIndex("LargeGridCode", "ReportedAt")
                         .HasDatabaseName("ix_incidents_large_grid_code_reported_at");
 
+                    b.HasIndex("ReporterCrewId", "ReportedAt")
+                        .HasDatabaseName("ix_incidents_reporter_crew_id_reported_at")
+                        .HasFilter("reporter_crew_id IS NOT NULL");
+
                     b.HasIndex("Status", "Deadline")
                         .HasDatabaseName("ix_incidents_status_deadline");
 
