@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GridGov.Api.Incidents;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -126,5 +127,28 @@ public partial class YearTests
         await RollupKeeper.AlignTimeZoneAsync(year.DataSource, year.Services.GetRequiredService<CalendarSettings>(), NullLogger.Instance, default);
         Assert.Equal("Asia/Shanghai", (string)(await new NpgsqlCommand("SELECT time_zone FROM rollup_settings", connection).ExecuteScalarAsync())!);
         Assert.Equal(0, await RollupOracle.DifferencesAsync(connection));
+    }
+
+    [Fact]
+    public async Task A_report_past_its_budget_is_stopped_and_answered_too_heavy_and_the_pool_goes_on()
+    {
+        // A service whose reports may take one second; a planner's long transaction holds the roll-ups meanwhile.
+        await using var strict = year.WithWebHostBuilder(b => b.UseSetting("QueryBudgets:ReportSeconds", "1"));
+        using var leader = strict.CreateClient();
+        var login = await leader.PostAsJsonAsync("/api/auth/token", new { username = "leader", password = "gridgov-demo" });
+        leader.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        await using (var holder = await year.DataSource.OpenConnectionAsync())
+        await using (var tx = await holder.BeginTransactionAsync())
+        {
+            await ExecAsync(holder, tx, "LOCK TABLE daily_rollups IN ACCESS EXCLUSIVE MODE");
+            var heavy = await ProblemAssert.IsProblem(await leader.GetAsync("/api/indicators?by=team"), System.Net.HttpStatusCode.ServiceUnavailable, "shorter period");
+            Assert.Equal("Too heavy", heavy.GetProperty("title").GetString());
+            await ProblemAssert.IsProblem(await leader.GetAsync("/api/points/leaderboard"), System.Net.HttpStatusCode.ServiceUnavailable, "shorter period");
+            // A list without a report's budget is not held to it: the open problems answer while the lock stays.
+            (await leader.GetAsync("/api/lists/problems?pageSize=5")).EnsureSuccessStatusCode();
+            await tx.RollbackAsync();
+        }
+        (await leader.GetAsync("/api/indicators?by=team")).EnsureSuccessStatusCode();
     }
 }

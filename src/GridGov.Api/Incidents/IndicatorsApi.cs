@@ -18,8 +18,8 @@ public static class IndicatorsApi
     public static IEndpointRouteBuilder MapIndicatorsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Lists and indicators").RequireAuthorization(Policies.Staff);
-        api.MapGet("/indicators", Indicators).WithSummary("Indicators per large grid or team (by=largeGrid|team) for incidents reported in the period: closure rate, on-time closure rate (按期结案率), rework rate, average handling time, grade A-E. Read from the daily roll-ups (exact, whatever their fold lag), so it costs the same for a year as for a day.");
-        api.MapGet("/points/leaderboard", Leaderboard).WithSummary("Monthly points per community (month=yyyy-MM, community=code optional): per member, the points earned in the month and the cases they closed with a score; read from the daily roll-ups.");
+        api.MapGet("/indicators", Indicators).WithQueryBudget(QueryBudget.Report).WithSummary("Indicators per large grid or team (by=largeGrid|team) for incidents reported in the period: closure rate, on-time closure rate (按期结案率), rework rate, average handling time, grade A-E. Read from the daily roll-ups (exact, whatever their fold lag), so it costs the same for a year as for a day.");
+        api.MapGet("/points/leaderboard", Leaderboard).WithQueryBudget(QueryBudget.Report).WithSummary("Monthly points per community (month=yyyy-MM, community=code optional): per member, the points earned in the month and the cases they closed with a score; read from the daily roll-ups.");
         return app;
     }
 
@@ -29,7 +29,7 @@ public static class IndicatorsApi
     /// <summary>Composite score (weights are a setting in spirit; the standard's are marked "verify"): 40% closure, 40% on time, 20% no rework.</summary>
     public static double Score(double closureRate, double onTimeRate, double reworkRate) => 0.4 * closureRate + 0.4 * onTimeRate + 0.2 * (100 - reworkRate);
 
-    private static async Task<IResult> Indicators(string? by, string? from, string? to, NpgsqlDataSource dataSource,
+    private static async Task<IResult> Indicators(string? by, string? from, string? to, HttpContext http, NpgsqlDataSource dataSource,
         CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
@@ -69,7 +69,7 @@ public static class IndicatorsApi
             ORDER BY length(k.key), k.key
             """;
         var cal = calendar.Current;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(sql).Budgeted(http);
         command.Parameters.Add(new NpgsqlParameter { Value = cal.LocalDate(start) });
         command.Parameters.Add(new NpgsqlParameter { Value = cal.LocalDate(end) });
         command.Parameters.Add(new NpgsqlParameter { Value = asOf });
@@ -91,7 +91,7 @@ public static class IndicatorsApi
         return TypedResults.Ok(new { from = start, to = end, by = byTeam == true ? "team" : "largeGrid", rows });
     }
 
-    private static async Task<IResult> Leaderboard(string? month, string? community, NpgsqlDataSource dataSource,
+    private static async Task<IResult> Leaderboard(string? month, string? community, HttpContext http, NpgsqlDataSource dataSource,
         CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
@@ -115,7 +115,7 @@ public static class IndicatorsApi
             WHERE p.point_rows <> 0 AND ($3::text IS NULL OR comm.code = $3)
             ORDER BY comm.code, p.points DESC, c.id
             """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(sql).Budgeted(http);
         command.Parameters.Add(new NpgsqlParameter { Value = first });
         command.Parameters.Add(new NpgsqlParameter { Value = first.AddMonths(1) });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)community?.Trim() ?? DBNull.Value });

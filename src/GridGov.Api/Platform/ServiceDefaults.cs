@@ -21,6 +21,7 @@ public static class ServiceDefaults
             ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<ServiceUnavailableHandler>();
+        builder.Services.AddQueryBudgets(builder.Configuration);
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o =>
         {
@@ -73,6 +74,7 @@ public static class ServiceDefaults
         app.UseDefaultFiles();
         app.UseStaticFiles(StaticFiles);
         app.UseGridGovAuth();
+        app.UseQueryBudgets();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("GridGov API")).AllowAnonymous();
         return app;
