@@ -54,6 +54,8 @@ internal static class YearBench
             ("/api/lists/responsibility, a month", $"/api/lists/responsibility?{month}"),
             ("/api/indicators?by=team, a year", $"/api/indicators?by=team&{wholeYear}"),
             ("/api/indicators?by=largeGrid, a year", $"/api/indicators?by=largeGrid&{wholeYear}"),
+            ("/api/indicators?by=largeGrid, a month (the dashboard)", $"/api/indicators?by=largeGrid&{month}"),
+            ("/api/points/leaderboard, a month", $"/api/points/leaderboard?month={local.AddMonths(-1):yyyy-MM}"),
             ("/api/lists/closures, a month, CSV", $"/api/lists/closures?{month}&format=csv"),
             ("/tiles/incidents/12 (county centre)", $"/tiles/incidents/12/{x12}/{y12}.pbf"),
             ("/tiles/incidents/14 (county centre)", $"/tiles/incidents/14/{x14}/{y14}.pbf"),
@@ -75,6 +77,30 @@ internal static class YearBench
 
         var sql = await GroupByAsync(year.DataSource, end);
         Console.WriteLine($"| baseline: the plain SQL GROUP BY team over the year (what the team indicator amounts to) | | {sql:0} ms | | median of 5 |");
+
+        var export = await StreamRateAsync(year.Client, $"/api/lists/closures?{wholeYear}&format=csv");
+        Console.WriteLine($"| the year's closures, CSV, streamed | | {export.Seconds:0.0} s | | {export.Rows:N0} rows, {export.Rows / export.Seconds:N0} rows/s (target ≥ 50,000), first bytes after {export.FirstByteMs:0} ms |");
+
+        if (Environment.GetEnvironmentVariable("GRIDGOV_YEAR_SOAK_MINUTES") is "0") return;
+        Step("memory: the service in its own process on the year, simulator on ...");
+        await YearMemory.RunAsync(yearDb, [.. reads.Select(r => r.Path), $"/api/lists/closures?{wholeYear}&format=csv"]);
+    }
+
+    private static async Task<(long Rows, double Seconds, double FirstByteMs)> StreamRateAsync(HttpClient client, string path)
+    {
+        var watch = Stopwatch.StartNew();
+        using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[81920];
+        long lines = 0;
+        double first = -1;
+        int read;
+        while ((read = await body.ReadAsync(buffer)) > 0)
+        {
+            if (first < 0) first = watch.Elapsed.TotalMilliseconds;
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+        }
+        return (lines - 1, watch.Elapsed.TotalSeconds, first);
     }
 
     private sealed record Timing(double P50, double P95, int Status, long Bytes, string Note);
