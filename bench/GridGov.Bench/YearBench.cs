@@ -62,14 +62,24 @@ internal static class YearBench
             ("/tiles/streetlights/14 (county centre)", $"/tiles/streetlights/14/{x14}/{y14}.pbf"),
             ("/api/incidents?bbox= 1 km²", $"/api/incidents?bbox={small}"),
             ("/api/incidents?bbox= the county", $"/api/incidents?bbox={county}"),
-            ("/api/incidents?status=closed, page 5,000 (×100)", "/api/incidents?status=closed&pageSize=100&page=5000"),
-        };
+            ("/api/incidents?status=closed, page 5,000 (×100), OFFSET", "/api/incidents?status=closed&pageSize=100&page=5000"),
+            ("/api/incidents?bbox= the county, page 5,000 (×100), OFFSET", $"/api/incidents?bbox={county}&pageSize=100&page=5000"),
+            ("/api/incidents?bbox= 1 km², page 500 (×100), OFFSET", $"/api/incidents?bbox={small}&pageSize=100&page=500"),
+        }.Select(r => (r.Name, Demo: r.Path, Year: r.Path)).ToList();
+        // The same depths by keyset: the cursor of page N is the next link of page N - 1 (read once, untimed).
+        foreach (var (name, path, page) in new[]
+        {
+            ("/api/incidents?status=closed, page 5,000 (×100), by cursor", "/api/incidents?status=closed&pageSize=100", 5000),
+            ("/api/incidents?bbox= the county, page 5,000 (×100), by cursor", $"/api/incidents?bbox={county}&pageSize=100", 5000),
+            ("/api/incidents?bbox= 1 km², page 500 (×100), by cursor", $"/api/incidents?bbox={small}&pageSize=100", 500),
+        })
+            reads.Add((name, await CursorPathAsync(demo.Client, path, page), await CursorPathAsync(year.Client, path, page)));
         Console.WriteLine("| read | demo p50 / p95 | a year p50 / p95 | year ÷ demo (p50) | answer on the year |");
         Console.WriteLine("|---|---:|---:|---:|---|");
-        foreach (var (name, path) in reads)
+        foreach (var (name, demoPath, yearPath) in reads)
         {
-            var d = await TimeAsync(demo.Client, path);
-            var y = await TimeAsync(year.Client, path);
+            var d = await TimeAsync(demo.Client, demoPath);
+            var y = await TimeAsync(year.Client, yearPath);
             Console.WriteLine($"| {name} | {d.P50:0} / {d.P95:0} ms | {y.P50:0} / {y.P95:0} ms | {y.P50 / Math.Max(d.P50, 0.1):0.0}x | {y.Status}, {y.Bytes / 1024.0:N0} kB{y.Note} |");
         }
         var intake = await IntakeAsync(demo.Client, year.Client, cx, cy);
@@ -104,6 +114,16 @@ internal static class YearBench
     }
 
     private sealed record Timing(double P50, double P95, int Status, long Bytes, string Note);
+
+    /// <summary>The URL of page <paramref name="page"/> by cursor: page - 1's next link. A list without that page (the demo's) is read by number.</summary>
+    private static async Task<string> CursorPathAsync(HttpClient client, string path, int page)
+    {
+        using var response = await client.GetAsync(string.Create(CultureInfo.InvariantCulture, $"{path}&page={page - 1}"));
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return response.IsSuccessStatusCode && body.TryGetProperty("next", out var next) && next.GetString() is { } link
+            ? link
+            : string.Create(CultureInfo.InvariantCulture, $"{path}&page={page}");
+    }
 
     private static async Task<Timing> TimeAsync(HttpClient client, string path)
     {

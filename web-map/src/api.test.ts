@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, createApi, createHttp, problemErrors, toApiError, type FetchLike } from './api';
+import { allPages, ApiError, createApi, createHttp, problemErrors, toApiError, type FetchLike } from './api';
 
 interface Call {
   url: string;
@@ -240,5 +240,39 @@ describe('createHttp', () => {
     const { client, onUnauthorized } = http(() => problem(401, 'Unauthorized'));
     await expect(client.request('GET', '/api/users')).rejects.toMatchObject({ status: 401 });
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('allPages', () => {
+  const client = (pages: Record<string, unknown>) => {
+    const { fetch, calls } = fakeFetch((url) => (url in pages ? json(pages[url]) : problem(400, 'Bad Request', 'unexpected ' + url)));
+    return { http: createHttp({ fetch, getToken: () => 'tok', onUnauthorized: vi.fn() }), calls };
+  };
+
+  it('follows next exactly as the server gave it, to the last page', async () => {
+    const next2 = '/api/incidents?status=reported&pageSize=2&after=AbC-_9';
+    const next3 = '/api/incidents?status=reported&pageSize=2&after=XyZ_-1';
+    const { http, calls } = client({
+      '/api/incidents?status=reported&pageSize=2': { items: [{ id: 9 }, { id: 8 }], total: 5, page: 1, pageSize: 2, next: next2, after: 'AbC-_9' },
+      [next2]: { items: [{ id: 7 }, { id: 6 }], total: 5, page: 2, pageSize: 2, next: next3, after: 'XyZ_-1' },
+      [next3]: { items: [{ id: 5 }], total: 5, page: 3, pageSize: 2 },
+    });
+    const all = await allPages<{ id: number }>(http, '/api/incidents?status=reported&pageSize=2');
+    expect(all.items.map((i) => i.id)).toEqual([9, 8, 7, 6, 5]);
+    expect(all.total).toBe(5);
+    expect(all.next).toBeUndefined();
+    expect(calls.map((c) => c.url)).toEqual(['/api/incidents?status=reported&pageSize=2', next2, next3]);
+  });
+
+  it('stops after maxPages and says where it stopped; keeps the estimate flag', async () => {
+    const { http, calls } = client({
+      '/a': { items: [1], total: 20000, totalIsEstimate: true, next: '/a?after=x' },
+      '/a?after=x': { items: [2], total: 20000, totalIsEstimate: true, next: '/a?after=y' },
+    });
+    const all = await allPages<number>(http, '/a', 2);
+    expect(all.items).toEqual([1, 2]);
+    expect(all.next).toBe('/a?after=y');
+    expect(all.totalIsEstimate).toBe(true);
+    expect(calls).toHaveLength(2);
   });
 });

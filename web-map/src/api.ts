@@ -181,6 +181,36 @@ export function createHttp(options: ApiOptions): Http {
   return { send, fail, request, login };
 }
 
+/** One page of a list (`/api/lists/...`, `/api/incidents`). */
+export interface ListPage<T> {
+  items: T[];
+  /** Every row of the list; the planner's estimate when `totalIsEstimate` is true. */
+  total: number;
+  page?: number;
+  pageSize?: number;
+  /** The following page's URL exactly as the server made it (a cursor, `after=`); absent on the last page. */
+  next?: string;
+  after?: string;
+  totalIsEstimate?: boolean;
+}
+
+/**
+ * Reads a list to its end by following each page's `next` as given (never computing page numbers: the cursor keeps
+ * rows that arrive meanwhile from shifting or repeating). At most `maxPages` pages; the answer's `next` says where it
+ * stopped if there were more.
+ */
+export async function allPages<T>(http: Pick<Http, 'request'>, path: string, maxPages = 50): Promise<ListPage<T>> {
+  const first = await http.request<ListPage<T>>('GET', path);
+  const items = [...(first.items ?? [])];
+  let next = first.next;
+  for (let read = 1; next && read < maxPages; read++) {
+    const page = await http.request<ListPage<T>>('GET', next);
+    items.push(...(page.items ?? []));
+    next = page.next;
+  }
+  return { ...first, items, next };
+}
+
 export function createApi(options: ApiOptions): Api {
   const { send, fail, login } = createHttp(options);
 

@@ -34,6 +34,8 @@ public sealed class IncidentsSettings
     public int ListPageSize { get; set; } = 1000;
     /// <summary>The largest pageSize a caller may ask of a JSON list.</summary>
     public int MaxListPageSize { get; set; } = 10_000;
+    /// <summary>A list's total is counted up to this many rows; beyond, it is the planner's estimate, marked totalIsEstimate.</summary>
+    public int ExactTotalUpTo { get; set; } = 10_000;
 }
 
 /// <summary>The body of POST /api/incidents (CONTRACT.md).</summary>

@@ -23,7 +23,10 @@ public static class IncidentsApi
             .WithSummary("Report a problem at a point. Anonymous callers may report only as source 'resident'. The same clientRequestId returns the first incident (200).");
         // Signed-in community workers and members too: Visible narrows them to their communities' cases and orders.
         group.MapGet("/", List).RequireAuthorization(Policies.SignedIn)
-            .WithSummary("A page of incidents, newest first; filters status (comma list), largeGrid, teamId, category, source, overdue, mine (a crew's own cases), bbox=minLon,minLat,maxLon,maxLat. A crew sees its own team's only.");
+            .WithSummary("A page of incidents, newest first; filters status (comma list), largeGrid, teamId, category, source, overdue, mine (a crew's own cases), bbox=minLon,minLat,maxLon,maxLat. A crew sees its own team's only."
+                + " { items, total, page, pageSize (default 100, at most 1,000), next, after }: follow next (after=cursor of the page's last case) to the end;"
+                + " cases reported meanwhile come before the first page, so they never shift or repeat later ones. page= still counts from the first (OFFSET)."
+                + " total is counted up to Incidents:ExactTotalUpTo (10,000); beyond, the planner's estimate, marked totalIsEstimate: true.");
         group.MapGet("/{id:long}", Get).RequireAuthorization(Policies.SignedIn).WithSummary("An incident with its full history.");
         group.MapPost("/{id:long}/transitions", IncidentTransitions.Apply).RequireAuthorization(Policies.Staff)
             .WithSummary("Move an incident through the closed loop: register, dispatch, accept, start, handle, verify, close, sendBack, extend, park, void, reopen.");
@@ -155,7 +158,8 @@ public static class IncidentsApi
 
     private static async Task<IResult> List(
         string? status, string? largeGrid, int? teamId, string? category, string? source, bool? overdue, bool? mine, string? bbox, string? crs,
-        int? page, int? pageSize, HttpRequest http, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, TimeProvider clock, CancellationToken ct)
+        int? page, int? pageSize, string? after, HttpRequest http, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, IncidentsSettings settings,
+        PageCursors cursors, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
         var actor = ActorOf(user);
@@ -179,11 +183,12 @@ public static class IncidentsApi
         if (overdue is true) query = query.Where(i => i.Deadline < now && IncidentWorkflow.RunningStates.Contains(i.Status));
         if (!ChinaOffsets.TryParse(crs, out var bboxCrs)) v.Add("crs", $"'crs' must be one of wgs84, cgcs2000, gcj02, bd09; got '{crs}'.");
         if (ParseBbox(bbox, v, bboxCrs) is { } box) query = query.Where(i => box.Intersects(i.Location));
-        var paging = PageRequest.Parse(page, pageSize, 100, 1000, v);
+        var paging = PageRequest.Parse(http, cursors, page, pageSize, after, 100, 1000, v);
         if (!v.IsValid) return v.Problem();
 
-        var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(i => i.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
+        var total = await ListTotals.CountAsync(query, db, settings.ExactTotalUpTo, ct);
+        var remaining = paging.After is { Id: var last } ? query.Where(i => i.Id < last) : query;
+        var rows = await paging.Slice(remaining.OrderByDescending(i => i.Id)).ToListAsync(ct);
         var items = rows.Select(i =>
         {
             var (lon, lat) = IncidentMapping.LonLat(i.Location);
@@ -191,7 +196,7 @@ public static class IncidentsApi
                 i.LargeGridCode, i.TeamId, i.Role, i.ReportedAt, i.Deadline, IncidentMapping.IsOverdue(i.Status, i.Deadline, now),
                 i.HandlerCrewId, i.DuplicateOf, i.Description, i.AssetCode, i.AssetKind, i.FaultId, i.PoolCommunity);
         }).ToList();
-        return TypedResults.Ok(paging.Of(items, total, http));
+        return TypedResults.Ok(paging.Of(items, i => PageKey.Of(i.Id), total, http));
     }
 
     internal static List<IncidentStatus>? ParseStatuses(string? raw, Validation v)

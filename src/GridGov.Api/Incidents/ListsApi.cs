@@ -39,15 +39,26 @@ public static class ListsApi
     public sealed record WorkLog(int CrewId, string Crew, DateOnly Date, IReadOnlyList<WorkLogCase> Found, IReadOnlyList<WorkLogCase> Handled, double? PatrolDistanceM,
         int Points = 0, int MonthPoints = 0);
 
-    private const string Pages = " JSON: a page { items, total, page, pageSize, next } (page, pageSize; next is the following page's URL, absent on the last);"
-        + " format=csv: every row, streamed, for a spreadsheet.";
+    /// <summary>The longest period a list or an indicator reads at once.</summary>
+    public const int MaxPeriodDays = 366;
+
+    private const string Pages = " JSON: a page { items, total, page, pageSize, next, after }, read by keyset: next is the following page's URL (the same"
+        + " filters, after=cursor of this page's last row), absent on the last; follow it as given. page= still counts pages from the first (OFFSET),"
+        + " and 'after' with 'page' is a 400, as is a cursor that was changed or belongs to other filters.";
+
+    private const string Totals = " total: every row of the list, counted up to Incidents:ExactTotalUpTo (10,000); beyond that the planner's estimate,"
+        + " marked totalIsEstimate: true. format=csv: every row, streamed as read, never cut off, for a spreadsheet.";
+
+    private const string PeriodCap = " The period is at most 366 days (a 400 names the cap).";
 
     public static IEndpointRouteBuilder MapListsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Lists and indicators").RequireAuthorization(Policies.Staff);
-        api.MapGet("/lists/problems", Problems).WithSummary("问题清单: open cases, most urgent deadline first." + Pages);
-        api.MapGet("/lists/responsibility", Responsibility).WithSummary("责任清单: per team and member, open and overdue cases now, handled and closed in the period (from/to, default this month)." + Pages);
-        api.MapGet("/lists/closures", Closures).WithSummary("销号清单: cases closed in the period (from/to, default this month), with on-time flag and score." + Pages);
+        api.MapGet("/lists/problems", Problems).WithSummary("问题清单: open cases, most urgent deadline first (none last), then by case number." + Pages + Totals);
+        api.MapGet("/lists/responsibility", Responsibility).WithSummary("责任清单: per team and member, open and overdue cases now, handled and closed in the period (from/to, default this month)."
+            + PeriodCap + Pages + " total: the teams and members, always counted exactly. format=csv: every row, streamed.");
+        api.MapGet("/lists/closures", Closures).WithSummary("销号清单: cases closed in the period (from/to, default this month), with on-time flag and score, in order of closing."
+            + PeriodCap + Pages + Totals);
         api.MapGet("/crews/{id:int}/worklog", CrewWorkLog).WithSummary("A crew member's daily work log (date=yyyy-MM-dd, default today): cases found and handled, and the distance patrolled (from the position history).");
         return app;
     }
@@ -60,8 +71,9 @@ public static class ListsApi
         return false;
     }
 
-    /// <summary>Period bounds in the calendar's time zone: [from, to) with defaults of the current month.</summary>
-    internal static (DateTimeOffset From, DateTimeOffset To) Period(string? from, string? to, CalendarProvider calendar, TimeProvider clock, Validation v)
+    /// <summary>Period bounds in the calendar's time zone: [from, to) with defaults of the current month, at most <paramref name="maxDays"/> days.</summary>
+    internal static (DateTimeOffset From, DateTimeOffset To) Period(string? from, string? to, CalendarProvider calendar, TimeProvider clock, Validation v,
+        int maxDays = MaxPeriodDays)
     {
         var cal = calendar.Current;
         var today = cal.LocalDate(clock.GetUtcNow());
@@ -78,6 +90,8 @@ public static class ListsApi
             else v.Add("to", "'to' is a date, yyyy-MM-dd (inclusive).");
         }
         if (end <= start) v.Add("to", "'to' must not be before 'from'.");
+        else if (end.DayNumber - start.DayNumber > maxDays)
+            v.Add("to", $"A period is at most {maxDays} days; {start:yyyy-MM-dd} to {end.AddDays(-1):yyyy-MM-dd} is {end.DayNumber - start.DayNumber}. Ask for a year or less at a time.");
         if (!v.IsValid) return (DateTimeOffset.MinValue, DateTimeOffset.MinValue);
         return (cal.StartOfDay(start), cal.StartOfDay(end));
     }
@@ -85,31 +99,49 @@ public static class ListsApi
     /// <summary>A list request: CSV streams every row; JSON answers one page with the total and the next page's link.</summary>
     private sealed record ListFormat(bool Csv, PageRequest Page);
 
-    private static ListFormat Format(string? format, int? page, int? pageSize, IncidentsSettings settings, Validation v) =>
-        new(IsCsv(format, v), PageRequest.Parse(page, pageSize, settings.ListPageSize, settings.MaxListPageSize, v));
+    private static ListFormat Format(string? format, HttpRequest http, PageCursors cursors, int? page, int? pageSize, string? after,
+        IncidentsSettings settings, Validation v, string? scope = null) =>
+        new(IsCsv(format, v), PageRequest.Parse(http, cursors, page, pageSize, after, settings.ListPageSize, settings.MaxListPageSize, v, scope));
 
-    private sealed record WithHandler(Incident I, string? Handler);
+    /// <summary>The cases with their handler's name, joined in the same query (not looked up per row).</summary>
+    private static IQueryable<WithHandlerRow> WithHandlers(IQueryable<Incident> cases, GridGovDb db) =>
+        cases.LeftJoin(db.Crews, i => i.HandlerCrewId, c => (int?)c.Id, (i, c) => new WithHandlerRow { I = i, Handler = c == null ? null : c.Name });
 
-    private static async Task<IResult> Problems(string? format, string? largeGrid, int? teamId, int? page, int? pageSize, HttpRequest http,
-        ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, IncidentsSettings settings, TimeProvider clock, CancellationToken ct)
+    /// <summary>Composable in EF (a member-init type, unlike the positional record), so the join can still be ordered.</summary>
+    private sealed class WithHandlerRow
+    {
+        public required Incident I { get; init; }
+        public string? Handler { get; init; }
+    }
+
+    private static async Task<IResult> Problems(string? format, string? largeGrid, int? teamId, int? page, int? pageSize, string? after, HttpRequest http,
+        ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, IncidentsSettings settings, PageCursors cursors, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        var list = Format(format, page, pageSize, settings, v);
+        var list = Format(format, http, cursors, page, pageSize, after, settings, v);
         if (!v.IsValid) return v.Problem();
         var open = IncidentWorkflow.OpenStates;
         var query = db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user), db).Where(i => open.Contains(i.Status));
         if (!string.IsNullOrWhiteSpace(largeGrid)) query = query.Where(i => i.LargeGridCode == largeGrid);
         if (teamId is { } t) query = query.Where(i => i.TeamId == t);
-        var rows = query.OrderBy(i => i.Deadline).ThenBy(i => i.Id)
-            .Select(i => new WithHandler(i, db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault()));
+        var remaining = query;
+        if (list.Page.After is { } last)
+        {
+            // Deadlines ascending, none last (PostgreSQL's NULLS LAST), then the case number.
+            var id = last.Id;
+            remaining = last.SortTime is { } deadline
+                ? remaining.Where(i => i.Deadline == null || EF.Functions.GreaterThan(ValueTuple.Create(i.Deadline, i.Id), ValueTuple.Create((DateTimeOffset?)deadline, id)))
+                : remaining.Where(i => i.Deadline == null && i.Id > id);
+        }
+        var rows = WithHandlers(remaining, db).OrderBy(r => r.I.Deadline).ThenBy(r => r.I.Id);
         var now = clock.GetUtcNow();
-        ProblemRow Row(WithHandler r) => new(r.I.Id, IncidentWorkflow.Name(r.I.Status), r.I.CategoryCode, categories.NameOf(r.I.CategoryCode),
+        ProblemRow Row(WithHandlerRow r) => new(r.I.Id, IncidentWorkflow.Name(r.I.Status), r.I.CategoryCode, categories.NameOf(r.I.CategoryCode),
             JsonNames.Of(r.I.Source), r.I.UnitGridCode, r.I.LargeGridCode, r.I.TeamId, r.I.Role.ToString().ToLowerInvariant(), r.Handler,
             r.I.ReportedAt, r.I.Deadline, IncidentMapping.IsOverdue(r.I.Status, r.I.Deadline, now), r.I.Description);
         if (list.Csv) return CsvExport.Stream(Map(rows.AsAsyncEnumerable(), Row), "problems", ct);
-        var total = await query.CountAsync(ct);
-        var items = (await rows.Skip(list.Page.Skip).Take(list.Page.Size).ToListAsync(ct)).Select(Row).ToList();
-        return TypedResults.Ok(list.Page.Of(items, total, http));
+        var total = await ListTotals.CountAsync(query, db, settings.ExactTotalUpTo, ct);
+        var items = (await list.Page.Slice(rows).ToListAsync(ct)).Select(Row).ToList();
+        return TypedResults.Ok(list.Page.Of(items, r => PageKey.Of(r.Deadline, r.Id), total, http));
     }
 
     private static async IAsyncEnumerable<TOut> Map<TIn, TOut>(IAsyncEnumerable<TIn> rows, Func<TIn, TOut> map, [EnumeratorCancellation] CancellationToken ct = default)
@@ -117,12 +149,13 @@ public static class ListsApi
         await foreach (var row in rows.WithCancellation(ct)) yield return map(row);
     }
 
-    private static async Task<IResult> Responsibility(string? format, string? from, string? to, int? page, int? pageSize, HttpRequest http,
-        ClaimsPrincipal user, NpgsqlDataSource dataSource, IncidentsSettings settings, CalendarProvider calendar, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Responsibility(string? format, string? from, string? to, int? page, int? pageSize, string? after, HttpRequest http,
+        ClaimsPrincipal user, NpgsqlDataSource dataSource, IncidentsSettings settings, PageCursors cursors, CalendarProvider calendar, TimeProvider clock,
+        CancellationToken ct)
     {
         var v = new Validation();
-        var list = Format(format, page, pageSize, settings, v);
         var (start, end) = Period(from, to, calendar, clock, v);
+        var list = Format(format, http, cursors, page, pageSize, after, settings, v, PeriodScope(start, end));
         if (!v.IsValid) return v.Problem();
         var onlyTeam = IncidentsApi.ActorOf(user).ConfinedToTeam;
         var now = clock.GetUtcNow();
@@ -135,8 +168,15 @@ public static class ListsApi
         var total = (int)(long)(await count.ExecuteScalarAsync(ct))!;
         var items = new List<ResponsibilityRow>();
         await foreach (var row in ResponsibilityRows(dataSource, start, end, now, onlyTeam, list.Page, ct)) items.Add(row);
-        return TypedResults.Ok(list.Page.Of(items, total, http));
+        return TypedResults.Ok(list.Page.Of(items, r => new PageKey(r.TeamId, r.CrewId ?? UnassignedRow), new ListTotal(total, false), http));
     }
+
+    /// <summary>A team's row of unassigned cases comes after its members: its key sorts after every crew id.</summary>
+    private const int UnassignedRow = int.MaxValue;
+
+    /// <summary>What a period resolved to, for the cursor: a page of 'this month' does not continue into the next month.</summary>
+    private static string PeriodScope(DateTimeOffset start, DateTimeOffset end) =>
+        string.Create(CultureInfo.InvariantCulture, $"{start.UtcTicks}-{end.UtcTicks}");
 
     /// <summary>Per team and member (plus each team's unassigned cases): open and overdue now, handled, closed and points in [start, end).</summary>
     private static async IAsyncEnumerable<ResponsibilityRow> ResponsibilityRows(NpgsqlDataSource dataSource, DateTimeOffset start, DateTimeOffset end,
@@ -172,6 +212,7 @@ public static class ListsApi
             LEFT JOIN handled h ON h.handler_crew_id = m.crew_id
             LEFT JOIN closed c ON c.handler_crew_id = m.crew_id
             LEFT JOIN LATERAL (SELECT sum(cp.points) AS points FROM crew_points cp WHERE cp.crew_id = m.crew_id AND cp.at >= $6 AND cp.at < $4) p ON true
+            WHERE $9::int IS NULL OR (m.team_id, coalesce(m.crew_id, 2147483647)) > ($9, $10)
             ORDER BY m.team_id, m.crew_id NULLS LAST
             LIMIT $7 OFFSET $8
             """;
@@ -182,8 +223,11 @@ public static class ListsApi
         command.Parameters.Add(new NpgsqlParameter { Value = end });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)onlyTeam ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = start });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)page?.Size ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)page?.Take ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = page?.Skip ?? 0 });
+        var after = page?.After;
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)(int?)after?.Sort ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)(int?)after?.Id ?? DBNull.Value });
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -194,24 +238,27 @@ public static class ListsApi
         }
     }
 
-    private static async Task<IResult> Closures(string? format, string? from, string? to, int? page, int? pageSize, HttpRequest http,
-        ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, IncidentsSettings settings, CalendarProvider calendar, TimeProvider clock,
-        CancellationToken ct)
+    private static async Task<IResult> Closures(string? format, string? from, string? to, int? page, int? pageSize, string? after, HttpRequest http,
+        ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories, IncidentsSettings settings, PageCursors cursors, CalendarProvider calendar,
+        TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        var list = Format(format, page, pageSize, settings, v);
         var (start, end) = Period(from, to, calendar, clock, v);
+        var list = Format(format, http, cursors, page, pageSize, after, settings, v, PeriodScope(start, end));
         if (!v.IsValid) return v.Problem();
         var query = db.Incidents.AsNoTracking().Visible(IncidentsApi.ActorOf(user), db)
             .Where(i => i.Status == IncidentStatus.Closed && i.ClosedAt >= start && i.ClosedAt < end);
-        var rows = query.OrderBy(i => i.ClosedAt).ThenBy(i => i.Id)
-            .Select(i => new WithHandler(i, db.Crews.Where(c => c.Id == i.HandlerCrewId).Select(c => c.Name).FirstOrDefault()));
-        ClosureRow Row(WithHandler r) => new(r.I.Id, r.I.CategoryCode, categories.NameOf(r.I.CategoryCode), r.I.LargeGridCode, r.I.TeamId, r.Handler,
+        var remaining = query;
+        if (list.Page.After is { SortTime: { } closedAt, Id: var id })
+            remaining = remaining.Where(i => EF.Functions.GreaterThan(ValueTuple.Create(i.ClosedAt, i.Id), ValueTuple.Create((DateTimeOffset?)closedAt, id)));
+        // Streamed as read (CSV): ordered by the closed_at index, the handler's name joined, no row count or cap anywhere.
+        var rows = WithHandlers(remaining, db).OrderBy(r => r.I.ClosedAt).ThenBy(r => r.I.Id);
+        ClosureRow Row(WithHandlerRow r) => new(r.I.Id, r.I.CategoryCode, categories.NameOf(r.I.CategoryCode), r.I.LargeGridCode, r.I.TeamId, r.Handler,
             r.I.ReportedAt, r.I.ClosedAt!.Value, r.I.Deadline, r.I.Deadline is null || r.I.ClosedAt <= r.I.Deadline, r.I.Score, r.I.ReworkCount);
         if (list.Csv) return CsvExport.Stream(Map(rows.AsAsyncEnumerable(), Row), "closures", ct);
-        var total = await query.CountAsync(ct);
-        var items = (await rows.Skip(list.Page.Skip).Take(list.Page.Size).ToListAsync(ct)).Select(Row).ToList();
-        return TypedResults.Ok(list.Page.Of(items, total, http));
+        var total = await ListTotals.CountAsync(query, db, settings.ExactTotalUpTo, ct);
+        var items = (await list.Page.Slice(rows).ToListAsync(ct)).Select(Row).ToList();
+        return TypedResults.Ok(list.Page.Of(items, r => PageKey.Of(r.ClosedAt, r.Id), total, http));
     }
 
     private static async Task<IResult> CrewWorkLog(int id, string? date, ClaimsPrincipal user, GridGovDb db, CategoryCatalog categories,

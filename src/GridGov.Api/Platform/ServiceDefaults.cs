@@ -30,6 +30,7 @@ public static class ServiceDefaults
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.AddForwardedHeaders();
+        builder.Services.AddSingleton<PageCursors>();
         // The web pages' own files go compressed (a phone on 3G loads the crew app in a third of the bytes). Only
         // these types: API answers are left alone (no compressed secrets beside reflected input, BREACH).
         builder.Services.AddResponseCompression(o =>

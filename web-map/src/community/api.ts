@@ -1,4 +1,4 @@
-import { createHttp, type ApiOptions, type Http } from '../api';
+import { allPages, createHttp, type ApiOptions, type Http } from '../api';
 import type { CategoryView, MeWithDuty, MonthlyPoints, StationFeature } from '../mobile/api';
 import type { OrderView } from '../mobile/orders';
 import type { TokenResponse } from '../types';
@@ -108,7 +108,8 @@ export function createCommunityApi(options: ApiOptions): CommunityApi {
     categories: () => request('GET', '/api/categories'),
     stations: () => request('GET', '/api/stations'),
     record: (body) => request('POST', '/api/incidents', { ...body, source: 'community' }),
-    cases: () => request('GET', '/api/incidents?status=reported,registered,dispatched&pageSize=200'),
+    // Every case still to order, page by page as the server links them (a busy community has more than one page).
+    cases: () => allPages<CaseRow>(http, '/api/incidents?status=reported,registered,dispatched&pageSize=200'),
     order: (id, body) => request('POST', `/api/incidents/${id}/order`, body),
     orders: (status, community) => request('GET', `/api/orders${q({ status, community, limit: '300' })}`),
     score: (id, score, note) => request('POST', `/api/orders/${id}/score`, note ? { score, note } : { score }),
