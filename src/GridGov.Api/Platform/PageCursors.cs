@@ -67,8 +67,7 @@ public sealed class PageCursors
     {
         cursor = default;
         Span<byte> token = stackalloc byte[BodyBytes + TagBytes];
-        if (text is null || text.Length != TokenChars || !Base64Url.TryDecodeFromChars(text, token, out var written) || written != token.Length)
-            return CursorCheck.Forged;
+        if (text is null || text.Length != TokenChars || !TryDecode(text, token)) return CursorCheck.Forged;
         Span<byte> expected = stackalloc byte[TagBytes];
         Tag(token[..BodyBytes], expected);
         // The decoder is lenient (it also reads '+' and '/'): only the exact text this service wrote is its cursor.
@@ -83,6 +82,19 @@ public sealed class PageCursors
         cursor = new PageCursor(page, new PageKey(token[1] == 1 ? BinaryPrimitives.ReadInt64BigEndian(token[14..]) : null,
             BinaryPrimitives.ReadInt64BigEndian(token[22..])));
         return CursorCheck.Valid;
+    }
+
+    /// <summary>Base64url into exactly <paramref name="token"/>; false for anything else (the decoder throws on a character outside its alphabet).</summary>
+    private static bool TryDecode(string text, Span<byte> token)
+    {
+        try
+        {
+            return Base64Url.TryDecodeFromChars(text, token, out var written) && written == token.Length;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private void Tag(ReadOnlySpan<byte> body, Span<byte> tag)
