@@ -41,7 +41,10 @@ public static class DataExtensions
             await db.Database.MigrateAsync(ct);
             await lockConnection.ReloadTypesAsync(ct);
             await Incidents.IncidentsSetup.SeedCatalogsAsync(db, ct);
-            await Incidents.RollupKeeper.AlignTimeZoneAsync(dataSource, app.Services.GetRequiredService<Incidents.CalendarSettings>(), logger, ct);
+            await Incidents.RollupKeeper.AlignTimeZoneAsync(dataSource,
+                app.Services.GetService<Incidents.CalendarSettings>()
+                ?? app.Services.GetRequiredService<IConfiguration>().GetSection("Calendar").Get<Incidents.CalendarSettings>()
+                ?? new Incidents.CalendarSettings(), logger, ct);
             if (app.Services.GetRequiredService<IConfiguration>().GetValue<bool>("GridGov:LoadDemo"))
             {
                 var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>();
