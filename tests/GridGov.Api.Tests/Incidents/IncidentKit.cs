@@ -33,6 +33,25 @@ internal static class Spots
         }
     }
 
+    /// <summary><paramref name="count"/> spots of one team: the team with the most grids still free, so a test that needs many cases of one team does not use up a team another test needs.</summary>
+    public static async Task<List<Spot>> Several(GridGovFactory app, int count)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            _all ??= await Load(app.DataSource);
+            var team = _all.Where(s => !Used.Contains(s.UnitCode)).GroupBy(s => s.TeamId).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First();
+            var spots = team.Take(count).ToList();
+            Assert.Equal(count, spots.Count);
+            foreach (var spot in spots) Used.Add(spot.UnitCode);
+            return spots;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     private static async Task<List<Spot>> Load(NpgsqlDataSource db)
     {
         // Reversed code order: the E2E tests take their spots from the front.

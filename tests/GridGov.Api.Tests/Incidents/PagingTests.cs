@@ -19,9 +19,10 @@ public class PagingTests(GridGovFactory app)
     [Fact]
     public async Task Walking_incidents_by_next_visits_each_case_once_newest_first_while_new_cases_arrive()
     {
-        var spot = await Spots.Next(app);
+        var spots = await Spots.Several(app, 8);
+        var spot = spots[0];
         using var dispatcher = await app.ClientFor("dispatcher");
-        for (var i = 0; i < 7; i++) await dispatcher.NewIncident("06003", "hotline", await Spots.Next(app, spot.TeamId));
+        foreach (var other in spots.Skip(1)) await dispatcher.NewIncident("06003", "hotline", other);
         var filter = $"teamId={spot.TeamId}&category=06003";
 
         var walked = new List<long>();
@@ -65,11 +66,11 @@ public class PagingTests(GridGovFactory app)
     [Fact]
     public async Task The_problem_closure_and_responsibility_lists_walked_by_next_are_what_SQL_reads_in_their_order()
     {
-        var spot = await Spots.Next(app);
+        var spots = await Spots.Several(app, 5);
+        var spot = spots[0];
         using var dispatcher = await app.ClientFor("dispatcher");
         for (var i = 0; i < 3; i++) await CloseAsync(dispatcher);
-        await dispatcher.NewIncident("06002", "hotline", spot);
-        for (var i = 0; i < 4; i++) await dispatcher.NewIncident("06002", "hotline", await Spots.Next(app, spot.TeamId));
+        foreach (var each in spots) await dispatcher.NewIncident("06002", "hotline", each);
 
         var problems = await Walk(dispatcher, $"/api/lists/problems?teamId={spot.TeamId}&pageSize=2", r => r.GetProperty("id").GetInt64());
         Assert.True(problems.Count >= 5);
@@ -178,12 +179,12 @@ public class PagingTests(GridGovFactory app)
     [Fact]
     public async Task Totals_beyond_the_counted_limit_are_the_planners_estimate_and_say_so_and_the_list_sql_is_pinned()
     {
-        var spot = await Spots.Next(app);
+        var spots = await Spots.Several(app, 2);
+        var spot = spots[0];
         using var dispatcher = await app.ClientFor("dispatcher");
         var closed = new List<long>();
         for (var i = 0; i < 2; i++) closed.Add(await CloseAsync(dispatcher));
-        await dispatcher.NewIncident("06008", "hotline", spot);
-        await dispatcher.NewIncident("06008", "hotline", await Spots.Next(app, spot.TeamId));
+        foreach (var each in spots) await dispatcher.NewIncident("06008", "hotline", each);
 
         var sql = new SqlLog();
         using var counted = app.WithWebHostBuilder(b =>
