@@ -134,10 +134,7 @@ public partial class YearTests
     {
         // A service whose reports may take one second; a planner's long transaction holds the roll-ups meanwhile.
         await using var strict = year.WithWebHostBuilder(b => b.UseSetting("QueryBudgets:ReportSeconds", "1"));
-        using var leader = strict.CreateClient();
-        var login = await leader.PostAsJsonAsync("/api/auth/token", new { username = "leader", password = "gridgov-demo" });
-        leader.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
-            (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        using var leader = await YearFactory.ClientFor(strict, "leader");
         await using (var holder = await year.DataSource.OpenConnectionAsync())
         await using (var tx = await holder.BeginTransactionAsync())
         {

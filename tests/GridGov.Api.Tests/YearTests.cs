@@ -47,9 +47,12 @@ public sealed class YearFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
 
-    public async Task<HttpClient> ClientFor(string username)
+    public Task<HttpClient> ClientFor(string username) => ClientFor(this, username);
+
+    /// <summary>A client of <paramref name="app"/> (this service or one derived from it) signed in as <paramref name="username"/>.</summary>
+    public static async Task<HttpClient> ClientFor(WebApplicationFactory<Program> app, string username)
     {
-        var client = CreateClient();
+        var client = app.CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/token", new { username, password = "gridgov-demo" });
         response.EnsureSuccessStatusCode();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",

@@ -41,11 +41,9 @@ public static class DataExtensions
             await db.Database.MigrateAsync(ct);
             await lockConnection.ReloadTypesAsync(ct);
             await Incidents.IncidentsSetup.SeedCatalogsAsync(db, ct);
-            await Incidents.RollupKeeper.AlignTimeZoneAsync(dataSource,
-                app.Services.GetService<Incidents.CalendarSettings>()
-                ?? app.Services.GetRequiredService<IConfiguration>().GetSection("Calendar").Get<Incidents.CalendarSettings>()
-                ?? new Incidents.CalendarSettings(), logger, ct);
-            if (app.Services.GetRequiredService<IConfiguration>().GetValue<bool>("GridGov:LoadDemo"))
+            var configuration = app.Services.GetRequiredService<IConfiguration>();
+            await Incidents.RollupKeeper.AlignTimeZoneAsync(dataSource, Incidents.CalendarSettings.From(configuration), logger, ct);
+            if (configuration.GetValue<bool>("GridGov:LoadDemo"))
             {
                 var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>();
                 await DemoCountyLoader.LoadOnceAsync(db, hasher, logger, ct);

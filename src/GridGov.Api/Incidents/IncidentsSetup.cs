@@ -10,7 +10,7 @@ public static class IncidentsSetup
     public static IHostApplicationBuilder AddIncidents(this IHostApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection("Incidents").Get<IncidentsSettings>() ?? new IncidentsSettings();
-        var calendar = builder.Configuration.GetSection("Calendar").Get<CalendarSettings>() ?? new CalendarSettings();
+        var calendar = CalendarSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(calendar);
         builder.Services.AddSingleton<CategoryCatalog>();

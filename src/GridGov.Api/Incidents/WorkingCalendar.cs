@@ -15,6 +15,9 @@ public sealed class Holiday
 /// <summary>Configuration section <c>Calendar</c>.</summary>
 public sealed class CalendarSettings
 {
+    /// <summary>The section as configured (defaults when absent).</summary>
+    public static CalendarSettings From(IConfiguration configuration) => configuration.GetSection("Calendar").Get<CalendarSettings>() ?? new CalendarSettings();
+
     public string TimeZone { get; set; } = "Asia/Shanghai";
     /// <summary>Working periods of a working day, local time, "HH:mm-HH:mm".</summary>
     public string[] WorkingPeriods { get; set; } = ["08:30-12:00", "14:00-17:30"];

@@ -37,8 +37,8 @@ public sealed class QueryBudgetSettings
 
 /// <summary>
 /// Per-endpoint command timeouts, so one heavy report cannot hold a pooled connection for the default 30 s: an
-/// endpoint says its budget with <see cref="WithQueryBudget{TBuilder}"/>; the middleware gives the request's
-/// EF context that timeout, and raw commands take it with <see cref="Budgeted"/>. A command that runs past it is
+/// endpoint says its budget with <see cref="WithQueryBudget{TBuilder}"/>; the middleware puts it on the request, raw
+/// commands take it with <see cref="Budgeted"/> and EF queries with <see cref="Budgeted(GridGovDb, HttpContext)"/>. A command that runs past it is
 /// cancelled and answered 503 "Too heavy" (ServiceUnavailableHandler), logged with its SQL.
 /// </summary>
 public static class QueryBudgets
@@ -53,14 +53,12 @@ public static class QueryBudgets
     public static IServiceCollection AddQueryBudgets(this IServiceCollection services, IConfiguration configuration) =>
         services.AddSingleton(configuration.GetSection("QueryBudgets").Get<QueryBudgetSettings>() ?? new QueryBudgetSettings());
 
-    /// <summary>After routing: the endpoint's budget on the request (and its pooled EF context, which the pool resets after).</summary>
+    /// <summary>After routing: the endpoint's budget on the request.</summary>
     public static IApplicationBuilder UseQueryBudgets(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<Metadata>() is { } metadata)
         {
-            var seconds = context.RequestServices.GetRequiredService<QueryBudgetSettings>().SecondsOf(metadata.Budget);
-            context.Items[SecondsKey] = seconds;
-            context.RequestServices.GetRequiredService<GridGovDb>().Database.SetCommandTimeout(seconds);
+            context.Items[SecondsKey] = context.RequestServices.GetRequiredService<QueryBudgetSettings>().SecondsOf(metadata.Budget);
         }
         await next(context);
     });
@@ -73,5 +71,12 @@ public static class QueryBudgets
     {
         if (SecondsFor(context) is { } seconds) command.CommandTimeout = seconds;
         return command;
+    }
+
+    /// <summary>The request's EF context, with the request's budget as its command timeout (the pool resets it after).</summary>
+    public static GridGovDb Budgeted(this GridGovDb db, HttpContext context)
+    {
+        if (SecondsFor(context) is { } seconds) db.Database.SetCommandTimeout(seconds);
+        return db;
     }
 }

@@ -17,32 +17,25 @@ internal static class Spots
     private static List<Spot>? _all;
     private static readonly HashSet<string> Used = [];
 
-    public static async Task<Spot> Next(GridGovFactory app, int? teamId = null)
-    {
-        await Gate.WaitAsync();
-        try
-        {
-            _all ??= await Load(app.DataSource);
-            var spot = _all.First(s => !Used.Contains(s.UnitCode) && (teamId is null || s.TeamId == teamId));
-            Used.Add(spot.UnitCode);
-            return spot;
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    public static async Task<Spot> Next(GridGovFactory app, int? teamId = null) =>
+        (await Take(app, free => [free.First(s => teamId is null || s.TeamId == teamId)]))[0];
 
     /// <summary><paramref name="count"/> spots of one team: the team with the most grids still free, so a test that needs many cases of one team does not use up a team another test needs.</summary>
-    public static async Task<List<Spot>> Several(GridGovFactory app, int count)
+    public static Task<List<Spot>> Several(GridGovFactory app, int count) => Take(app, free =>
+    {
+        var spots = free.GroupBy(s => s.TeamId).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Take(count).ToList();
+        Assert.Equal(count, spots.Count);
+        return spots;
+    });
+
+    /// <summary>Picks from the spots still free and marks the picked ones used, one test at a time.</summary>
+    private static async Task<List<Spot>> Take(GridGovFactory app, Func<IEnumerable<Spot>, List<Spot>> pick)
     {
         await Gate.WaitAsync();
         try
         {
             _all ??= await Load(app.DataSource);
-            var team = _all.Where(s => !Used.Contains(s.UnitCode)).GroupBy(s => s.TeamId).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First();
-            var spots = team.Take(count).ToList();
-            Assert.Equal(count, spots.Count);
+            var spots = pick(_all.Where(s => !Used.Contains(s.UnitCode)));
             foreach (var spot in spots) Used.Add(spot.UnitCode);
             return spots;
         }
